@@ -1,0 +1,83 @@
+"""The application factory: `flask --app app run`, `gunicorn 'app:create_app()'`."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import HTTPException
+
+import cli
+from models import db
+from views import main, students, users
+
+csrf = CSRFProtect()
+
+ERROR_CODES = (400, 403, 404, 405, 413, 500)
+
+
+def create_app(test_config=None):
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(
+        SECRET_KEY=os.environ.get("SECRET_KEY"),
+        SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL")
+        or f"sqlite:///{Path(app.instance_path) / 'roster.db'}",
+        MAX_CONTENT_LENGTH=1024 * 1024,
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.from_mapping(test_config)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_filters(app)
+    cli.register_commands(app)
+    return app
+
+
+def instance_secret_key(instance: Path) -> str:
+    """A random key made on first start and kept in instance/, so sessions survive restarts."""
+    path = instance / "secret_key"
+    if not path.exists():
+        draft = instance / f"secret_key.{os.getpid()}"
+        draft.touch(mode=0o600)
+        draft.write_text(secrets.token_hex(32))
+        try:
+            os.link(draft, path)  # atomic: of several workers starting at once, one key wins
+        except FileExistsError:
+            pass
+        draft.unlink()
+    return path.read_text().strip()
+
+
+def register_extensions(app):
+    db.init_app(app)
+    csrf.init_app(app)
+
+
+def register_blueprints(app):
+    app.register_blueprint(main.bp)
+    app.register_blueprint(users.bp)
+    app.register_blueprint(students.bp)
+
+
+def register_errorhandlers(app):
+    def render_error(error: HTTPException):
+        if error.code == 500:
+            db.session.rollback()
+        return render_template("error.html", error=error), error.code
+
+    for code in ERROR_CODES:
+        app.register_error_handler(code, render_error)
+
+
+def register_filters(app):
+    @app.template_filter()
+    def number(value):
+        return f"{value:,}"

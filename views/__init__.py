@@ -1,0 +1,1 @@
+"""One blueprint per resource, and the few steps their views share."""
