@@ -7,6 +7,7 @@ from decimal import Decimal
 from itertools import islice
 
 import click
+from flask.cli import with_appcontext
 from faker import Faker
 from faker.decode import unidecode
 from sqlalchemy import func, insert, inspect
@@ -28,6 +29,7 @@ def database_name() -> str:
 
 
 @click.command("init-db")
+@with_appcontext
 @click.option("--drop", is_flag=True, help="Delete every table and its data first.")
 @click.option("--yes", is_flag=True, help="Do not ask before --drop.")
 def init_db(drop, yes):
@@ -47,13 +49,18 @@ def init_db(drop, yes):
 
 
 @click.command("seed")
+@with_appcontext
 @click.option("--users", default=0, type=click.IntRange(0), help="How many staff users to add.")
 @click.option("--students", default=0, type=click.IntRange(0), help="How many students to add.")
 @click.option("--append", is_flag=True, help="Add to a database that already has people.")
+@click.option("--if-empty", is_flag=True, help="Do nothing, successfully, when the database has people.")
 @click.option("--random-seed", type=int, help="Make the same people every time.")
-def seed(users, students, append, random_seed):
+def seed(users, students, append, if_empty, random_seed):
     """Fill the database with realistic fake people."""
     people = sum(db.session.scalar(db.select(func.count()).select_from(m)) for m in (User, Student))
+    if people and if_empty:
+        click.echo(f"The database already has {people:,} people; seeding skipped.")
+        return
     if people and not append:
         raise click.ClickException(f"The database already has {people:,} people; add --append to add more.")
     names = NamePool(random.Random(random_seed))

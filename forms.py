@@ -4,8 +4,8 @@ import re
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, EmailField, Form, IntegerField, SearchField, SelectField, StringField
-from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import DateField, DecimalField, EmailField, Form, IntegerField, SearchField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from models import EMAIL_MAX, NAME_MAX, Student, User, db
 
@@ -68,14 +68,14 @@ class PersonForm(RecordForm):
     name = StringField(
         "Name",
         filters=[strip],
-        validators=[InputRequired(), Length(max=NAME_MAX), no_control_characters],
+        validators=[DataRequired(), Length(max=NAME_MAX), no_control_characters],
         render_kw={"maxlength": NAME_MAX, "autocomplete": "off"},
     )
     email = EmailField(
         "Email",
         filters=[strip, lower],
         validators=[
-            InputRequired(),
+            DataRequired(),
             Length(max=EMAIL_MAX),
             no_control_characters,
             Email("Enter an email address like name@example.org."),
@@ -111,7 +111,7 @@ class ListArgs(Form):
 
     q = SearchField("Search", filters=[strip], validators=[Optional(), Length(max=200), no_control_characters])
     sort = StringField(validators=[Optional(), Length(max=40)])
-    per_page = SelectField("Rows per page", choices=[(n, str(n)) for n in (10, 25, 50, 100)], coerce=int, default=25)
+    per_page = SelectField("Rows per page", choices=[SelectChoice(n, str(n)) for n in (10, 25, 50, 100)], coerce=int, default=25)
     page = IntegerField(default=1, validators=[NumberRange(min=1, max=10**9)])
 
     def __init__(self, formdata):
@@ -135,4 +135,4 @@ class UserListArgs(ListArgs):
 
 
 class StudentListArgs(ListArgs):
-    grade = SelectField("Grade", choices=[("", "All grades")] + [(str(g), f"Grade {g}") for g in range(1, 13)])
+    grade = SelectField("Grade", choices=[SelectChoice("", "All grades")] + [SelectChoice(str(g), f"Grade {g}") for g in range(1, 13)])

@@ -1,0 +1,25 @@
+# make run: set everything up and serve the app with demo data on http://127.0.0.1:5000
+# make test: set everything up and run the tests
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app app
+
+.PHONY: run test install clean
+
+$(VENV)/installed: requirements.txt
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+install: $(VENV)/installed
+
+run: install
+	$(FLASK) init-db
+	$(FLASK) seed --users 200 --students 5000 --if-empty
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: install
+	$(PYTHON) -m pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,85 @@
+import pytest
+from sqlalchemy import event
+
+from app import create_app
+from models import Student, User, db
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'roster.db'}",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def add(app):
+    """Adds rows, committed, and returns their ids: add(User, name="Ana", email="ana@example.org")."""
+
+    def add(model, **values):
+        defaults = {Student: {"grade": 5}}.get(model, {})
+        with app.app_context():
+            record = model(**{**defaults, **values})
+            db.session.add(record)
+            db.session.commit()
+            return record.id
+
+    return add
+
+
+@pytest.fixture
+def people(add):
+    """A few users and students with accents, other scripts and ties in sortable columns."""
+    users = [
+        add(User, name="Zoë Adams", email="zoe@example.org", age=34),
+        add(User, name="Иван Петров", email="ivan@example.org", age=51),
+        add(User, name="María José", email="maria@example.org", age=None),
+        add(User, name="Omar 50%_off", email="omar@example.org", age=29),
+    ]
+    students = [
+        add(Student, name="Ana Álvarez", email="ana@school.example", grade=3),
+        add(Student, name="Bea Brown", email="bea@school.example", grade=3),
+        add(Student, name="王小明", email="wang@school.example", grade=7),
+    ]
+    return users, students
+
+
+@pytest.fixture
+def count_statements(app):
+    """A list that collects every SQL statement run while it is in use."""
+    statements = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    yield statements
+    event.remove(engine, "before_cursor_execute", record)
+
+
+def read(app, model, **where):
+    """The rows of `model` matching `where`, read straight from the database."""
+    with app.app_context():
+        return db.session.scalars(db.select(model).filter_by(**where)).all()

@@ -1,0 +1,97 @@
+"""Bad input gets a clear message and loses nothing; odd but valid input is stored exactly."""
+
+import pytest
+from sqlalchemy import event, insert
+from sqlalchemy.orm import Session
+
+from conftest import read
+from models import Student, User, db
+
+STUDENT = {"name": "Ana", "email": "ana@school.example", "grade": "7", "enrolled_on": "2024-09-01"}
+
+
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("name", "", "This field is required."),
+        ("name", "   ", "This field is required."),
+        ("name", "x" * 10_000, "Field cannot be longer than 100 characters."),
+        ("name", "Ana\x00", "Remove the control characters"),
+        ("email", "not-an-email", "Enter an email address like name@example.org."),
+        ("email", "a@b.c\x00", "Remove the control characters"),
+        ("email", "a" * 250 + "@example.org", "Field cannot be longer than 254 characters."),
+        ("grade", "13", "Number must be between 1 and 12."),
+        ("grade", "seven", "Not a valid integer value."),
+        ("grade", "9" * 5000, "Not a valid integer value."),
+        ("gpa", "4.01", "Number must be between 0 and 4."),
+        ("gpa", "3.456", "at most two decimals"),
+        ("gpa", "NaN", "at most two decimals"),
+        ("gpa", "Infinity", "at most two decimals"),
+        ("gpa", "abc", "Not a valid decimal value."),
+        ("birthday", "2999-01-01", "This date is in the future."),
+        ("birthday", "1850-01-01", "Enter a date between 1 Jan 1900 and 31 Dec 2100."),
+        ("birthday", "31/02/2010", "Not a valid date value."),
+        ("enrolled_on", "", "This field is required."),
+    ],
+)
+def test_bad_student_field_shows_error_and_keeps_values(client, app, field, value, message):
+    response = client.post("/students/new", data={**STUDENT, field: value})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert message in html
+    assert f'aria-describedby="{field}-error' in html
+    assert 'value="ana@school.example"' in html or field == "email"
+    assert read(app, Student) == []
+
+
+@pytest.mark.parametrize("age, message", [("151", "between 0 and 150"), ("-1", "between 0 and 150"), ("1.5", "integer")])
+def test_bad_age_is_a_field_error(client, app, age, message):
+    html = client.post("/users/new", data={"name": "Ada", "email": "ada@example.org", "age": age}).get_data(as_text=True)
+    assert message in html
+    assert 'value="Ada"' in html
+    assert read(app, User) == []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Zoë 👩🏽‍🏫 Ångström",  # emoji with skin tone and joiner
+        "محمد عبد الله",  # right to left
+        "שרה כהן",
+        "王小明",
+        "x" * 100,  # exactly the limit
+        "O'Brien <b>&amp;</b>",
+    ],
+)
+def test_unusual_names_are_stored_exactly(client, app, name):
+    response = client.post("/users/new", data={"name": name, "email": "odd@example.org"})
+    assert response.status_code == 302
+    assert read(app, User)[0].name == name
+
+
+def test_markup_in_names_is_escaped(client, app):
+    client.post("/users/new", data={"name": "<script>alert(1)</script>", "email": "x@example.org"})
+    user = read(app, User)[0]
+    for path in ("/users", f"/users/{user.id}", f"/users/{user.id}/edit", f"/users/{user.id}/confirm-delete"):
+        html = client.get(path).get_data(as_text=True)
+        assert "<script>alert(1)" not in html
+        assert "&lt;script&gt;alert(1)" in html
+
+
+def test_unique_conflict_found_only_by_the_database_is_a_field_error(client, app):
+    """Another request saves the same email between our check and our write: the constraint decides."""
+
+    def sneak_in_a_duplicate(session, flush_context, instances):
+        with db.engine.begin() as connection:
+            connection.execute(insert(User).values(name="Other", email="ada@example.org", search_text="other"))
+
+    event.listen(Session, "before_flush", sneak_in_a_duplicate, once=True)
+    try:
+        response = client.post("/users/new", data={"name": "Ada", "email": "ada@example.org"})
+    finally:
+        event.remove(Session, "before_flush", sneak_in_a_duplicate)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Another user already has this email." in html
+    assert 'value="Ada"' in html
+    assert [user.name for user in read(app, User)] == ["Other"]

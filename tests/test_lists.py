@@ -1,0 +1,143 @@
+import re
+
+import pytest
+
+from models import Student, User
+
+
+def names(response):
+    """The names in the list's table, in order."""
+    return re.findall(r'<td><a href="/(?:users|students)/\d+">([^<]*)</a></td>', response.get_data(as_text=True))
+
+
+@pytest.fixture
+def many_students(add):
+    """60 students over three grades, so sorting by grade has many ties."""
+    return [add(Student, name=f"Student {n:02}", email=f"s{n}@school.example", grade=n % 3 + 1) for n in range(60)]
+
+
+def test_home_shows_counts_and_links(client, people):
+    html = client.get("/").get_data(as_text=True)
+    assert ">4<" in html and ">3<" in html
+    assert 'href="/users"' in html and 'href="/students"' in html
+
+
+@pytest.mark.parametrize("path", ["/users", "/students"])
+def test_empty_list_says_so(client, path):
+    assert "There are no" in client.get(path).get_data(as_text=True)
+
+
+def test_list_shows_25_rows_and_total(client, many_students):
+    response = client.get("/students")
+    assert len(names(response)) == 25
+    assert "Showing 1–25 of 60 students" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("per_page, rows", [(10, 10), (50, 50), (100, 60)])
+def test_rows_per_page_can_be_chosen(client, many_students, per_page, rows):
+    assert len(names(client.get(f"/students?per_page={per_page}"))) == rows
+
+
+def test_sort_by_name_then_reverse(client, people):
+    assert names(client.get("/users?sort=name")) == ["María José", "Omar 50%_off", "Zoë Adams", "Иван Петров"]
+    assert names(client.get("/users?sort=-name")) == ["Иван Петров", "Zoë Adams", "Omar 50%_off", "María José"]
+
+
+def test_sort_header_shows_direction_and_links_to_reverse(client, people):
+    html = client.get("/users?sort=age").get_data(as_text=True)
+    assert re.search(r'aria-sort="ascending">\s*<a href="/users\?sort=-age"', html)
+    html = client.get("/users?sort=-age").get_data(as_text=True)
+    assert re.search(r'aria-sort="descending">\s*<a href="/users\?sort=age"', html)
+
+
+def test_paging_through_ties_shows_every_row_once(client, many_students):
+    seen = []
+    for page in (1, 2, 3):
+        seen += names(client.get(f"/students?sort=-grade&per_page=25&page={page}"))
+    assert sorted(seen) == sorted(f"Student {n:02}" for n in range(60))
+
+
+@pytest.mark.parametrize(
+    "term, expected",
+    [
+        ("zoe", ["Zoë Adams"]),  # accents ignored
+        ("ZOË", ["Zoë Adams"]),  # case ignored
+        ("иван", ["Иван Петров"]),  # other scripts fold case too
+        ("maria jose", ["María José"]),
+        ("IVAN@EXAMPLE", ["Иван Петров"]),  # email searched too
+        ("50%_", ["Omar 50%_off"]),  # LIKE wildcards are literal
+        ("%", ["Omar 50%_off"]),
+    ],
+)
+def test_search_ignores_case_and_accents(client, people, term, expected):
+    assert names(client.get("/users", query_string={"q": term})) == expected
+
+
+def test_search_finds_chinese_names(client, people):
+    assert names(client.get("/students", query_string={"q": "小明"})) == ["王小明"]
+
+
+def test_no_match_offers_to_clear(client, people):
+    html = client.get("/users?q=nobody-here").get_data(as_text=True)
+    assert "No users match “nobody-here”" in html
+    assert 'href="/users">Clear the search and filters' in html
+
+
+def test_grade_filter(client, people):
+    assert names(client.get("/students?grade=3")) == ["Ana Álvarez", "Bea Brown"]
+
+
+def test_age_range_filter(client, people):
+    assert names(client.get("/users?age_min=30&age_max=51")) == ["Zoë Adams", "Иван Петров"]
+
+
+def test_page_links_keep_search_filter_and_sort(client, many_students):
+    html = client.get("/students?q=student&grade=2&sort=-name&per_page=10").get_data(as_text=True)
+    assert 'href="/students?q=student&amp;sort=-name&amp;per_page=10&amp;grade=2&amp;page=2"' in html
+
+
+def test_page_beyond_the_last_shows_the_last(client, many_students):
+    response = client.get("/students?page=999")
+    assert "Showing 51–60 of 60 students" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "page=-1",
+        "page=abc",
+        "page=0",
+        "page=99999999999999999999999",
+        "per_page=100000",
+        "per_page=abc",
+        "sort=unknown",
+        "sort=-",
+        "sort=--name",
+        "sort=name;drop table students",
+        "grade=13",
+        "grade=abc",
+        "q=%00",
+        "q=" + "x" * 10_000,
+        "age_min=abc&age_max=-5",
+    ],
+)
+@pytest.mark.parametrize("path", ["/users", "/students"])
+def test_nonsense_query_is_ignored(client, many_students, path, query):
+    response = client.get(f"{path}?{query}")
+    assert response.status_code == 200
+    assert "Showing 1–" in response.get_data(as_text=True) or path == "/users"
+
+
+def test_oversized_per_page_falls_back_to_default(client, many_students):
+    assert len(names(client.get("/students?per_page=100000"))) == 25
+
+
+def test_list_runs_the_same_statements_for_10_and_100_rows(client, add, count_statements):
+    for n in range(120):
+        add(User, name=f"User {n}", email=f"u{n}@example.org")
+    count_statements.clear()
+    client.get("/users?per_page=10")
+    ten = len(count_statements)
+    count_statements.clear()
+    client.get("/users?per_page=100")
+    assert len(count_statements) == ten
