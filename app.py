@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 import cli
 from models import db
-from views import main, students, users
+from views import courses, main, students, users
 
 csrf = CSRFProtect()
 
@@ -65,6 +65,7 @@ def register_blueprints(app):
     app.register_blueprint(main.bp)
     app.register_blueprint(users.bp)
     app.register_blueprint(students.bp)
+    app.register_blueprint(courses.bp)
 
 
 def register_errorhandlers(app):

@@ -1,21 +1,15 @@
 """Commands: `flask init-db` creates the schema, `flask seed` fills it with fake people."""
 
 import random
-import re
-from datetime import date, timedelta
-from decimal import Decimal
 from itertools import islice
 
 import click
 from flask.cli import with_appcontext
-from faker import Faker
-from faker.decode import unidecode
 from sqlalchemy import func, insert, inspect
 
-from models import Student, User, db, utcnow
+from fake_school import FakeSchool
+from models import Course, Enrollment, Student, User, db
 
-# Most names from the school's own country, some from elsewhere: accents and other scripts show up.
-LOCALES = {"en_US": 12, "es_ES": 2, "fr_FR": 1, "de_DE": 1, "pl_PL": 1, "vi_VN": 1, "ru_RU": 1, "el_GR": 1, "ar_AA": 1}
 BATCH = 10_000
 
 
@@ -52,10 +46,11 @@ def init_db(drop, yes):
 @with_appcontext
 @click.option("--users", default=0, type=click.IntRange(0), help="How many staff users to add.")
 @click.option("--students", default=0, type=click.IntRange(0), help="How many students to add.")
+@click.option("--courses", type=click.IntRange(0), help="How many courses to add  [default: one per 25 students].")
 @click.option("--append", is_flag=True, help="Add to a database that already has people.")
 @click.option("--if-empty", is_flag=True, help="Do nothing, successfully, when the database has people.")
 @click.option("--random-seed", type=int, help="Make the same people every time.")
-def seed(users, students, append, if_empty, random_seed):
+def seed(users, students, courses, append, if_empty, random_seed):
     """Fill the database with realistic fake people."""
     people = sum(db.session.scalar(db.select(func.count()).select_from(m)) for m in (User, Student))
     if people and if_empty:
@@ -63,55 +58,29 @@ def seed(users, students, append, if_empty, random_seed):
         return
     if people and not append:
         raise click.ClickException(f"The database already has {people:,} people; add --append to add more.")
-    names = NamePool(random.Random(random_seed))
-    for model, count, make in ((User, users, names.user), (Student, students, names.student)):
-        first_number = (db.session.scalar(db.select(func.max(model.id))) or 0) + 1
-        rows = (make(number) for number in range(first_number, first_number + count))
-        with click.progressbar(length=count, label=f"Adding {count:,} {model.__tablename__}") as bar:
-            while batch := list(islice(rows, BATCH)):
-                db.session.execute(insert(model), batch)
-                bar.update(len(batch))
+    if courses is None:
+        courses = -(-students // 25)
+    school = FakeSchool(random.Random(random_seed))
+    user_ids = add_rows(User, users, school.user)
+    staff = user_ids or db.session.scalars(db.select(User.id)).all()
+    course_ids = add_rows(Course, courses, lambda number: school.course(number, staff))
+    student_ids = add_rows(Student, students, lambda number: school.student(number, staff))
+    courses_offered = course_ids or db.session.scalars(db.select(Course.id)).all()
+    enrollments = school.enrollments(student_ids, courses_offered)
+    with click.progressbar(length=len(student_ids), label="Enrolling students in courses") as bar:
+        while batch := list(islice(enrollments, BATCH)):
+            db.session.execute(insert(Enrollment), batch)
+            bar.update(len({row["student_id"] for row in batch}))
     db.session.commit()
-    click.echo(f"Added {users:,} users and {students:,} students to {database_name()}.")
+    click.echo(f"Added {users:,} users, {courses:,} courses and {students:,} students to {database_name()}.")
 
 
-class NamePool:
-    """Builds people from pools of Faker names: Faker per row would be far too slow for a million rows."""
-
-    def __init__(self, rng: random.Random):
-        self.rng = rng
-        self.now = utcnow()
-        self.today = date.today()
-        self.cultures = []  # (first names, last names) of one locale, repeated by its weight
-        for locale, weight in LOCALES.items():
-            fake = Faker(locale)
-            fake.seed_instance(rng.random())
-            names = [fake.first_name() for _ in range(100)], [fake.last_name() for _ in range(100)]
-            self.cultures += [names] * weight
-
-    def person(self, number: int, domain: str) -> dict:
-        first_names, last_names = self.rng.choice(self.cultures)
-        name = f"{self.rng.choice(first_names)} {self.rng.choice(last_names)}"
-        handle = re.sub(r"[^a-z0-9]+", ".", unidecode(name).lower()).strip(".") or "person"
-        email = f"{handle}.{number}@{domain}"
-        return {
-            "name": name,
-            "email": email,
-            "search_text": Student.search_text_for({"name": name, "email": email}),
-            "created_at": self.now,
-            "updated_at": self.now,
-        }
-
-    def user(self, number: int) -> dict:
-        age = self.rng.randint(22, 68) if self.rng.random() < 0.9 else None
-        return self.person(number, "staff.example.edu") | {"age": age}
-
-    def student(self, number: int) -> dict:
-        grade = self.rng.randint(1, 12)
-        birthday = self.today - timedelta(days=365 * (grade + 5) + self.rng.randint(0, 364))
-        return self.person(number, "students.example.edu") | {
-            "grade": grade,
-            "birthday": birthday if self.rng.random() < 0.95 else None,
-            "enrolled_on": self.today - timedelta(days=self.rng.randint(0, 365 * min(grade, 6))),
-            "gpa": Decimal(self.rng.randint(150, 400)).scaleb(-2) if grade >= 6 else None,
-        }
+def add_rows(model, count: int, make) -> list[int]:
+    """Inserts `count` rows made by make(number), with a progress bar; returns their ids."""
+    last_id = db.session.scalar(db.select(func.max(model.id))) or 0
+    rows = (make(number) for number in range(last_id + 1, last_id + 1 + count))
+    with click.progressbar(length=count, label=f"Adding {count:,} {model.__tablename__}") as bar:
+        while batch := list(islice(rows, BATCH)):
+            db.session.execute(insert(model), batch)
+            bar.update(len(batch))
+    return db.session.scalars(db.select(model.id).where(model.id > last_id)).all() if count else []

@@ -4,10 +4,21 @@ import re
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, EmailField, Form, IntegerField, SearchField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import (
+    DateField,
+    DecimalField,
+    EmailField,
+    Form,
+    IntegerField,
+    SearchField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError, Regexp
 
-from models import EMAIL_MAX, NAME_MAX, Student, User, db
+from models import CODE_MAX, EMAIL_MAX, NAME_MAX, TITLE_MAX, Course, Student, User, db
 
 
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
@@ -19,6 +30,10 @@ def strip(value):
 
 def lower(value):
     return value.lower() if isinstance(value, str) else value
+
+
+def upper(value):
+    return value.upper() if isinstance(value, str) else value
 
 
 def no_control_characters(form, field):
@@ -44,6 +59,36 @@ def unique(form, field):
         query = query.where(model.id != form.obj.id)
     if db.session.scalar(query.limit(1)) is not None:
         raise ValidationError(f"Another {model.__name__.lower()} already has this {field.label.text.lower()}.")
+
+
+class Exists:
+    """The chosen ids name rows of `model` (they may have been deleted since the form was shown)."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def __call__(self, form, field):
+        ids = set(field.data if isinstance(field.data, list) else [field.data]) - {None}
+        found = set(db.session.scalars(db.select(self.model.id).where(self.model.id.in_(ids)))) if ids else set()
+        if ids - found:
+            noun = self.model.__name__.lower()
+            raise ValidationError(f"A chosen {noun} no longer exists (someone deleted it). Choose again.")
+
+
+class PickOne(IntegerField):
+    """The id of one `model` row, chosen with a search-then-pick control (see _macros.html picker)."""
+
+    def __init__(self, label, model, **kwargs):
+        super().__init__(label, validators=[Optional(), Exists(model)], **kwargs)
+        self.model = model
+
+
+class PickMany(SelectMultipleField):
+    """The ids of several `model` rows, chosen with a search-then-pick control."""
+
+    def __init__(self, label, model, **kwargs):
+        super().__init__(label, coerce=int, validate_choice=False, validators=[Exists(model)], **kwargs)
+        self.model = model
 
 
 def dates_between(earliest, latest):
@@ -104,6 +149,32 @@ class StudentForm(PersonForm):
         render_kw={"min": 0, "max": 4, "step": "0.01"},
         description="0.00 to 4.00",
     )
+    advisor_id = PickOne("Advisor", User)
+    course_ids = PickMany("Courses", Course)
+
+
+class CourseForm(RecordForm):
+    model = Course
+    code = StringField(
+        "Code",
+        filters=[strip, upper],
+        validators=[
+            DataRequired(),
+            Length(max=CODE_MAX),
+            Regexp(r"^[A-Z0-9][A-Z0-9 ._-]*$", message="Use letters, digits, spaces, dots, dashes, like MATH-101."),
+            unique,
+        ],
+        render_kw={"maxlength": CODE_MAX, "autocomplete": "off"},
+        description="Like MATH-101; stored in capitals.",
+    )
+    title = StringField(
+        "Title",
+        filters=[strip],
+        validators=[DataRequired(), Length(max=TITLE_MAX), no_control_characters],
+        render_kw={"maxlength": TITLE_MAX},
+    )
+    credits = IntegerField("Credits", validators=[InputRequired(), NumberRange(0, 20)], render_kw={"min": 0, "max": 20})
+    teacher_id = PickOne("Teacher", User)
 
 
 class ListArgs(Form):
@@ -135,4 +206,11 @@ class UserListArgs(ListArgs):
 
 
 class StudentListArgs(ListArgs):
+    advisor = IntegerField("Advisor", validators=[Optional()])
+    course = IntegerField("Course", validators=[Optional()])
     grade = SelectField("Grade", choices=[SelectChoice("", "All grades")] + [SelectChoice(str(g), f"Grade {g}") for g in range(1, 13)])
+
+
+class CourseListArgs(ListArgs):
+    teacher = IntegerField("Teacher", validators=[Optional()])
+    credits = IntegerField("Credits", validators=[Optional(), NumberRange(0, 20)], render_kw={"min": 0, "max": 20})

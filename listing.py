@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from math import ceil
 
 from flask import request, url_for
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, func, select
 
 from forms import ListArgs
 from models import db, fold
@@ -15,38 +15,55 @@ from models import db, fold
 class Listing:
     """What a list page may do, declared as data by each resource."""
 
-    query: Select  # the rows to list, e.g. db.select(Student)
-    id_column: ColumnElement  # breaks ties, so paging is stable
+    model: type  # a Record: has id and search_text
     sorts: dict[str, ColumnElement]  # sortable columns by their query-string name
     default_sort: str
-    search: ColumnElement  # the folded search_text column
     filters: dict[str, Callable] = field(default_factory=dict)  # arg name -> value -> condition
+    relations: dict[str, type] = field(default_factory=dict)  # filters by a related row: arg name -> its model
+    options: tuple = ()  # loader options for what the rows show, e.g. joinedload(Student.advisor)
+    where: tuple = ()  # conditions every row meets
 
     def page(self, args: ListArgs) -> "Page":
-        query = self.query
+        conditions = list(self.where)
         term = fold(args.value("q") or "").strip()
         if term:
-            query = query.where(self.search.contains(term, autoescape=True))
+            conditions.append(self.model.search_text.contains(term, autoescape=True))
         for name, condition in self.filters.items():
             value = args.value(name)
             if value is not None:
-                query = query.where(condition(value))
+                conditions.append(condition(value))
+        total = db.session.scalar(select(func.count()).select_from(self.model).where(*conditions))
+        query = select(self.model).options(*self.options).where(*conditions)
 
         sort = args.value("sort") or ""
         if sort.lstrip("-") not in self.sorts:
             sort = self.default_sort
         column = self.sorts[sort.lstrip("-")]
         if sort.startswith("-"):
-            query = query.order_by(column.desc(), self.id_column.desc())
+            query = query.order_by(column.desc(), self.model.id.desc())
         else:
-            query = query.order_by(column.asc(), self.id_column.asc())
+            query = query.order_by(column.asc(), self.model.id.asc())
 
-        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
         per_page = args.value("per_page")
         pages = max(1, ceil(total / per_page))
         number = min(args.value("page"), pages)
         items = db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)).all()
-        return Page(items, total, number, per_page, pages, sort, args)
+        chips = [
+            Chip(name, args[name].label.text, db.session.get(model, args.value(name)), args.value(name))
+            for name, model in self.relations.items()
+            if args.value(name) is not None
+        ]
+        return Page(items, total, number, per_page, pages, sort, args, chips)
+
+
+@dataclass(frozen=True)
+class Chip:
+    """A filter by a related row, shown as "Advisor: Jane Doe ×"."""
+
+    name: str  # the query-string argument
+    label: str
+    record: object | None  # None when that row has been deleted
+    id: int
 
 
 @dataclass(frozen=True)
@@ -58,6 +75,7 @@ class Page:
     pages: int
     sort: str
     args: ListArgs
+    chips: list[Chip] = field(default_factory=list)
 
     def url(self, **changes) -> str:
         """This list's URL with some arguments changed; defaults are left out to keep it short."""
@@ -65,7 +83,11 @@ class Page:
         params = {name: value for name, value in params.items() if value not in (None, "")}
         if params.get("page") == 1:
             del params["page"]
-        return url_for(request.endpoint, **params)
+        return url_for(request.endpoint, **request.view_args, **params)
+
+    def without(self, name: str) -> str:
+        """This list's URL without one filter."""
+        return self.url(**{name: None, "page": None})
 
     def sort_url(self, key: str) -> str:
         """Sorts by `key`; when already sorted by it, reverses."""

@@ -5,12 +5,16 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import Index, Integer, String, Text, event, inspect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+import sqlite3
+
+from sqlalchemy import Engine, ForeignKey, Index, Integer, String, Text, event, func, inspect, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 NAME_MAX = 100
 EMAIL_MAX = 254
+CODE_MAX = 20
+TITLE_MAX = 200
 
 
 class Base(DeclarativeBase):
@@ -29,6 +33,12 @@ def fold(text: str) -> str:
     """Text as search compares it: without accents, case folded ("Zoë" -> "zoe")."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+@event.listens_for(Engine, "connect")
+def _enforce_foreign_keys(dbapi_connection, connection_record):
+    if isinstance(dbapi_connection, sqlite3.Connection):  # the server databases always enforce them
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
 class Hundredths(TypeDecorator):
@@ -86,6 +96,9 @@ class User(Record, db.Model):
         Index("ix_users_created_at_id", "created_at", "id"),
     )
 
+    advisees: Mapped[list["Student"]] = relationship(back_populates="advisor", passive_deletes=True)
+    courses_taught: Mapped[list["Course"]] = relationship(back_populates="teacher", passive_deletes=True)
+
     def __str__(self):
         return self.name
 
@@ -100,6 +113,12 @@ class Student(Record, db.Model):
     birthday: Mapped[date | None]
     enrolled_on: Mapped[date] = mapped_column(default=date.today)
     gpa: Mapped[Decimal | None] = mapped_column(Hundredths)
+    advisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+
+    advisor: Mapped[User | None] = relationship(back_populates="advisees")
+    enrollments: Mapped[list["Enrollment"]] = relationship(
+        back_populates="student", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     __table_args__ = (
         Index("ix_students_name_id", "name", "id"),
@@ -110,3 +129,61 @@ class Student(Record, db.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def course_ids(self) -> list[int]:
+        return [enrollment.course_id for enrollment in self.enrollments]
+
+    @course_ids.setter
+    def course_ids(self, course_ids: list[int]):
+        """Enrolls in exactly these courses, keeping the enrollment dates of courses already taken."""
+        kept = [enrollment for enrollment in self.enrollments if enrollment.course_id in course_ids]
+        taken = {enrollment.course_id for enrollment in kept}
+        self.enrollments = kept + [Enrollment(course_id=id) for id in dict.fromkeys(course_ids) if id not in taken]
+
+
+class Course(Record, db.Model):
+    __tablename__ = "courses"
+    search_fields = ("code", "title")
+
+    code: Mapped[str] = mapped_column(String(CODE_MAX), unique=True)  # stored upper case: unique ignoring case
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    credits: Mapped[int]
+    teacher_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+
+    teacher: Mapped[User | None] = relationship(back_populates="courses_taught")
+    enrollments: Mapped[list["Enrollment"]] = relationship(
+        back_populates="course", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    __table_args__ = (
+        Index("ix_courses_title_id", "title", "id"),
+        Index("ix_courses_credits_id", "credits", "id"),
+    )
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+
+class Enrollment(db.Model):
+    """A student takes a course."""
+
+    __tablename__ = "enrollments"
+
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"), primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True, index=True)
+    enrolled_on: Mapped[date] = mapped_column(default=date.today)
+
+    student: Mapped[Student] = relationship(back_populates="enrollments")
+    course: Mapped[Course] = relationship(back_populates="enrollments")
+
+
+def _count(column, *where):
+    """A deferred per-row count: loaded only where a page asks for it with undefer()."""
+    return column_property(select(func.count(column)).where(*where).scalar_subquery(), deferred=True)
+
+
+User.advisee_count = _count(Student.id, Student.advisor_id == User.id)
+User.course_count = _count(Course.id, Course.teacher_id == User.id)
+Student.course_count = _count(Enrollment.course_id, Enrollment.student_id == Student.id)
+Course.student_count = _count(Enrollment.student_id, Enrollment.course_id == Course.id)

@@ -10,6 +10,11 @@ def noun(record) -> str:
     return type(record).__name__.lower()
 
 
+def submitted(form) -> bool:
+    """A valid form was posted to be saved (not to search in one of its pickers)."""
+    return request.form.get("then") != "find" and form.validate_on_submit()
+
+
 def save(form, record):
     """Writes a valid form into `record` and redirects; returns None when the form must be shown again."""
     form.populate_obj(record)

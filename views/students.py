@@ -1,18 +1,19 @@
 """Students: list, detail, create, edit, delete."""
 
 from flask import Blueprint, render_template, request
+from sqlalchemy.orm import joinedload, selectinload, undefer
 
 from forms import StudentForm, StudentListArgs
 from listing import Listing
-from models import Student, db
+from models import Course, Enrollment, Student, User, db
+from views.pickers import pickers
 from views.records import delete as delete_record
-from views.records import save
+from views.records import save, submitted
 
 bp = Blueprint("students", __name__, url_prefix="/students")
 
 LISTING = Listing(
-    query=db.select(Student),
-    id_column=Student.id,
+    model=Student,
     sorts={
         "name": Student.name,
         "email": Student.email,
@@ -21,9 +22,21 @@ LISTING = Listing(
         "enrolled": Student.enrolled_on,
     },
     default_sort="name",
-    search=Student.search_text,
-    filters={"grade": lambda grade: Student.grade == int(grade)},
+    filters={
+        "grade": lambda grade: Student.grade == int(grade),
+        "advisor": lambda user_id: Student.advisor_id == user_id,
+        "course": lambda course_id: Student.id.in_(
+            db.select(Enrollment.student_id).where(Enrollment.course_id == course_id)
+        ),
+    },
+    relations={"advisor": User, "course": Course},
+    options=(joinedload(Student.advisor), undefer(Student.course_count)),
 )
+
+
+def get_student_with_courses(id):
+    courses = selectinload(Student.enrollments).joinedload(Enrollment.course)
+    return db.get_or_404(Student, id, options=[joinedload(Student.advisor), courses])
 
 
 @bp.get("")
@@ -34,36 +47,36 @@ def index():
 
 @bp.get("/<int:id>")
 def detail(id):
-    """One student."""
-    return render_template("students/detail.html", student=db.get_or_404(Student, id))
+    """One student, with their advisor and courses."""
+    return render_template("students/detail.html", student=get_student_with_courses(id))
 
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    """Create a student."""
+    """Create a student, with an advisor and courses."""
     form = StudentForm()
-    if form.validate_on_submit() and (saved := save(form, Student())):
+    if submitted(form) and (saved := save(form, Student())):
         return saved
-    return render_template("students/form.html", form=form, student=None)
+    return render_template("students/form.html", form=form, student=None, pickers=pickers(form))
 
 
 @bp.route("/<int:id>/edit", methods=["GET", "POST"])
 def edit(id):
-    """Edit a student."""
-    student = db.get_or_404(Student, id)
+    """Edit a student, their advisor and courses: saved together or not at all."""
+    student = get_student_with_courses(id)
     form = StudentForm(obj=student)
-    if form.validate_on_submit() and (saved := save(form, student)):
+    if submitted(form) and (saved := save(form, student)):
         return saved
-    return render_template("students/form.html", form=form, student=student)
+    return render_template("students/form.html", form=form, student=student, pickers=pickers(form))
 
 
 @bp.get("/<int:id>/confirm-delete")
 def confirm_delete(id):
-    """Ask before deleting a student."""
-    return render_template("confirm_delete.html", record=db.get_or_404(Student, id), noun="student")
+    """Ask before deleting a student, saying which enrollments go with them."""
+    return render_template("students/delete.html", record=get_student_with_courses(id), noun="student")
 
 
 @bp.post("/<int:id>/delete")
 def delete(id):
-    """Delete a student."""
+    """Delete a student; the database removes their enrollments in the same transaction."""
     return delete_record(db.get_or_404(Student, id))

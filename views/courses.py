@@ -1,0 +1,116 @@
+"""Courses: list, detail with enrolled students, create, edit, delete, enroll and unenroll."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy.orm import joinedload, undefer
+from werkzeug.datastructures import MultiDict
+
+from forms import CourseForm, CourseListArgs, ListArgs
+from listing import Listing
+from models import Course, Enrollment, Student, User, db
+from views.pickers import pickers, search
+from views.records import delete as delete_record
+from views.records import save, submitted
+
+bp = Blueprint("courses", __name__, url_prefix="/courses")
+
+LISTING = Listing(
+    model=Course,
+    sorts={"code": Course.code, "title": Course.title, "credits": Course.credits},
+    default_sort="code",
+    filters={"teacher": lambda user_id: Course.teacher_id == user_id, "credits": lambda n: Course.credits == n},
+    relations={"teacher": User},
+    options=(joinedload(Course.teacher), undefer(Course.student_count)),
+)
+
+
+def enrolled_ids(course):
+    return db.select(Enrollment.student_id).where(Enrollment.course_id == course.id)
+
+
+def enrolled_listing(course):
+    """The students of one course, as a list page of their own."""
+    return Listing(
+        model=Student,
+        sorts={"name": Student.name, "grade": Student.grade},
+        default_sort="name",
+        where=(Student.id.in_(enrolled_ids(course)),),
+    )
+
+
+def get_course(id):
+    return db.get_or_404(Course, id, options=[joinedload(Course.teacher), undefer(Course.student_count)])
+
+
+@bp.get("")
+def index():
+    """A page of courses, searched, filtered and sorted as the query string says."""
+    return render_template("courses/list.html", page=LISTING.page(CourseListArgs(request.args)))
+
+
+@bp.get("/<int:id>")
+def detail(id):
+    """One course: its teacher, its students page by page, and a search to enroll more."""
+    course = get_course(id)
+    students = enrolled_listing(course).page(ListArgs(request.args))
+    find = request.args.get("find", "")[:100]
+    candidates = search(Student, find, exclude=enrolled_ids(course)) if find else []
+    return render_template("courses/detail.html", course=course, page=students, find=find, candidates=candidates)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    """Create a course."""
+    form = CourseForm()
+    if submitted(form) and (saved := save(form, Course())):
+        return saved
+    return render_template("courses/form.html", form=form, course=None, pickers=pickers(form))
+
+
+@bp.route("/<int:id>/edit", methods=["GET", "POST"])
+def edit(id):
+    """Edit a course and choose its teacher."""
+    course = db.get_or_404(Course, id)
+    form = CourseForm(obj=course)
+    if submitted(form) and (saved := save(form, course)):
+        return saved
+    return render_template("courses/form.html", form=form, course=course, pickers=pickers(form))
+
+
+@bp.get("/<int:id>/confirm-delete")
+def confirm_delete(id):
+    """Ask before deleting a course, saying which enrollments go with it."""
+    course = get_course(id)
+    students = enrolled_listing(course).page(ListArgs(MultiDict({"per_page": "10"})))
+    return render_template("courses/delete.html", record=course, noun="course", students=students.items)
+
+
+@bp.post("/<int:id>/delete")
+def delete(id):
+    """Delete a course; the database removes its enrollments in the same transaction."""
+    return delete_record(db.get_or_404(Course, id))
+
+
+@bp.post("/<int:id>/enrollments")
+def enroll(id):
+    """Enroll a student in this course."""
+    course = db.get_or_404(Course, id)
+    student_id = request.form.get("student_id", type=int)
+    if student_id is None:
+        abort(400, "Choose a student to enroll.")
+    student = db.get_or_404(Student, student_id)
+    if db.session.get(Enrollment, (student.id, course.id)) is None:
+        db.session.add(Enrollment(student=student, course=course))
+        db.session.commit()
+    flash(f"Enrolled “{student}” in {course.code}.", "success")
+    return redirect(url_for(".detail", id=course.id))
+
+
+@bp.post("/<int:id>/enrollments/<int:student_id>/delete")
+def unenroll(id, student_id):
+    """Take a student off this course."""
+    enrollment = db.get_or_404(Enrollment, (student_id, id), options=[joinedload(Enrollment.student)])
+    name, code = str(enrollment.student), enrollment.course.code
+    db.session.delete(enrollment)
+    db.session.commit()
+    flash(f"Took “{name}” off {code}.", "success")
+    return redirect(url_for(".detail", id=id))

@@ -1,0 +1,42 @@
+"""Search-then-pick controls for choosing among thousands of rows, with or without JavaScript."""
+
+from dataclasses import dataclass
+
+from flask import request
+
+from forms import PickMany, PickOne
+from models import db, fold
+
+MATCHES = 8
+
+
+@dataclass(frozen=True)
+class Picker:
+    query: str  # what was typed in the picker's search box
+    chosen: list  # the rows the field holds now
+    matches: list  # rows matching the query, not yet chosen
+
+
+def search(model, query: str, limit: int = MATCHES, exclude=None) -> list:
+    """Rows of `model` whose folded search text contains `query`, by their first search field."""
+    term = fold(query).strip()
+    if not term:
+        return []
+    label = getattr(model, model.search_fields[0])
+    found = db.select(model).where(model.search_text.contains(term, autoescape=True))
+    if exclude is not None:
+        found = found.where(model.id.not_in(exclude))
+    return db.session.scalars(found.order_by(label, model.id).limit(limit)).all()
+
+
+def pickers(form) -> dict[str, Picker]:
+    """A Picker for every PickOne and PickMany field of `form`, searched with what the form posted."""
+    result = {}
+    for field in form:
+        if not isinstance(field, (PickOne, PickMany)):
+            continue
+        ids = [id for id in (field.data if isinstance(field, PickMany) else [field.data]) or [] if id is not None]
+        chosen = db.session.scalars(db.select(field.model).where(field.model.id.in_(ids))).all() if ids else []
+        query = request.form.get(f"{field.name}_q", "")[:100]
+        result[field.name] = Picker(query, chosen, search(field.model, query, exclude=ids))
+    return result
