@@ -1,7 +1,7 @@
 from sqlalchemy import func, inspect
 
 from conftest import read
-from models import Student, User, db
+from models import Course, Enrollment, Student, User, db
 
 
 def count(app, model):
@@ -62,3 +62,14 @@ def test_seed_if_empty_skips_a_database_with_people(runner, app, add):
     result = runner.invoke(args=["seed", "--students", "10", "--if-empty"])
     assert result.exit_code == 0 and "skipped" in result.output
     assert count(app, Student) == 0
+
+
+def test_seed_adds_courses_enrollments_and_advisors(runner, app):
+    runner.invoke(args=["seed", "--users", "10", "--students", "100", "--random-seed", "2"])
+    assert count(app, Course) == 4  # one per 25 students
+    students = read(app, Student)
+    assert 0.6 < sum(s.advisor_id is not None for s in students) / len(students) < 1
+    per_student = {}
+    for enrollment in read(app, Enrollment):
+        per_student[enrollment.student_id] = per_student.get(enrollment.student_id, 0) + 1
+    assert len(per_student) == 100 and set(per_student.values()) <= {2, 3, 4}
