@@ -34,16 +34,21 @@ def runner(app):
 
 @pytest.fixture
 def add(app):
-    """Adds rows, committed, and returns their ids: add(User, name="Ana", email="ana@example.org")."""
+    """Adds rows, committed, and returns their ids: add(User, name="Ana", email="ana@example.org"),
+    or in one transaction: add.many(User, [{...}, {...}])."""
 
     def add(model, **values):
+        return add_many(model, [values])[0]
+
+    def add_many(model, rows):
         defaults = {Student: {"grade": 5}}.get(model, {})
         with app.app_context():
-            record = model(**{**defaults, **values})
-            db.session.add(record)
+            records = [model(**{**defaults, **values}) for values in rows]
+            db.session.add_all(records)
             db.session.commit()
-            return record.id
+            return [record.id for record in records]
 
+    add.many = add_many
     return add
 
 

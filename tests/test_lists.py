@@ -13,7 +13,7 @@ def names(response):
 @pytest.fixture
 def many_students(add):
     """60 students over three grades, so sorting by grade has many ties."""
-    return [add(Student, name=f"Student {n:02}", email=f"s{n}@school.example", grade=n % 3 + 1) for n in range(60)]
+    return add.many(Student, [{"name": f"Student {n:02}", "email": f"s{n}@school.example", "grade": n % 3 + 1} for n in range(60)])
 
 
 def test_home_shows_counts_and_links(client, people):
@@ -133,8 +133,7 @@ def test_oversized_per_page_falls_back_to_default(client, many_students):
 
 
 def test_list_runs_the_same_statements_for_10_and_100_rows(client, add, count_statements):
-    for n in range(120):
-        add(User, name=f"User {n}", email=f"u{n}@example.org")
+    add.many(User, [{"name": f"User {n}", "email": f"u{n}@example.org"} for n in range(120)])
     count_statements.clear()
     client.get("/users?per_page=10")
     ten = len(count_statements)

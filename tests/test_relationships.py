@@ -86,8 +86,8 @@ def test_student_detail_shows_advisor_and_courses(client, school):
 
 
 def test_course_detail_pages_through_its_students(client, app, school, add):
-    for n in range(12):
-        enroll(app, add(Student, name=f"Extra {n:02}", email=f"x{n}@school.example"), school["art"])
+    for student_id in add.many(Student, [{"name": f"Extra {n:02}", "email": f"x{n}@school.example"} for n in range(12)]):
+        enroll(app, student_id, school["art"])
     html = client.get(f"/courses/{school['art']}?per_page=10&page=2").get_data(as_text=True)
     assert "13 students enrolled" in html
     assert "Extra 10" in html and "Extra 00" not in html
@@ -135,8 +135,7 @@ def test_picker_search_shows_matches_and_saves_nothing(client, app, school):
 
 
 def test_picker_never_lists_every_row(client, add):
-    for n in range(30):
-        add(User, name=f"Teacher {n}", email=f"t{n}@example.org")
+    add.many(User, [{"name": f"Teacher {n}", "email": f"t{n}@example.org"} for n in range(30)])
     html = client.get("/students/new").get_data(as_text=True)
     assert "Teacher 1" not in html  # nothing until searched
     html = client.post("/students/new", data={"advisor_id_q": "teacher", "then": "find"}).get_data(as_text=True)
