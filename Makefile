@@ -16,6 +16,7 @@ install: $(VENV)/installed
 run: install
 	$(FLASK) init-db
 	$(FLASK) seed --users 200 --students 5000 --if-empty
+	$(FLASK) demo-accounts
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install

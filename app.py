@@ -5,33 +5,48 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, render_template
+from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 import cli
+import security
 from models import db
-from views import courses, main, students, users
+from views import auth, courses, main, students, users
 
 csrf = CSRFProtect()
 
-ERROR_CODES = (400, 403, 404, 405, 413, 500)
+ERROR_CODES = (400, 403, 404, 405, 413, 429, 500)
 
 
 def create_app(test_config=None):
     app = Flask(__name__, instance_relative_config=True)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(
+        PRODUCTION=os.environ.get("ROSTER_ENV") == "production",
         SECRET_KEY=os.environ.get("SECRET_KEY"),
         SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL")
         or f"sqlite:///{Path(app.instance_path) / 'roster.db'}",
         MAX_CONTENT_LENGTH=1024 * 1024,
+        TRUSTED_HOSTS=[host.strip() for host in os.environ["TRUSTED_HOSTS"].split(",")]
+        if os.environ.get("TRUSTED_HOSTS")
+        else None,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        PASSWORD_HASH_METHOD="scrypt",
+        SIGN_IN_LIMIT=os.environ.get("SIGN_IN_LIMIT", "5 per minute"),
+        RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
     else:
         app.config.from_mapping(test_config)
     if not app.config["SECRET_KEY"]:
+        if app.config["PRODUCTION"]:
+            raise RuntimeError("In production, set SECRET_KEY in the environment (e.g. python -c 'import secrets; print(secrets.token_hex(32))').")
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+    if app.config["PRODUCTION"] and len(app.config["SECRET_KEY"]) < 32:
+        raise RuntimeError("In production, SECRET_KEY must be a random string of at least 32 characters.")
 
     register_extensions(app)
     register_blueprints(app)
@@ -59,9 +74,15 @@ def instance_secret_key(instance: Path) -> str:
 def register_extensions(app):
     db.init_app(app)
     csrf.init_app(app)
+    security.login_manager.init_app(app)
+    security.limiter.init_app(app)
+    app.session_interface = security.SessionInterface()
+    app.before_request(security.require_sign_in)
+    app.after_request(security.add_security_headers)
 
 
 def register_blueprints(app):
+    app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
     app.register_blueprint(users.bp)
     app.register_blueprint(students.bp)
@@ -72,6 +93,8 @@ def register_errorhandlers(app):
     def render_error(error: HTTPException):
         if error.code == 500:
             db.session.rollback()
+        if request_ctx.url_adapter is None:  # an untrusted Host header: no URLs can be built for the layout
+            return error.get_response()
         return render_template("error.html", error=error), error.code
 
     for code in ERROR_CODES:

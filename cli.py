@@ -1,14 +1,17 @@
 """Commands: `flask init-db` creates the schema, `flask seed` fills it with fake people."""
 
 import random
+import secrets
 from itertools import islice
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, insert, inspect
 
 from fake_school import FakeSchool
-from models import Course, Enrollment, Student, User, db
+from forms import password_problem
+from models import ROLES, Course, Enrollment, Student, User, db
 
 BATCH = 10_000
 
@@ -16,6 +19,8 @@ BATCH = 10_000
 def register_commands(app):
     app.cli.add_command(init_db)
     app.cli.add_command(seed)
+    app.cli.add_command(create_admin)
+    app.cli.add_command(demo_accounts)
 
 
 def database_name() -> str:
@@ -47,17 +52,18 @@ def init_db(drop, yes):
 @click.option("--users", default=0, type=click.IntRange(0), help="How many staff users to add.")
 @click.option("--students", default=0, type=click.IntRange(0), help="How many students to add.")
 @click.option("--courses", type=click.IntRange(0), help="How many courses to add  [default: one per 25 students].")
-@click.option("--append", is_flag=True, help="Add to a database that already has people.")
-@click.option("--if-empty", is_flag=True, help="Do nothing, successfully, when the database has people.")
+@click.option("--append", is_flag=True, help="Add to a database that already has students or courses.")
+@click.option("--if-empty", is_flag=True, help="Do nothing, successfully, when the database has students or courses.")
 @click.option("--random-seed", type=int, help="Make the same people every time.")
 def seed(users, students, courses, append, if_empty, random_seed):
     """Fill the database with realistic fake people."""
-    people = sum(db.session.scalar(db.select(func.count()).select_from(m)) for m in (User, Student))
-    if people and if_empty:
-        click.echo(f"The database already has {people:,} people; seeding skipped.")
+    # Staff accounts alone (the first admin) do not count as data: a new school is seeded after setup.
+    rows = sum(db.session.scalar(db.select(func.count()).select_from(m)) for m in (Student, Course))
+    if rows and if_empty:
+        click.echo(f"The database already has {rows:,} students and courses; seeding skipped.")
         return
-    if people and not append:
-        raise click.ClickException(f"The database already has {people:,} people; add --append to add more.")
+    if rows and not append:
+        raise click.ClickException(f"The database already has {rows:,} students and courses; add --append to add more.")
     if courses is None:
         courses = -(-students // 25)
     school = FakeSchool(random.Random(random_seed))
@@ -84,3 +90,41 @@ def add_rows(model, count: int, make) -> list[int]:
             db.session.execute(insert(model), batch)
             bar.update(len(batch))
     return db.session.scalars(db.select(model.id).where(model.id > last_id)).all() if count else []
+
+
+@click.command("create-admin")
+@click.option("--name", prompt=True, help="The admin's name.")
+@click.option("--email", prompt=True, help="Their email, to sign in with.")
+@click.password_option(help="At least 8 characters, not a common one.")
+@with_appcontext
+def create_admin(name, email, password):
+    """Create an admin account (or make an existing user an admin with this password)."""
+    if problem := password_problem(password):
+        raise click.BadParameter(problem, param_hint="--password")
+    email = email.strip().lower()
+    user = db.session.scalar(db.select(User).where(User.email == email))
+    verb = "Made" if user else "Created"
+    if user is None:
+        user = User(name=name.strip(), email=email)
+        db.session.add(user)
+    user.role, user.active = "admin", True
+    user.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
+    db.session.commit()
+    click.echo(f"{verb} admin {user.name} <{user.email}>.")
+
+
+@click.command("demo-accounts")
+@with_appcontext
+def demo_accounts():
+    """Create or reset one demo account per role, with a new random password, and print how to sign in."""
+    password = secrets.token_urlsafe(12)
+    for role in reversed(ROLES):
+        email = f"{role}@example.org"
+        user = db.session.scalar(db.select(User).where(User.email == email)) or User(email=email)
+        user.name, user.role, user.active = f"Demo {role.capitalize()}", role, True
+        user.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
+        db.session.add(user)
+    db.session.commit()
+    click.echo("Sign in at http://127.0.0.1:5000 with one of these (the password is new on every make run):")
+    for role in reversed(ROLES):
+        click.echo(f"  {role:<7} {role}@example.org  {password}")

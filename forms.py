@@ -5,20 +5,37 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     DecimalField,
     EmailField,
-    Form,
     IntegerField,
-    SearchField,
+    PasswordField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional, ValidationError, Regexp
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from models import CODE_MAX, EMAIL_MAX, NAME_MAX, TITLE_MAX, Course, Student, User, db
+from flask import current_app
+from flask_login import current_user
+
+from models import CODE_MAX, EMAIL_MAX, NAME_MAX, ROLES, TITLE_MAX, Course, Student, User, db
+
+COMMON_PASSWORDS = frozenset(FREQUENCY_LISTS["passwords"])  # 30,000 most used, from zxcvbn
+PASSWORD_MIN, PASSWORD_MAX = 8, 200
 
 
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
@@ -59,6 +76,36 @@ def unique(form, field):
         query = query.where(model.id != form.obj.id)
     if db.session.scalar(query.limit(1)) is not None:
         raise ValidationError(f"Another {model.__name__.lower()} already has this {field.label.text.lower()}.")
+
+
+def password_problem(password: str) -> str | None:
+    """What is wrong with a new password, if anything."""
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        return f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters."
+    if password.lower() in COMMON_PASSWORDS:
+        return "This password is one of the most common; choose one that is harder to guess."
+    return None
+
+
+def uncommon_password(form, field):
+    if field.data and (problem := password_problem(field.data)):
+        raise ValidationError(problem)
+
+
+def password_field(label, required=True, **kwargs):
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired() if required else Optional(),
+            uncommon_password,
+        ],
+        render_kw={"autocomplete": "new-password"},
+        **kwargs,
+    )
+
+
+def hash_method() -> str:
+    return current_app.config["PASSWORD_HASH_METHOD"]
 
 
 class Exists:
@@ -133,6 +180,72 @@ class PersonForm(RecordForm):
 class UserForm(PersonForm):
     model = User
     age = IntegerField("Age", validators=[Optional(), NumberRange(0, 150)], render_kw={"min": 0, "max": 150})
+    role = SelectField(
+        "Role",
+        choices=[
+            SelectChoice("viewer", "Viewer: reads everything, changes nothing"),
+            SelectChoice("editor", "Editor: also adds, edits and deletes students and courses"),
+            SelectChoice("admin", "Admin: also manages users, their roles and passwords"),
+        ],
+        default="viewer",
+    )
+    active = BooleanField("Active", default=True, description="Inactive users cannot sign in; unticking signs them out.")
+    new_password = password_field(
+        "New password", required=False, description="Leave empty to keep the current one. Without a password, a user cannot sign in."
+    )
+
+    def validate_role(self, field):
+        if field.data != "admin" and self.leaves_no_admin():
+            raise ValidationError("This is the only active admin; make someone else an admin first.")
+
+    def validate_active(self, field):
+        if not field.data and self.leaves_no_admin():
+            raise ValidationError("This is the only active admin; make someone else an admin first.")
+
+    def leaves_no_admin(self) -> bool:
+        """Whether saving would take away the last active admin."""
+        user = self.obj
+        if user is None or user.id is None or not (user.role == "admin" and user.active):
+            return False
+        others = db.select(User.id).where(User.role == "admin", User.active, User.id != user.id).limit(1)
+        return db.session.scalar(others) is None
+
+    def populate_obj(self, user):
+        was_active = user.active
+        for name, field in self._fields.items():
+            if name != "new_password":
+                field.populate_obj(user, name)
+        if self.new_password.data:
+            user.set_password(self.new_password.data, hash_method())
+        elif was_active and not user.active:
+            user.end_sessions()
+
+
+class SignInForm(FlaskForm):
+    email = EmailField("Email", filters=[strip, lower], validators=[DataRequired()], render_kw={"autocomplete": "username"})
+    password = PasswordField("Password", validators=[DataRequired()], render_kw={"autocomplete": "current-password"})
+
+
+class SetupForm(PersonForm):
+    """The first admin."""
+
+    model = User
+    password = password_field("Password")
+    confirm = PasswordField("Password again", validators=[EqualTo("password", "The two passwords differ.")])
+
+
+class PasswordForm(FlaskForm):
+    """A user changes their own password."""
+
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
+    )
+    new_password = password_field("New password")
+    confirm = PasswordField("New password again", validators=[EqualTo("new_password", "The two passwords differ.")])
+
+    def validate_current_password(self, field):
+        if not current_user.check_password(field.data):
+            raise ValidationError("This is not your current password.")
 
 
 class StudentForm(PersonForm):
@@ -175,42 +288,3 @@ class CourseForm(RecordForm):
     )
     credits = IntegerField("Credits", validators=[InputRequired(), NumberRange(0, 20)], render_kw={"min": 0, "max": 20})
     teacher_id = PickOne("Teacher", User)
-
-
-class ListArgs(Form):
-    """A list page's query string. Values that do not validate are ignored, never an error page."""
-
-    q = SearchField("Search", filters=[strip], validators=[Optional(), Length(max=200), no_control_characters])
-    sort = StringField(validators=[Optional(), Length(max=40)])
-    per_page = SelectField("Rows per page", choices=[SelectChoice(n, str(n)) for n in (10, 25, 50, 100)], coerce=int, default=25)
-    page = IntegerField(default=1, validators=[NumberRange(min=1, max=10**9)])
-
-    def __init__(self, formdata):
-        super().__init__(formdata)
-        self.validate()
-
-    def value(self, name):
-        field = self[name]
-        if field.errors or field.data in ("", None):
-            return field.default
-        return field.data
-
-    def params(self) -> dict:
-        """The arguments that differ from their defaults."""
-        return {name: self.value(name) for name in self._fields if self.value(name) != self[name].default}
-
-
-class UserListArgs(ListArgs):
-    age_min = IntegerField("Age from", validators=[Optional(), NumberRange(0, 150)], render_kw={"min": 0, "max": 150})
-    age_max = IntegerField("Age to", validators=[Optional(), NumberRange(0, 150)], render_kw={"min": 0, "max": 150})
-
-
-class StudentListArgs(ListArgs):
-    advisor = IntegerField("Advisor", validators=[Optional()])
-    course = IntegerField("Course", validators=[Optional()])
-    grade = SelectField("Grade", choices=[SelectChoice("", "All grades")] + [SelectChoice(str(g), f"Grade {g}") for g in range(1, 13)])
-
-
-class CourseListArgs(ListArgs):
-    teacher = IntegerField("Teacher", validators=[Optional()])
-    credits = IntegerField("Credits", validators=[Optional(), NumberRange(0, 20)], render_kw={"min": 0, "max": 20})

@@ -7,8 +7,34 @@ from math import ceil
 from flask import request, url_for
 from sqlalchemy import ColumnElement, func, select
 
-from forms import ListArgs
+from wtforms import Form, IntegerField, SearchField, SelectChoice, SelectField, StringField
+from wtforms.validators import Length, NumberRange, Optional
+
+from forms import no_control_characters, strip
 from models import db, fold
+
+
+class ListArgs(Form):
+    """A list page's query string. Values that do not validate are ignored, never an error page."""
+
+    q = SearchField("Search", filters=[strip], validators=[Optional(), Length(max=200), no_control_characters])
+    sort = StringField(validators=[Optional(), Length(max=40)])
+    per_page = SelectField("Rows per page", choices=[SelectChoice(n, str(n)) for n in (10, 25, 50, 100)], coerce=int, default=25)
+    page = IntegerField(default=1, validators=[NumberRange(min=1, max=10**9)])
+
+    def __init__(self, formdata):
+        super().__init__(formdata)
+        self.validate()
+
+    def value(self, name):
+        field = self[name]
+        if field.errors or field.data in ("", None):
+            return field.default
+        return field.data
+
+    def params(self) -> dict:
+        """The arguments that differ from their defaults."""
+        return {name: self.value(name) for name in self._fields if self.value(name) != self[name].default}
 
 
 @dataclass(frozen=True)

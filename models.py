@@ -1,5 +1,6 @@
 """The database and every model. Imports nothing of ours."""
 
+import secrets
 import unicodedata
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -10,9 +11,11 @@ import sqlite3
 from sqlalchemy import Engine, ForeignKey, Index, Integer, String, Text, event, func, inspect, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
+from werkzeug.security import check_password_hash, generate_password_hash
 
 NAME_MAX = 100
 EMAIL_MAX = 254
+ROLES = ("viewer", "editor", "admin")  # each may do what the ones before it may
 CODE_MAX = 20
 TITLE_MAX = 200
 
@@ -82,18 +85,30 @@ def _refresh_search_text(mapper, connection, record):
         record.search_text = record.search_text_for({n: getattr(record, n) for n in record.search_fields})
 
 
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
 class User(Record, db.Model):
+    """A member of staff; with a password, an account that can sign in."""
+
     __tablename__ = "users"
     search_fields = ("name", "email")
 
     name: Mapped[str] = mapped_column(String(NAME_MAX))
     email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)
     age: Mapped[int | None]
+    role: Mapped[str] = mapped_column(String(10), default="viewer")
+    active: Mapped[bool] = mapped_column(default=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))  # None: a record only, cannot sign in
+    # Part of the signed-in session; a new one ends every session of this user.
+    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
 
     __table_args__ = (
         Index("ix_users_name_id", "name", "id"),
         Index("ix_users_age_id", "age", "id"),
         Index("ix_users_created_at_id", "created_at", "id"),
+        Index("ix_users_role_id", "role", "id"),
     )
 
     advisees: Mapped[list["Student"]] = relationship(back_populates="advisor", passive_deletes=True)
@@ -101,6 +116,30 @@ class User(Record, db.Model):
 
     def __str__(self):
         return self.name
+
+    def set_password(self, password: str | None, method: str = "scrypt"):
+        self.password_hash = generate_password_hash(password, method) if password else None
+        self.end_sessions()
+
+    def check_password(self, password: str) -> bool:
+        return self.password_hash is not None and check_password_hash(self.password_hash, password)
+
+    def end_sessions(self):
+        self.session_token = new_session_token()
+
+    def at_least(self, role: str) -> bool:
+        return ROLES.index(self.role) >= ROLES.index(role)
+
+    # What Flask-Login asks of a user.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
 
 
 class Student(Record, db.Model):

@@ -13,18 +13,60 @@ def app(tmp_path):
             "SECRET_KEY": "test",
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'roster.db'}",
             "WTF_CSRF_ENABLED": False,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast; the real default is scrypt
+            "RATELIMIT_ENABLED": False,
         }
     )
     with app.app_context():
         db.create_all()
+        admin = User(name="Root Admin", email="root@example.org", role="admin")
+        admin.set_password(PASSWORD, app.config["PASSWORD_HASH_METHOD"])
+        db.session.add(admin)
+        db.session.commit()
     yield app
     with app.app_context():
         db.engine.dispose()
 
 
+PASSWORD = "correct horse battery"
+
+
+def signed_in(app, email):
+    """A test client with a session for the user with this email, as signing in would leave it."""
+    client = app.test_client()
+    with app.app_context():
+        user = db.session.scalar(db.select(User).filter_by(email=email))
+        user_id = user.get_id()
+    with client.session_transaction() as session:
+        session["_user_id"] = user_id
+        session["_fresh"] = True
+    return client
+
+
 @pytest.fixture
 def client(app):
+    """Signed in as an admin."""
+    return signed_in(app, "root@example.org")
+
+
+@pytest.fixture
+def anonymous(app):
     return app.test_client()
+
+
+@pytest.fixture
+def client_as(app, add):
+    """A client signed in as a new user with this role: client_as("viewer")."""
+
+    def client_as(role):
+        with app.app_context():
+            user = User(name=f"A {role}", email=f"{role}@example.org", role=role)
+            user.set_password(PASSWORD, app.config["PASSWORD_HASH_METHOD"])
+            db.session.add(user)
+            db.session.commit()
+        return signed_in(app, f"{role}@example.org")
+
+    return client_as
 
 
 @pytest.fixture
@@ -46,7 +88,7 @@ def add(app):
             records = [model(**{**defaults, **values}) for values in rows]
             db.session.add_all(records)
             db.session.commit()
-            return [record.id for record in records]
+            return [getattr(record, "id", None) for record in records]
 
     add.many = add_many
     return add

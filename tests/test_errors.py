@@ -1,8 +1,7 @@
 import pytest
 from flask import abort
 
-from app import create_app
-from conftest import read
+from conftest import read, signed_in
 from models import User, db
 
 
@@ -10,7 +9,7 @@ from models import User, db
 def test_error_pages_use_the_layout(app, code):
     app.config["PROPAGATE_EXCEPTIONS"] = False
     app.add_url_rule(f"/fail/{code}", f"fail{code}", lambda: abort(code))
-    response = app.test_client().get(f"/fail/{code}")
+    response = signed_in(app, "root@example.org").get(f"/fail/{code}")
     assert response.status_code == code
     html = response.get_data(as_text=True)
     assert 'class="site-nav"' in html and f'<p class="error-code">{code}</p>' in html
@@ -24,27 +23,22 @@ def test_500_rolls_back_the_session(app):
 
     app.add_url_rule("/half", "half", half_done)
     app.config["PROPAGATE_EXCEPTIONS"] = False  # answer as in production, not raise into the test
-    response = app.test_client().get("/half")
+    response = signed_in(app, "root@example.org").get("/half")
     assert response.status_code == 500
     assert "Traceback" not in response.get_data(as_text=True)
-    assert read(app, User) == []
+    assert read(app, User, name="Half") == []
 
 
-def test_post_without_csrf_token_is_refused(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/r.db"})
-    with app.app_context():
-        db.create_all()
-    response = app.test_client().post("/users/new", data={"name": "Ada", "email": "ada@example.org"})
+def test_post_without_csrf_token_is_refused(app, client):
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post("/users/new", data={"name": "Ada", "email": "ada@example.org"})
     assert response.status_code == 400
     assert "CSRF" in response.get_data(as_text=True)
-    assert read(app, User) == []
+    assert read(app, User, name="Ada") == []
 
 
-def test_post_with_csrf_token_is_accepted(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/r.db"})
-    with app.app_context():
-        db.create_all()
-    client = app.test_client()
+def test_post_with_csrf_token_is_accepted(app, client):
+    app.config["WTF_CSRF_ENABLED"] = True
     html = client.get("/users/new").get_data(as_text=True)
     token = html.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
     response = client.post("/users/new", data={"name": "Ada", "email": "ada@example.org", "csrf_token": token})

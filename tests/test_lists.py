@@ -18,11 +18,11 @@ def many_students(add):
 
 def test_home_shows_counts_and_links(client, people):
     html = client.get("/").get_data(as_text=True)
-    assert ">4<" in html and ">3<" in html
+    assert ">5<" in html and ">3<" in html  # 4 users and the admin; 3 students
     assert 'href="/users"' in html and 'href="/students"' in html
 
 
-@pytest.mark.parametrize("path", ["/users", "/students"])
+@pytest.mark.parametrize("path", ["/students", "/courses"])
 def test_empty_list_says_so(client, path):
     assert "There are no" in client.get(path).get_data(as_text=True)
 
@@ -39,8 +39,8 @@ def test_rows_per_page_can_be_chosen(client, many_students, per_page, rows):
 
 
 def test_sort_by_name_then_reverse(client, people):
-    assert names(client.get("/users?sort=name")) == ["María José", "Omar 50%_off", "Zoë Adams", "Иван Петров"]
-    assert names(client.get("/users?sort=-name")) == ["Иван Петров", "Zoë Adams", "Omar 50%_off", "María José"]
+    assert names(client.get("/users?sort=name")) == ["María José", "Omar 50%_off", "Root Admin", "Zoë Adams", "Иван Петров"]
+    assert names(client.get("/users?sort=-name")) == ["Иван Петров", "Zoë Adams", "Root Admin", "Omar 50%_off", "María José"]
 
 
 def test_sort_header_shows_direction_and_links_to_reverse(client, people):

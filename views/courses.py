@@ -4,12 +4,21 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy.orm import joinedload, undefer
 from werkzeug.datastructures import MultiDict
 
-from forms import CourseForm, CourseListArgs, ListArgs
-from listing import Listing
+from wtforms import IntegerField
+from wtforms.validators import NumberRange, Optional
+
+from forms import CourseForm
+from listing import ListArgs, Listing
+from security import role_required
 from models import Course, Enrollment, Student, User, db
 from views.pickers import pickers, search
 from views.records import delete as delete_record
 from views.records import save, submitted
+
+class CourseListArgs(ListArgs):
+    teacher = IntegerField("Teacher", validators=[Optional()])
+    credits = IntegerField("Credits", validators=[Optional(), NumberRange(0, 20)], render_kw={"min": 0, "max": 20})
+
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 
@@ -58,6 +67,7 @@ def detail(id):
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@role_required("editor")
 def new():
     """Create a course."""
     form = CourseForm()
@@ -67,6 +77,7 @@ def new():
 
 
 @bp.route("/<int:id>/edit", methods=["GET", "POST"])
+@role_required("editor")
 def edit(id):
     """Edit a course and choose its teacher."""
     course = db.get_or_404(Course, id)
@@ -77,6 +88,7 @@ def edit(id):
 
 
 @bp.get("/<int:id>/confirm-delete")
+@role_required("editor")
 def confirm_delete(id):
     """Ask before deleting a course, saying which enrollments go with it."""
     course = get_course(id)
@@ -85,12 +97,14 @@ def confirm_delete(id):
 
 
 @bp.post("/<int:id>/delete")
+@role_required("editor")
 def delete(id):
     """Delete a course; the database removes its enrollments in the same transaction."""
     return delete_record(db.get_or_404(Course, id))
 
 
 @bp.post("/<int:id>/enrollments")
+@role_required("editor")
 def enroll(id):
     """Enroll a student in this course."""
     course = db.get_or_404(Course, id)
@@ -106,6 +120,7 @@ def enroll(id):
 
 
 @bp.post("/<int:id>/enrollments/<int:student_id>/delete")
+@role_required("editor")
 def unenroll(id, student_id):
     """Take a student off this course."""
     enrollment = db.get_or_404(Enrollment, (student_id, id), options=[joinedload(Enrollment.student)])

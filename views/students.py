@@ -3,12 +3,22 @@
 from flask import Blueprint, render_template, request
 from sqlalchemy.orm import joinedload, selectinload, undefer
 
-from forms import StudentForm, StudentListArgs
-from listing import Listing
+from wtforms import IntegerField, SelectChoice, SelectField
+from wtforms.validators import Optional
+
+from forms import StudentForm
+from listing import ListArgs, Listing
+from security import role_required
 from models import Course, Enrollment, Student, User, db
 from views.pickers import pickers
 from views.records import delete as delete_record
 from views.records import save, submitted
+
+class StudentListArgs(ListArgs):
+    advisor = IntegerField("Advisor", validators=[Optional()])
+    course = IntegerField("Course", validators=[Optional()])
+    grade = SelectField("Grade", choices=[SelectChoice("", "All grades")] + [SelectChoice(str(g), f"Grade {g}") for g in range(1, 13)])
+
 
 bp = Blueprint("students", __name__, url_prefix="/students")
 
@@ -52,6 +62,7 @@ def detail(id):
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@role_required("editor")
 def new():
     """Create a student, with an advisor and courses."""
     form = StudentForm()
@@ -61,6 +72,7 @@ def new():
 
 
 @bp.route("/<int:id>/edit", methods=["GET", "POST"])
+@role_required("editor")
 def edit(id):
     """Edit a student, their advisor and courses: saved together or not at all."""
     student = get_student_with_courses(id)
@@ -71,12 +83,14 @@ def edit(id):
 
 
 @bp.get("/<int:id>/confirm-delete")
+@role_required("editor")
 def confirm_delete(id):
     """Ask before deleting a student, saying which enrollments go with them."""
     return render_template("students/delete.html", record=get_student_with_courses(id), noun="student")
 
 
 @bp.post("/<int:id>/delete")
+@role_required("editor")
 def delete(id):
     """Delete a student; the database removes their enrollments in the same transaction."""
     return delete_record(db.get_or_404(Student, id))

@@ -1,19 +1,29 @@
 """Staff accounts: list, detail, create, edit, delete."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy.orm import undefer
 
-from forms import UserForm, UserListArgs
-from listing import Listing
+from wtforms import IntegerField
+from wtforms.validators import NumberRange, Optional
+
+from forms import UserForm
+from listing import ListArgs, Listing
+from security import role_required
 from models import Course, Student, User, db
 from views.records import delete as delete_record
 from views.records import save, submitted
+
+class UserListArgs(ListArgs):
+    age_min = IntegerField("Age from", validators=[Optional(), NumberRange(0, 150)], render_kw={"min": 0, "max": 150})
+    age_max = IntegerField("Age to", validators=[Optional(), NumberRange(0, 150)], render_kw={"min": 0, "max": 150})
+
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
 LISTING = Listing(
     model=User,
-    sorts={"name": User.name, "email": User.email, "age": User.age, "created": User.created_at},
+    sorts={"name": User.name, "email": User.email, "role": User.role, "age": User.age, "created": User.created_at},
     default_sort="name",
     filters={"age_min": lambda age: User.age >= age, "age_max": lambda age: User.age <= age},
     options=(undefer(User.advisee_count),),
@@ -46,6 +56,7 @@ def detail(id):
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@role_required("admin")
 def new():
     """Create a user."""
     form = UserForm()
@@ -55,6 +66,7 @@ def new():
 
 
 @bp.route("/<int:id>/edit", methods=["GET", "POST"])
+@role_required("admin")
 def edit(id):
     """Edit a user."""
     user = db.get_or_404(User, id)
@@ -65,6 +77,7 @@ def edit(id):
 
 
 @bp.get("/<int:id>/confirm-delete")
+@role_required("admin")
 def confirm_delete(id):
     """Ask before deleting a user, saying which students lose their advisor and which courses their teacher."""
     user = get_user_with_counts(id)
@@ -73,6 +86,11 @@ def confirm_delete(id):
 
 
 @bp.post("/<int:id>/delete")
+@role_required("admin")
 def delete(id):
     """Delete a user; the database unsets them as advisor and teacher in the same transaction."""
-    return delete_record(db.get_or_404(User, id))
+    user = db.get_or_404(User, id)
+    if user.id == current_user.id:
+        flash("You cannot delete your own account; ask another admin.", "error")
+        return redirect(url_for(".confirm_delete", id=id))
+    return delete_record(user)

@@ -1,0 +1,314 @@
+"""Signing in and out, roles, first run, passwords and sessions."""
+
+import pytest
+
+from app import create_app
+from conftest import PASSWORD, read, signed_in
+from models import Course, Enrollment, Student, User, db
+from security import limiter
+
+# Every route, with the least role that may use it. test_every_route_is_in_the_table keeps it complete.
+ROUTES = [
+    ("GET", "/", "viewer"),
+    ("GET", "/account/password", "viewer"),
+    ("POST", "/account/password", "viewer"),
+    ("POST", "/sign-out", "viewer"),
+    ("GET", "/users", "viewer"),
+    ("GET", "/users/{user}", "viewer"),
+    ("GET", "/users/new", "admin"),
+    ("POST", "/users/new", "admin"),
+    ("GET", "/users/{user}/edit", "admin"),
+    ("POST", "/users/{user}/edit", "admin"),
+    ("GET", "/users/{user}/confirm-delete", "admin"),
+    ("POST", "/users/{user}/delete", "admin"),
+    ("GET", "/students", "viewer"),
+    ("GET", "/students/{student}", "viewer"),
+    ("GET", "/students/new", "editor"),
+    ("POST", "/students/new", "editor"),
+    ("GET", "/students/{student}/edit", "editor"),
+    ("POST", "/students/{student}/edit", "editor"),
+    ("GET", "/students/{student}/confirm-delete", "editor"),
+    ("POST", "/students/{student}/delete", "editor"),
+    ("GET", "/courses", "viewer"),
+    ("GET", "/courses/{course}", "viewer"),
+    ("GET", "/courses/new", "editor"),
+    ("POST", "/courses/new", "editor"),
+    ("GET", "/courses/{course}/edit", "editor"),
+    ("POST", "/courses/{course}/edit", "editor"),
+    ("GET", "/courses/{course}/confirm-delete", "editor"),
+    ("POST", "/courses/{course}/delete", "editor"),
+    ("POST", "/courses/{course}/enrollments", "editor"),
+    ("POST", "/courses/{course}/enrollments/{student}/delete", "editor"),
+]
+PUBLIC = [("GET", "/sign-in"), ("POST", "/sign-in"), ("GET", "/setup"), ("POST", "/setup"), ("GET", "/static/<path:filename>")]
+ROLES = ["viewer", "editor", "admin"]
+
+
+@pytest.fixture
+def ids(add):
+    user = add(User, name="Target User", email="target@example.org")
+    course = add(Course, code="ART-1", title="Drawing", credits=2)
+    student = add(Student, name="Target Student", email="target@school.example")
+    add(Enrollment, student_id=student, course_id=course)
+    return {"user": user, "course": course, "student": student}
+
+
+def test_every_route_is_in_the_table(app):
+    listed = {(method, path.replace("{user}", "<int:id>").replace("{student}", "<int:id>").replace("{course}", "<int:id>"))
+              for method, path, _ in ROUTES} | set(PUBLIC)
+    listed = {(m, p.replace("enrollments/<int:id>/", "enrollments/<int:student_id>/")) for m, p in listed}
+    rules = {(method, rule.rule) for rule in app.url_map.iter_rules() for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert rules - listed == set()
+
+
+@pytest.mark.parametrize("method, path, role", ROUTES)
+def test_anonymous_is_sent_to_sign_in(anonymous, ids, method, path, role):
+    response = anonymous.open(path.format(**ids), method=method)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in?next=")
+
+
+@pytest.mark.parametrize("method, path, least", ROUTES)
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_against_each_route(app, client_as, ids, role, method, path, least):
+    client = client_as(role) if role != "admin" else signed_in(app, "root@example.org")
+    response = client.open(path.format(**ids), method=method, data={"student_id": ids["student"]})
+    if ROLES.index(role) >= ROLES.index(least):
+        assert response.status_code in (200, 302)
+    else:
+        assert response.status_code == 403
+        assert "may not do this" in response.get_data(as_text=True)
+
+
+def test_viewer_cannot_delete_and_nothing_is_deleted(app, client_as, ids):
+    assert client_as("viewer").post(f"/students/{ids['student']}/delete").status_code == 403
+    assert read(app, Student, id=ids["student"])
+
+
+@pytest.mark.parametrize(
+    "role, shown, hidden",
+    [
+        ("viewer", [], ["Add student", ">Edit<", ">Delete<", "Enroll a student"]),
+        ("editor", ["Add student", ">Edit<", ">Delete<"], []),
+    ],
+)
+def test_buttons_a_role_may_not_use_are_hidden(client_as, ids, role, shown, hidden):
+    client = client_as(role)
+    html = client.get("/students").get_data(as_text=True) + client.get(f"/students/{ids['student']}").get_data(as_text=True)
+    html += client.get(f"/courses/{ids['course']}").get_data(as_text=True)
+    assert all(text in html for text in shown)
+    assert not any(text in html for text in hidden)
+
+
+def test_editor_sees_no_user_edit_buttons(client_as, ids):
+    html = client_as("editor").get(f"/users/{ids['user']}").get_data(as_text=True)
+    assert ">Edit<" not in html and "Add user" not in html
+
+
+def sign_in(client, email="root@example.org", password=PASSWORD, next=None):
+    path = "/sign-in" + (f"?next={next}" if next else "")
+    return client.post(path, data={"email": email, "password": password})
+
+
+def test_sign_in_with_right_password(anonymous):
+    response = sign_in(anonymous)
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert anonymous.get("/students").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "email, password",
+    [
+        ("root@example.org", "wrong password"),
+        ("nobody@example.org", PASSWORD),
+        ("record@example.org", PASSWORD),  # a user without a password
+        ("gone@example.org", PASSWORD),  # deactivated
+    ],
+)
+def test_failed_sign_in_says_the_same_thing(app, anonymous, add, email, password):
+    add(User, name="Record Only", email="record@example.org")
+    with app.app_context():
+        gone = User(name="Gone", email="gone@example.org", active=False)
+        gone.set_password(PASSWORD, app.config["PASSWORD_HASH_METHOD"])
+        db.session.add(gone)
+        db.session.commit()
+    response = sign_in(anonymous, email, password)
+    assert response.status_code == 200
+    assert "The email or password is not right, or this account cannot sign in." in response.get_data(as_text=True)
+    assert anonymous.get("/students").status_code == 302
+
+
+@pytest.mark.parametrize(
+    "next, expected",
+    [
+        ("/students?grade=3", "/students?grade=3"),
+        ("https://evil.example/", "/"),
+        ("//evil.example/", "/"),
+        ("/\\evil.example", "/"),
+        ("javascript:alert(1)", "/"),
+    ],
+)
+def test_next_only_leads_to_this_site(anonymous, next, expected):
+    assert sign_in(anonymous, next=next).headers["Location"] == expected
+
+
+def test_sign_out_ends_the_session_even_for_a_replayed_cookie(app, anonymous):
+    sign_in(anonymous)
+    old_cookie = anonymous.get_cookie("session").value
+    assert anonymous.post("/sign-out").status_code == 302
+    replay = app.test_client()
+    replay.set_cookie("session", old_cookie)
+    response = replay.get("/students")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
+
+
+def test_sign_out_needs_post(client):
+    assert client.get("/sign-out").status_code == 405
+
+
+def test_password_change_ends_other_sessions(app):
+    here, elsewhere = app.test_client(), app.test_client()
+    sign_in(here)
+    sign_in(elsewhere)
+    response = here.post("/account/password", data={
+        "current_password": PASSWORD, "new_password": "a much longer secret", "confirm": "a much longer secret"})
+    assert response.status_code == 302
+    assert here.get("/students").status_code == 200
+    assert elsewhere.get("/students").status_code == 302
+    assert sign_in(app.test_client(), password="a much longer secret").headers["Location"] == "/"
+
+
+def test_password_change_needs_the_current_password(client):
+    html = client.post("/account/password", data={
+        "current_password": "wrong", "new_password": "a much longer secret", "confirm": "a much longer secret"}).get_data(as_text=True)
+    assert "This is not your current password." in html
+
+
+@pytest.mark.parametrize(
+    "password, message",
+    [
+        ("short", "Use 8 to 200 characters."),
+        ("x" * 201, "Use 8 to 200 characters."),
+        ("password1", "one of the most common"),
+        ("Qwertyuiop", "one of the most common"),
+    ],
+)
+def test_password_rules(client, password, message):
+    html = client.post("/account/password", data={
+        "current_password": PASSWORD, "new_password": password, "confirm": password}).get_data(as_text=True)
+    assert message in html
+
+
+def test_deactivating_a_user_ends_their_sessions(app, client, client_as):
+    viewer = client_as("viewer")
+    assert viewer.get("/students").status_code == 200
+    user = read(app, User, email="viewer@example.org")[0]
+    client.post(f"/users/{user.id}/edit", data={"name": user.name, "email": user.email, "role": "viewer"})
+    assert read(app, User, email="viewer@example.org")[0].active is False
+    assert viewer.get("/students").status_code == 302
+
+
+def test_admin_sets_a_password_and_role(app, client, add):
+    user_id = add(User, name="New Staff", email="new@example.org")
+    client.post(f"/users/{user_id}/edit", data={
+        "name": "New Staff", "email": "new@example.org", "role": "editor", "active": "y", "new_password": "a fine passphrase"})
+    user = read(app, User, id=user_id)[0]
+    assert user.role == "editor" and user.check_password("a fine passphrase")
+
+
+def test_the_last_admin_cannot_be_demoted_or_deactivated(app, client):
+    admin = read(app, User, email="root@example.org")[0]
+    html = client.post(f"/users/{admin.id}/edit", data={"name": admin.name, "email": admin.email, "role": "viewer"}).get_data(as_text=True)
+    assert "This is the only active admin" in html
+    assert read(app, User, email="root@example.org")[0].role == "admin"
+
+
+def test_admins_cannot_delete_themselves(app, client):
+    admin = read(app, User, email="root@example.org")[0]
+    client.post(f"/users/{admin.id}/delete")
+    assert read(app, User, email="root@example.org")
+
+
+def test_passwords_are_hashed_with_scrypt_by_default(tmp_path):
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/r.db"})
+    with app.app_context():
+        db.create_all()
+    app.test_client().post("/setup", data={
+        "name": "First", "email": "first@example.org", "password": PASSWORD, "confirm": PASSWORD})
+    stored = read(app, User, email="first@example.org")[0].password_hash
+    assert stored.startswith("scrypt:32768:8:1$") and PASSWORD not in stored
+
+
+@pytest.fixture
+def empty_app(tmp_path):
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/r.db"})
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+def test_first_run_leads_to_setup(empty_app):
+    client = empty_app.test_client()
+    assert client.get("/students").headers["Location"].startswith("/sign-in")
+    assert client.get("/sign-in").headers["Location"] == "/setup"
+    response = client.post("/setup", data={"name": "First", "email": "first@example.org", "password": PASSWORD, "confirm": PASSWORD})
+    assert response.status_code == 302
+    assert client.get("/students").status_code == 200  # signed in as the new admin
+    assert read(empty_app, User, email="first@example.org")[0].role == "admin"
+
+
+def test_setup_is_gone_once_there_is_an_admin(anonymous):
+    assert anonymous.get("/setup").status_code == 404
+    assert anonymous.post("/setup", data={"name": "Evil", "email": "e@example.org", "password": PASSWORD, "confirm": PASSWORD}).status_code == 404
+
+
+def test_create_admin_command(empty_app):
+    result = empty_app.test_cli_runner().invoke(args=["create-admin", "--name", "Cli Admin", "--email", "Cli@Example.org",
+                                                      "--password", PASSWORD])
+    assert result.exit_code == 0, result.output
+    user = read(empty_app, User, email="cli@example.org")[0]
+    assert user.role == "admin" and user.check_password(PASSWORD)
+
+
+def test_create_admin_refuses_a_common_password(empty_app):
+    result = empty_app.test_cli_runner().invoke(args=["create-admin", "--name", "A", "--email", "a@example.org", "--password", "password"])
+    assert result.exit_code == 2 and "common" in result.output
+
+
+def test_demo_accounts_print_a_working_sign_in(app):
+    output = app.test_cli_runner().invoke(args=["demo-accounts"]).output
+    password = output.split("admin@example.org")[1].split()[0]
+    assert sign_in(app.test_client(), "admin@example.org", password).headers["Location"] == "/"
+
+
+@pytest.fixture
+def limited_app(app):
+    app.config["RATELIMIT_ENABLED"] = True
+    limiter.init_app(app)
+    limiter.reset()
+    yield app
+    limiter.reset()
+
+
+def test_repeated_failures_for_one_address_are_slowed_down(limited_app):
+    client = limited_app.test_client()
+    for _ in range(5):
+        assert sign_in(client, password="wrong").status_code == 200
+    assert sign_in(client).status_code == 429  # even the right password waits
+
+
+def test_repeated_failures_for_one_account_from_many_addresses_are_slowed_down(limited_app):
+    def from_address(address, password):
+        client = limited_app.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        return sign_in(client, password=password)
+
+    for n in range(5):
+        assert from_address(f"10.0.0.{n}", "wrong").status_code == 200
+    assert from_address("10.0.0.99", PASSWORD).status_code == 429
+
+
+def test_successful_sign_ins_are_not_counted(limited_app):
+    for _ in range(7):
+        assert sign_in(limited_app.test_client()).status_code == 302

@@ -1,0 +1,87 @@
+"""Signing in and out, the first admin, and changing one's own password."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from werkzeug.security import check_password_hash
+
+from forms import PasswordForm, SetupForm, SignInForm, hash_method
+from models import User, db
+from security import dummy_password_hash, failed_sign_in, is_safe_redirect, limiter, sign_in_limit, submitted_email
+
+bp = Blueprint("auth", __name__)
+
+
+def has_admin() -> bool:
+    return db.session.scalar(db.select(User.id).where(User.role == "admin", User.active).limit(1)) is not None
+
+
+def start_session(user):
+    """A fresh session for `user`: nothing carried over from before signing in."""
+    session.clear()
+    login_user(user)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(sign_in_limit, methods=["POST"], deduct_when=failed_sign_in)
+@limiter.limit(sign_in_limit, methods=["POST"], deduct_when=failed_sign_in, key_func=submitted_email)
+def login():
+    """Sign in with email and password."""
+    if not has_admin():
+        return redirect(url_for(".setup"))
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(db.select(User).where(User.email == form.email.data))
+        if user is not None and user.password_hash is not None:
+            correct = user.check_password(form.password.data)
+        else:
+            correct = check_password_hash(dummy_password_hash(), form.password.data)  # the same work either way
+        if user is not None and correct and user.active:
+            start_session(user)
+            flash(f"Signed in as {user.name}.", "success")
+            target = request.args.get("next")
+            return redirect(target if is_safe_redirect(target) else url_for("main.home"))
+        form.form_errors.append("The email or password is not right, or this account cannot sign in.")
+    return render_template("auth/sign_in.html", form=form)
+
+
+@bp.post("/sign-out")
+def logout():
+    """Sign out, ending this user's sessions everywhere."""
+    current_user.end_sessions()
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash("Signed out.", "success")
+    return redirect(url_for(".login"))
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+def setup():
+    """Create the first admin; there is no such page once an admin exists."""
+    if has_admin():
+        abort(404)
+    form = SetupForm()
+    if form.validate_on_submit():
+        admin = User(name=form.name.data, email=form.email.data, role="admin")
+        admin.set_password(form.password.data, hash_method())
+        db.session.add(admin)
+        db.session.commit()
+        start_session(admin)
+        flash(f"Welcome, {admin.name}. You are the first admin.", "success")
+        return redirect(url_for("main.home"))
+    return render_template("auth/setup.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def password():
+    """Change one's own password; other sessions end."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        current_user.set_password(form.new_password.data, hash_method())
+        db.session.commit()
+        start_session(current_user._get_current_object())
+        flash("Your password is changed. Other devices signed in as you are signed out.", "success")
+        return redirect(url_for("main.home"))
+    return render_template("auth/password.html", form=form)
