@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 import cli
+import database
 from models import db
 from views import main, students, users
 
@@ -57,7 +58,7 @@ def instance_secret_key(instance: Path) -> str:
 
 
 def register_extensions(app):
-    db.init_app(app)
+    database.init_app(app)
     csrf.init_app(app)
 
 

@@ -1,7 +1,6 @@
 import pytest
 from flask import abort
 
-from app import create_app
 from conftest import read
 from models import User, db
 
@@ -30,8 +29,8 @@ def test_500_rolls_back_the_session(app):
     assert read(app, User) == []
 
 
-def test_post_without_csrf_token_is_refused(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/r.db"})
+def test_post_without_csrf_token_is_refused(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
         db.create_all()
     response = app.test_client().post("/users/new", data={"name": "Ada", "email": "ada@example.org"})
@@ -40,8 +39,8 @@ def test_post_without_csrf_token_is_refused(tmp_path):
     assert read(app, User) == []
 
 
-def test_post_with_csrf_token_is_accepted(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "t", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/r.db"})
+def test_post_with_csrf_token_is_accepted(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
     with app.app_context():
         db.create_all()
     client = app.test_client()
