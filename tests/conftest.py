@@ -56,6 +56,7 @@ def pytest_configure(config):
             raise pytest.UsageError(f"ROSTER_REQUIRE_BACKENDS=1 but {reasons}")
     config.stash[BACKENDS] = backends
     config.stash[LEFT_OUT] = left_out
+    config.addinivalue_line("markers", "backends(*names): run this test only on these of the backends in use")
 
 
 def pytest_unconfigure(config):
@@ -67,6 +68,8 @@ def pytest_generate_tests(metafunc):
     """Every test that uses a database runs once on each backend: test_x[sqlite], test_x[postgresql]..."""
     if "backend" in metafunc.fixturenames:
         backends = metafunc.config.stash[BACKENDS]
+        if only := metafunc.definition.get_closest_marker("backends"):
+            backends = [backend for backend in backends if backend.name in only.args]
         metafunc.parametrize("backend", backends, ids=[backend.name for backend in backends])
 
 
