@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from math import ceil
 
 from flask import request, url_for
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, asc, desc, func, select
 
 from forms import ListArgs
 from models import db, fold
@@ -35,11 +35,8 @@ class Listing:
         sort = args.value("sort") or ""
         if sort.lstrip("-") not in self.sorts:
             sort = self.default_sort
-        column = self.sorts[sort.lstrip("-")]
-        if sort.startswith("-"):
-            query = query.order_by(column.desc(), self.id_column.desc())
-        else:
-            query = query.order_by(column.asc(), self.id_column.asc())
+        direction = desc if sort.startswith("-") else asc
+        query = query.order_by(*empty_last(self.sorts[sort.lstrip("-")], direction), direction(self.id_column))
 
         total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
         per_page = args.value("per_page")
@@ -47,6 +44,14 @@ class Listing:
         number = min(args.value("page"), pages)
         items = db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)).all()
         return Page(items, total, number, per_page, pages, sort, args)
+
+
+def empty_last(column: ColumnElement, direction: Callable) -> list[ColumnElement]:
+    """Sorts by `column` with empty values last either way, on every backend (SQLite and MariaDB put NULL first
+    when ascending, PostgreSQL last). Columns that cannot be empty sort plainly, so their indexes still serve."""
+    if getattr(column.expression, "nullable", True):
+        return [column.is_(None), direction(column)]
+    return [direction(column)]
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,13 @@ def test_sort_by_name_then_reverse(client, people):
     assert names(client.get("/users?sort=-name")) == ["Иван Петров", "Zoë Adams", "Omar 50%_off", "María José"]
 
 
+@pytest.mark.parametrize("sort", ["age", "-age"])
+def test_empty_values_sort_last_both_ways(client, people, sort):
+    ages = {"Omar 50%_off": 29, "Zoë Adams": 34, "Иван Петров": 51}
+    expected = sorted(ages, key=ages.get, reverse=sort.startswith("-")) + ["María José"]
+    assert names(client.get(f"/users?sort={sort}")) == expected
+
+
 def test_sort_header_shows_direction_and_links_to_reverse(client, people):
     html = client.get("/users?sort=age").get_data(as_text=True)
     assert re.search(r'aria-sort="ascending">\s*<a href="/users\?sort=-age"', html)
