@@ -5,7 +5,8 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import Index, Integer, String, Text, event, inspect
+from sqlalchemy import DateTime, Index, Integer, String, Table, Text, event, inspect
+from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -20,6 +21,14 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 
+@event.listens_for(Table, "after_parent_attach")
+def _compare_text_exactly_on_mariadb(table, metadata):
+    """Every table of ours compares and sorts text by code point on MariaDB, as SQLite does, whatever the database's
+    default: MariaDB's usual collations ignore accents, so "zoe@…" and "zoë@…" would count as the same email."""
+    if metadata is db.metadata:
+        table.kwargs.update(mysql_charset="utf8mb4", mysql_collate="utf8mb4_bin")
+
+
 def utcnow() -> datetime:
     """Naive UTC, the same on every backend (SQLite has no time zones)."""
     return datetime.now(timezone.utc).replace(tzinfo=None)
@@ -29,6 +38,10 @@ def fold(text: str) -> str:
     """Text as search compares it: without accents, case folded ("Zoë" -> "zoe")."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+# MariaDB keeps whole seconds unless asked for more; every backend keeps microseconds.
+Timestamp = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 
 
 class Hundredths(TypeDecorator):
@@ -52,8 +65,8 @@ class Record:
     id: Mapped[int] = mapped_column(primary_key=True)
     # Folded copy of the searchable fields, so search ignores case and accents on every backend.
     search_text: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)
 
     @classmethod
     def search_text_for(cls, values) -> str:

@@ -96,7 +96,8 @@ def server_engine(url: URL) -> Engine:
 
 
 def create_database(url: URL):
-    """Makes the database `url` names, empty, with the character set and collation Roster expects (see README)."""
+    """Makes the database `url` names, empty. On MariaDB its default collation is the usual one, which ignores case
+    and accents, so the tests show that Roster's tables bring their own (see models.py)."""
     drop_database(url)
     engine = server_engine(url)
     with engine.connect() as connection:
@@ -105,7 +106,7 @@ def create_database(url: URL):
                 f"CREATE DATABASE \"{url.database}\" TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'"
             )
         else:
-            connection.exec_driver_sql(f"CREATE DATABASE `{url.database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+            connection.exec_driver_sql(f"CREATE DATABASE `{url.database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci")
     engine.dispose()
 
 
