@@ -30,7 +30,8 @@ def init_app(app):
             for engine in db.engines.values():
                 event.listen(engine, "connect", configure_sqlite_connection)
                 event.listen(engine, "begin", begin_sqlite_transaction)
-    migrate.init_app(app, db, directory=str(Path(app.root_path) / "migrations"))
+    # Batch mode lets migrations alter tables on SQLite too, which can change little with ALTER TABLE.
+    migrate.init_app(app, db, directory=str(Path(app.root_path) / "migrations"), render_as_batch=True)
 
 
 def configure_sqlite_connection(dbapi_connection, connection_record):
