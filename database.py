@@ -2,7 +2,9 @@
 
 from pathlib import Path
 
-from flask import has_request_context, request
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import current_app, has_request_context, request
 from flask_migrate import Migrate
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -53,3 +55,18 @@ def begin_sqlite_transaction(connection):
     """
     reading = has_request_context() and request.method in READ_ONLY_METHODS
     connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+def migrations_directory() -> str:
+    return current_app.extensions["migrate"].directory
+
+
+def migration_scripts() -> ScriptDirectory:
+    """The migrations in migrations/."""
+    return ScriptDirectory.from_config(migrate.get_config(migrations_directory()))
+
+
+def database_revisions() -> set[str]:
+    """The newest migrations the database has had; none when it has no alembic_version table."""
+    with db.engine.connect() as connection:
+        return set(MigrationContext.configure(connection).get_current_heads())

@@ -106,7 +106,9 @@ def create_database(url: URL):
                 f"CREATE DATABASE \"{url.database}\" TEMPLATE template0 ENCODING 'UTF8' LOCALE 'C.UTF-8'"
             )
         else:
-            connection.exec_driver_sql(f"CREATE DATABASE `{url.database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci")
+            connection.exec_driver_sql(
+                f"CREATE DATABASE `{url.database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci"
+            )
     engine.dispose()
 
 
