@@ -15,6 +15,7 @@ migrate = Migrate()
 
 # Long enough to wait out other workers' writes, short enough to answer well before gunicorn's 30 s worker timeout.
 SQLITE_BUSY_TIMEOUT_SECONDS = 15
+SERVER_CONNECT_TIMEOUT_SECONDS = 5
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -26,6 +27,8 @@ def init_app(app):
     else:
         # A connection the server dropped (a restart, an idle timeout) is replaced before use, not failed on.
         options.setdefault("pool_pre_ping", True)
+        # A server that is down answers requests (and /healthz) with an error soon, not after minutes.
+        options.setdefault("connect_args", {}).setdefault("connect_timeout", SERVER_CONNECT_TIMEOUT_SECONDS)
     db.init_app(app)
     if backend == "sqlite":
         with app.app_context():

@@ -73,6 +73,21 @@ class Backend:
                     connection.exec_driver_sql("DROP TABLE " + ", ".join(f"`{name}`" for name in tables))
                     connection.exec_driver_sql("SET SESSION foreign_key_checks = 1")
 
+    def drop_connections(self):
+        """Ends every other connection to the database, as a server restart would."""
+        with self.admin.connect() as connection:
+            if self.name == "postgresql":
+                connection.exec_driver_sql(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            else:
+                others = connection.scalars(
+                    text("SELECT id FROM information_schema.processlist WHERE db = DATABASE() AND id <> CONNECTION_ID()")
+                ).all()
+                for other in others:
+                    connection.exec_driver_sql(f"KILL {int(other)}")
+
     def close(self):
         if self._admin is not None:
             self._admin.dispose()
