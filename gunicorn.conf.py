@@ -10,6 +10,8 @@ workers = 4
 # restarting workers forever.
 preload_app = True
 accesslog = "-"
+# gunicornc's socket: one per checkout, not gunicorn's default of one per user, which two servers would fight over.
+control_socket = "instance/gunicorn.ctl"
 
 
 def post_fork(server, worker):

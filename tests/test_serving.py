@@ -28,7 +28,8 @@ def server(app, database_url, tmp_path):
     config = {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "served"}
     log = tmp_path / "gunicorn.log"
     command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--workers", str(WORKERS),
-               "--bind", "127.0.0.1:0", "--error-logfile", str(log), f"app:create_app({config!r})"]
+               "--bind", "127.0.0.1:0", "--no-control-socket", "--error-logfile", str(log),
+               f"app:create_app({config!r})"]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         yield wait_for_address(log, process)
