@@ -1,6 +1,7 @@
 """Alembic's environment for `flask db …`: the app's engine and models, and how autogenerate writes migrations."""
 
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -44,8 +45,25 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+@contextmanager
+def foreign_keys_off_on_sqlite(connection):
+    """Batch mode changes a SQLite table by copying it and dropping the old one; with foreign keys on, dropping a table
+    that others refer to would delete their rows or fail. So they are off while migrating, and checked afterwards."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    sqlite = connection.connection.dbapi_connection  # outside any transaction: the pragma is ignored inside one
+    sqlite.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+        if broken := sqlite.execute("PRAGMA foreign_key_check").fetchall():
+            raise RuntimeError(f"After the migration, rows refer to rows that do not exist: {broken[:10]}")
+    finally:
+        sqlite.execute("PRAGMA foreign_keys = ON")
+
+
 def run_migrations_online():
-    with db.engine.connect() as connection:
+    with db.engine.connect() as connection, foreign_keys_off_on_sqlite(connection):
         context.configure(connection=connection, target_metadata=db.metadata, **options())
         with context.begin_transaction():
             context.run_migrations()

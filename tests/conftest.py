@@ -1,7 +1,9 @@
 """Fixtures, and the databases every test runs on (see backends.py and README, "Tests")."""
 
 import os
+import shutil
 from collections import Counter, defaultdict
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event
@@ -202,6 +204,15 @@ def count_statements(app):
     event.listen(engine, "before_cursor_execute", record)
     yield statements
     event.remove(engine, "before_cursor_execute", record)
+
+
+def migrations_with(tmp_path, **sources) -> str:
+    """A copy of migrations/ with more migrations after the newest: migrations_with(tmp_path, notes=source)."""
+    directory = tmp_path / "migrations"
+    shutil.copytree(Path(__file__).parent.parent / "migrations", directory)
+    for name, source in sources.items():
+        (directory / "versions" / f"{name}.py").write_text(source)
+    return str(directory)
 
 
 def read(app, model, **where):

@@ -1,10 +1,9 @@
-import shutil
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, inspect
 
-from conftest import read
+from conftest import migrations_with, read
 from database import database_revisions
 from models import Student, User, db
 
@@ -27,14 +26,6 @@ def upgrade():
 def downgrade():
     op.drop_table("notes")
 '''
-
-
-def migrations_with_a_notes_table(tmp_path) -> str:
-    """A copy of migrations/ with one more migration after the newest."""
-    directory = tmp_path / "migrations"
-    shutil.copytree(MIGRATIONS, directory)
-    (directory / "versions" / f"{NOTES}_notes.py").write_text(NOTES_MIGRATION)
-    return str(directory)
 
 
 def tables(app) -> set[str]:
@@ -72,7 +63,7 @@ def test_init_db_on_an_older_schema_says_to_upgrade_and_upgrade_works(make_app, 
     app = make_app()
     runner = app.test_cli_runner()
     runner.invoke(args=["init-db"])
-    newer = migrations_with_a_notes_table(tmp_path)
+    newer = migrations_with(tmp_path, notes=NOTES_MIGRATION)
     app.extensions["migrate"].directory = newer  # the code moved on: a new migration arrived
     result = runner.invoke(args=["init-db"])
     assert result.exit_code == 1
@@ -86,7 +77,7 @@ def test_init_db_on_an_older_schema_says_to_upgrade_and_upgrade_works(make_app, 
 def test_init_db_on_a_newer_schema_says_so(make_app, tmp_path):
     app = make_app()
     runner = app.test_cli_runner()
-    runner.invoke(args=["db", "upgrade", "--directory", migrations_with_a_notes_table(tmp_path)])
+    runner.invoke(args=["db", "upgrade", "--directory", migrations_with(tmp_path, notes=NOTES_MIGRATION)])
     result = runner.invoke(args=["init-db"])
     assert result.exit_code == 1
     assert f"is at revision {NOTES}, which migrations/ does not have" in result.output
