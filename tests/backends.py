@@ -83,7 +83,8 @@ class Backend:
                 )
             else:
                 others = connection.scalars(
-                    text("SELECT id FROM information_schema.processlist WHERE db = DATABASE() AND id <> CONNECTION_ID()")
+                    text("SELECT id FROM information_schema.processlist "
+                         "WHERE db = DATABASE() AND id <> CONNECTION_ID()")
                 ).all()
                 for other in others:
                     connection.exec_driver_sql(f"KILL {int(other)}")

@@ -110,6 +110,7 @@ class Person(threading.Thread):
                     self.names[student_id] = edited
             if step % 3 == 0:
                 self.record(browser.request("GET", "/students?sort=-enrolled&per_page=50"), expected=200)
+        browser.connection.close()
 
     def record(self, outcome, expected):
         status, _, html = outcome
