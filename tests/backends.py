@@ -145,7 +145,7 @@ def local_server_backends(checkout: str) -> tuple[list[Backend], dict[str, str]]
         url = make_url(server).set(database=scratch_name(checkout))
         problem = unreachable(server_url(url))
         if problem:
-            missing[name] = f"not running at {url.host}:{url.port} ({problem})"
+            missing[name] = f"not running at {url.host}:{url.port}: {problem}"
             continue
         create_database(url)
         backends.append(Backend(name, url.render_as_string(hide_password=False), scratch=True))
