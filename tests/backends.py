@@ -13,7 +13,8 @@ LOCAL_SERVERS = {
     "postgresql": "postgresql+psycopg://postgres@127.0.0.1:5432",
     "mariadb": "mysql+pymysql://root@127.0.0.1:3306",
 }
-CONNECT_TIMEOUT_SECONDS = 3
+# A server that is not there is reported in seconds, not when the operating system gives up.
+CONNECT_ARGS = {"connect_timeout": 3}
 # A test that leaves a transaction open must fail the next test's setup, not hang it.
 LOCK_TIMEOUT_SECONDS = 10
 
@@ -22,14 +23,9 @@ def backend_name(url: URL) -> str:
     return {"mysql": "mariadb"}.get(url.get_backend_name(), url.get_backend_name())
 
 
-def connect_args(url: URL) -> dict:
-    key = "connect_timeout"
-    return {key: CONNECT_TIMEOUT_SECONDS} if url.get_backend_name() in ("postgresql", "mysql") else {}
-
-
 def unreachable(url: URL) -> str | None:
     """Why the server at `url` does not answer, or None when it does."""
-    engine = create_engine(url, connect_args=connect_args(url), poolclass=NullPool)
+    engine = create_engine(url, connect_args=CONNECT_ARGS, poolclass=NullPool)
     try:
         with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
@@ -53,7 +49,7 @@ class Backend:
     def admin(self) -> Engine:
         if self._admin is None:
             url = make_url(self.url)
-            self._admin = create_engine(url, connect_args=connect_args(url), isolation_level="AUTOCOMMIT")
+            self._admin = create_engine(url, connect_args=CONNECT_ARGS, isolation_level="AUTOCOMMIT")
         return self._admin
 
     def empty(self):
@@ -108,7 +104,7 @@ def server_url(url: URL) -> URL:
 
 def server_engine(url: URL) -> Engine:
     """An engine on the server itself, outside the database `url` names."""
-    return create_engine(server_url(url), connect_args=connect_args(url), isolation_level="AUTOCOMMIT")
+    return create_engine(server_url(url), connect_args=CONNECT_ARGS, isolation_level="AUTOCOMMIT")
 
 
 def create_database(url: URL):
