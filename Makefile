@@ -1,10 +1,11 @@
 # make run: set everything up and serve the app with demo data on http://127.0.0.1:5000
-# make test: set everything up and run the tests
+# make test: set everything up and run the tests on SQLite and on every database server running here
+# make serve: run the app as in production (gunicorn, 4 workers) on http://127.0.0.1:8000
 VENV := .venv
 PYTHON := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 
-.PHONY: run test install clean
+.PHONY: run test serve install clean
 
 $(VENV)/installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -20,7 +21,11 @@ run: install
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: install
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest --local-servers
+
+serve: install
+	$(FLASK) init-db
+	$(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 import cli
+import database
 import security
 from models import db
 from views import auth, courses, main, students, users
@@ -72,7 +73,7 @@ def instance_secret_key(instance: Path) -> str:
 
 
 def register_extensions(app):
-    db.init_app(app)
+    database.init_app(app)
     csrf.init_app(app)
     security.login_manager.init_app(app)
     security.limiter.init_app(app)

@@ -1,14 +1,16 @@
-"""Commands: `flask init-db` creates the schema, `flask seed` fills it with fake people."""
+"""Commands: `flask init-db` creates the schema or checks it is current, `flask seed` fills it with fake people."""
 
 import random
 import secrets
 from itertools import islice
 
 import click
+import flask_migrate
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import func, insert, inspect
+from sqlalchemy import MetaData, func, insert, inspect
 
+from database import database_revisions, migration_scripts, migrations_directory
 from fake_school import FakeSchool
 from forms import password_problem
 from models import ROLES, Course, Enrollment, Student, User, db
@@ -32,19 +34,48 @@ def database_name() -> str:
 @click.option("--drop", is_flag=True, help="Delete every table and its data first.")
 @click.option("--yes", is_flag=True, help="Do not ask before --drop.")
 def init_db(drop, yes):
-    """Create the tables that are missing."""
+    """Create the schema in an empty database, or say whether an existing one is up to date."""
     if drop:
         if not yes:
             click.confirm(f"Delete every table and all data in {database_name()}?", abort=True)
-        db.drop_all()
+        drop_everything()
         click.echo(f"Dropped all tables in {database_name()}.")
-    existing = set(inspect(db.engine).get_table_names())
-    missing = [table for table in db.metadata.sorted_tables if table.name not in existing]
-    if not missing:
-        click.echo(f"The database {database_name()} already has every table; nothing changed.")
+    tables = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+    current = database_revisions()
+    scripts = migration_scripts()
+    heads = set(scripts.get_heads())
+    newest = ", ".join(sorted(heads))
+    if not tables and not current:
+        flask_migrate.upgrade(migrations_directory())
+        click.echo(f"Created the schema in {database_name()}, at revision {newest}.")
         return
-    db.metadata.create_all(db.engine, tables=missing)
-    click.echo(f"Created tables {', '.join(table.name for table in missing)} in {database_name()}.")
+    if current == heads:
+        click.echo(f"The database {database_name()} is up to date (revision {newest}); nothing changed.")
+        return
+    if not current:
+        raise click.ClickException(
+            f"The database {database_name()} has tables ({', '.join(sorted(tables))}) but no record of migrations. "
+            f"If init-db made them before Roster had migrations, record them as the first revision and upgrade:\n"
+            f"  flask --app app db stamp {scripts.get_base()} && flask --app app db upgrade\n"
+            f"or start over, deleting all data: flask --app app init-db --drop"
+        )
+    if unknown := current - {script.revision for script in scripts.walk_revisions()}:
+        raise click.ClickException(
+            f"The database {database_name()} is at revision {', '.join(sorted(unknown))}, which migrations/ does not "
+            f"have: the database is newer than this code. Update the code."
+        )
+    raise click.ClickException(
+        f"The database {database_name()} is at revision {', '.join(sorted(current))}; this code needs {newest}. "
+        f"Bring it up to date with:\n  flask --app app db upgrade"
+    )
+
+
+def drop_everything():
+    """Drops our tables (and on PostgreSQL their types), then whatever else is left, such as alembic_version."""
+    db.drop_all()
+    leftover = MetaData()
+    leftover.reflect(db.engine)
+    leftover.drop_all(db.engine)
 
 
 @click.command("seed")

@@ -70,6 +70,8 @@ def two_places(form, field):
 
 def unique(form, field):
     """No other row of the form's model has this value (compared as stored: emails are lowercased)."""
+    if field.errors:
+        return  # only a value that passed the other checks goes to the database (PostgreSQL refuses NUL, say)
     model = form.model
     query = db.select(model.id).where(getattr(model, field.name) == field.data)
     if form.obj is not None and form.obj.id is not None:

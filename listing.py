@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from math import ceil
 
 from flask import request, url_for
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, asc, desc, func, select
 
 from wtforms import Form, IntegerField, SearchField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
@@ -64,11 +64,8 @@ class Listing:
         sort = args.value("sort") or ""
         if sort.lstrip("-") not in self.sorts:
             sort = self.default_sort
-        column = self.sorts[sort.lstrip("-")]
-        if sort.startswith("-"):
-            query = query.order_by(column.desc(), self.model.id.desc())
-        else:
-            query = query.order_by(column.asc(), self.model.id.asc())
+        direction = desc if sort.startswith("-") else asc
+        query = query.order_by(*empty_last(self.sorts[sort.lstrip("-")], direction), direction(self.model.id))
 
         per_page = args.value("per_page")
         pages = max(1, ceil(total / per_page))
@@ -90,6 +87,14 @@ class Chip:
     label: str
     record: object | None  # None when that row has been deleted
     id: int
+
+
+def empty_last(column: ColumnElement, direction: Callable) -> list[ColumnElement]:
+    """Sorts by `column` with empty values last either way, on every backend (SQLite and MariaDB put NULL first
+    when ascending, PostgreSQL last). Columns that cannot be empty sort plainly, so their indexes still serve."""
+    if getattr(column.expression, "nullable", True):
+        return [column.is_(None), direction(column)]
+    return [direction(column)]
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,8 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 
 from flask_sqlalchemy import SQLAlchemy
-import sqlite3
-
-from sqlalchemy import Engine, ForeignKey, Index, Integer, String, Text, event, func, inspect, select
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, event, func, inspect, select
+from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -21,10 +20,27 @@ TITLE_MAX = 200
 
 
 class Base(DeclarativeBase):
-    pass
+    # Constraints named alike on every backend, so a later migration can name the one it changes.
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+@event.listens_for(Table, "after_parent_attach")
+def _compare_text_exactly_on_mariadb(table, metadata):
+    """Every table of ours compares and sorts text by code point on MariaDB, as SQLite does, whatever the database's
+    default: MariaDB's usual collations ignore accents, so "zoe@…" and "zoë@…" would count as the same email."""
+    if metadata is db.metadata:
+        table.kwargs.update(mysql_charset="utf8mb4", mysql_collate="utf8mb4_bin")
 
 
 def utcnow() -> datetime:
@@ -38,10 +54,8 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-@event.listens_for(Engine, "connect")
-def _enforce_foreign_keys(dbapi_connection, connection_record):
-    if isinstance(dbapi_connection, sqlite3.Connection):  # the server databases always enforce them
-        dbapi_connection.execute("PRAGMA foreign_keys=ON")
+# MariaDB keeps whole seconds unless asked for more; every backend keeps microseconds.
+Timestamp = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 
 
 class Hundredths(TypeDecorator):
@@ -65,8 +79,8 @@ class Record:
     id: Mapped[int] = mapped_column(primary_key=True)
     # Folded copy of the searchable fields, so search ignores case and accents on every backend.
     search_text: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)
 
     @classmethod
     def search_text_for(cls, values) -> str:

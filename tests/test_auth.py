@@ -2,7 +2,6 @@
 
 import pytest
 
-from app import create_app
 from conftest import PASSWORD, read, signed_in
 from models import Course, Enrollment, Student, User, db
 from security import limiter
@@ -40,7 +39,8 @@ ROUTES = [
     ("POST", "/courses/{course}/enrollments", "editor"),
     ("POST", "/courses/{course}/enrollments/{student}/delete", "editor"),
 ]
-PUBLIC = [("GET", "/sign-in"), ("POST", "/sign-in"), ("GET", "/setup"), ("POST", "/setup"), ("GET", "/static/<path:filename>")]
+PUBLIC = [("GET", "/sign-in"), ("POST", "/sign-in"), ("GET", "/setup"), ("POST", "/setup"), ("GET", "/healthz"),
+          ("GET", "/static/<path:filename>")]
 ROLES = ["viewer", "editor", "admin"]
 
 
@@ -229,8 +229,8 @@ def test_admins_cannot_delete_themselves(app, client):
     assert read(app, User, email="root@example.org")
 
 
-def test_passwords_are_hashed_with_scrypt_by_default(tmp_path):
-    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/r.db"})
+def test_passwords_are_hashed_with_scrypt_by_default(make_app):
+    app = make_app(PASSWORD_HASH_METHOD="scrypt")
     with app.app_context():
         db.create_all()
     app.test_client().post("/setup", data={
@@ -240,9 +240,9 @@ def test_passwords_are_hashed_with_scrypt_by_default(tmp_path):
 
 
 @pytest.fixture
-def empty_app(tmp_path):
-    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/r.db"})
+def empty_app(make_app):
+    """Every table, and no one in them."""
+    app = make_app()
     with app.app_context():
         db.create_all()
     return app

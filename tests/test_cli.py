@@ -1,7 +1,46 @@
+from pathlib import Path
+
+from alembic.script import ScriptDirectory
 from sqlalchemy import func, inspect
 
-from conftest import read
+from conftest import migrations_with, read
+from database import database_revisions
 from models import Course, Enrollment, Student, User, db
+
+
+MIGRATIONS = Path(__file__).parent.parent / "migrations"
+BASE, HEAD = ScriptDirectory(str(MIGRATIONS)).get_base(), ScriptDirectory(str(MIGRATIONS)).get_current_head()
+NOTES = "000000000001"  # a migration the code has not got yet
+NOTES_MIGRATION = f'''
+import sqlalchemy as sa
+from alembic import op
+
+revision = "{NOTES}"
+down_revision = "{HEAD}"
+
+
+def upgrade():
+    op.create_table("notes", sa.Column("id", sa.Integer(), primary_key=True))
+
+
+def downgrade():
+    op.drop_table("notes")
+'''
+
+
+def tables(app) -> set[str]:
+    with app.app_context():
+        return set(inspect(db.engine).get_table_names())
+
+
+def revisions(app) -> set[str]:
+    with app.app_context():
+        return database_revisions()
+
+
+def database(app) -> str:
+    with app.app_context():
+        return db.engine.url.render_as_string(hide_password=True)
 
 
 def count(app, model):
@@ -9,14 +48,55 @@ def count(app, model):
         return db.session.scalar(db.select(func.count()).select_from(model))
 
 
-def test_init_db_creates_tables_then_changes_nothing(runner, app):
-    with app.app_context():
-        db.drop_all()
+def test_init_db_creates_the_schema_then_changes_nothing(make_app):
+    runner = make_app().test_cli_runner()
     result = runner.invoke(args=["init-db"])
-    assert "Created tables" in result.output
+    assert result.exit_code == 0, result.output
+    assert f"Created the schema in {database(runner.app)}, at revision {HEAD}." in result.output
+    assert {"users", "students"} <= tables(runner.app)
+    assert revisions(runner.app) == {HEAD}
+    result = runner.invoke(args=["init-db"])
+    assert result.exit_code == 0 and f"up to date (revision {HEAD}); nothing changed" in result.output
+
+
+def test_init_db_on_an_older_schema_says_to_upgrade_and_upgrade_works(make_app, tmp_path):
+    app = make_app()
+    runner = app.test_cli_runner()
+    runner.invoke(args=["init-db"])
+    newer = migrations_with(tmp_path, notes=NOTES_MIGRATION)
+    app.extensions["migrate"].directory = newer  # the code moved on: a new migration arrived
+    result = runner.invoke(args=["init-db"])
+    assert result.exit_code == 1
+    assert f"is at revision {HEAD}; this code needs {NOTES}" in result.output
+    assert "flask --app app db upgrade" in result.output
+    assert runner.invoke(args=["db", "upgrade", "--directory", newer]).exit_code == 0
+    assert "notes" in tables(app)
+    assert "up to date" in runner.invoke(args=["init-db"]).output
+
+
+def test_init_db_on_a_newer_schema_says_so(make_app, tmp_path):
+    app = make_app()
+    runner = app.test_cli_runner()
+    runner.invoke(args=["db", "upgrade", "--directory", migrations_with(tmp_path, notes=NOTES_MIGRATION)])
+    result = runner.invoke(args=["init-db"])
+    assert result.exit_code == 1
+    assert f"is at revision {NOTES}, which migrations/ does not have" in result.output
+
+
+def test_init_db_on_tables_from_before_migrations_says_how_to_adopt_them(make_app):
+    app = make_app()
+    runner = app.test_cli_runner()
+    runner.invoke(args=["db", "upgrade", BASE])
     with app.app_context():
-        assert {"users", "students"} <= set(inspect(db.engine).get_table_names())
-    assert "nothing changed" in runner.invoke(args=["init-db"]).output
+        db.session.execute(db.text("DROP TABLE alembic_version"))  # as init-db left it before migrations
+        db.session.commit()
+    result = runner.invoke(args=["init-db"])
+    assert result.exit_code == 1
+    assert "no record of migrations" in result.output
+    assert f"flask --app app db stamp {BASE} && flask --app app db upgrade" in result.output
+    assert runner.invoke(args=["db", "stamp", BASE]).exit_code == 0
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    assert "up to date" in runner.invoke(args=["init-db"]).output
 
 
 def test_init_db_drop_asks_first(runner, app, add):
@@ -29,8 +109,9 @@ def test_init_db_drop_asks_first(runner, app, add):
 def test_init_db_drop_yes_starts_over(runner, app, add):
     add(User, name="Ada", email="ada@example.org")
     result = runner.invoke(args=["init-db", "--drop", "--yes"])
-    assert "Dropped" in result.output and "Created tables" in result.output
+    assert "Dropped" in result.output and "Created the schema" in result.output
     assert count(app, User) == 0
+    assert revisions(app) == {HEAD}
 
 
 def test_seed_adds_people(runner, app):

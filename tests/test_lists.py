@@ -43,6 +43,14 @@ def test_sort_by_name_then_reverse(client, people):
     assert names(client.get("/users?sort=-name")) == ["Иван Петров", "Zoë Adams", "Root Admin", "Omar 50%_off", "María José"]
 
 
+@pytest.mark.parametrize("sort", ["age", "-age"])
+def test_empty_values_sort_last_both_ways(client, people, sort):
+    ages = {"Omar 50%_off": 29, "Zoë Adams": 34, "Иван Петров": 51}
+    no_age = ["Root Admin", "María José"]  # the admin every test app has, then María: ties go by id
+    expected = sorted(ages, key=ages.get, reverse=sort.startswith("-")) + (no_age[::-1] if sort.startswith("-") else no_age)
+    assert names(client.get(f"/users?sort={sort}")) == expected
+
+
 def test_sort_header_shows_direction_and_links_to_reverse(client, people):
     html = client.get("/users?sort=age").get_data(as_text=True)
     assert re.search(r'aria-sort="ascending">\s*<a href="/users\?sort=-age"', html)

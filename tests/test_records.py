@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -42,6 +42,20 @@ def test_student_values_are_stored_exactly(client, app):
     assert student.created_at and student.updated_at
 
 
+@pytest.mark.parametrize("gpa, birthday", [("0.00", "1900-01-01"), ("0.01", "2000-02-29"), ("4.00", "2012-12-31")])
+def test_edge_decimals_and_dates_are_stored_exactly(client, app, gpa, birthday):
+    client.post("/students/new", data={**VALID["students"], "gpa": gpa, "birthday": birthday})
+    student = read(app, Student)[0]
+    assert (student.gpa, student.birthday) == (Decimal(gpa), date.fromisoformat(birthday))
+
+
+def test_timestamps_keep_microseconds(app, add):
+    moment = datetime(2024, 2, 29, 23, 59, 59, 999_999)
+    add(User, name="Ada", email="ada@example.org", created_at=moment, updated_at=moment)
+    user = read(app, User, email="ada@example.org")[0]
+    assert (user.created_at, user.updated_at) == (moment, moment)
+
+
 def test_email_is_stored_lowercase(client, app):
     client.post("/users/new", data=VALID["users"])
     assert read(app, User, name="Ada Lovelace")[0].email == "ada@example.org"
@@ -61,6 +75,12 @@ def test_duplicate_email_in_other_case_is_a_field_error(client, app, kind):
     assert "already has this email" in html
     assert 'aria-invalid="true"' in html
     assert len(read(app, MODELS[kind], email=VALID[kind]["email"].lower())) == 1
+
+
+def test_emails_differing_only_in_accents_belong_to_different_people(client, app):
+    for email in ("zoe@example.org", "zoë@example.org"):
+        assert client.post("/users/new", data={"name": "Zoë", "email": email}).status_code == 302
+    assert sorted(user.email for user in read(app, User, name="Zoë")) == ["zoe@example.org", "zoë@example.org"]
 
 
 @pytest.mark.parametrize("kind", ["users", "students"])

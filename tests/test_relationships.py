@@ -199,20 +199,22 @@ def test_database_refuses_an_enrollment_in_a_missing_course(app, school):
 
 
 def test_student_and_courses_save_together_or_not_at_all(client, app, school):
-    """The course is deleted between the check and the write: the student's changes are not written either."""
+    """The enrollment, written after the student's own changes, fails: neither is written."""
 
-    def delete_the_course_first(session, flush_context, instances):
-        with db.engine.begin() as connection:
-            connection.execute(delete(Course).where(Course.id == school["art"]))
+    def make_the_enrollment_fail(session, flush_context, instances):
+        # Within the same transaction, so the rollback must undo it too.
+        session.connection().execute(delete(Course).where(Course.id == school["art"]))
 
-    event.listen(Session, "before_flush", delete_the_course_first, once=True)
+    event.listen(Session, "before_flush", make_the_enrollment_fail, once=True)
     try:
         data = student_form(name="Renamed", email="cal@school.example", course_ids=[school["art"]])
         response = client.post(f"/students/{school['cal']}/edit", data=data)
     finally:
-        event.remove(Session, "before_flush", delete_the_course_first)
+        event.remove(Session, "before_flush", make_the_enrollment_fail)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "A chosen course no longer exists" in html
+    assert "could not be saved" in html
+    assert 'value="Renamed"' in html  # what was typed is kept
     assert read(app, Student, id=school["cal"])[0].name == "Cal Cruz"
     assert course_ids_of(app, school["cal"]) == []
+    assert read(app, Course, id=school["art"])  # the failed transaction's delete is undone as well

@@ -1,0 +1,23 @@
+"""gunicorn's settings for `make serve` and the serving test: several workers, the app loaded once before they fork.
+
+Override any of them for one run with GUNICORN_CMD_ARGS, e.g. GUNICORN_CMD_ARGS="--bind 0.0.0.0:8000 --workers 8".
+"""
+
+wsgi_app = "app:create_app()"
+bind = "127.0.0.1:8000"
+workers = 4
+# Load the app in the master: workers start at once, and an app that cannot start stops gunicorn instead of
+# restarting workers forever.
+preload_app = True
+accesslog = "-"
+# gunicornc's socket: one per checkout, not gunicorn's default of one per user, which two servers would fight over.
+control_socket = "instance/gunicorn.ctl"
+
+
+def post_fork(server, worker):
+    """Each worker opens database connections of its own: one opened before the fork would be shared."""
+    from models import db
+
+    with worker.app.wsgi().app_context():
+        for engine in db.engines.values():
+            engine.dispose(close=False)

@@ -1,0 +1,94 @@
+"""The migrations in migrations/ build exactly the schema models.py describes, on every backend."""
+
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect
+
+from conftest import migrations_with, read
+from models import User, db
+
+HEAD = ScriptDirectory(str(Path(__file__).parent.parent / "migrations")).get_current_head()
+# A table that refers to users, then a change to users that batch mode makes by copying the table on SQLite.
+NOTES = f"""
+import sqlalchemy as sa
+from alembic import op
+
+revision, down_revision = "0000000notes", "{HEAD}"
+
+
+def upgrade():
+    op.create_table("notes", sa.Column("id", sa.Integer(), primary_key=True),
+                    sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False))
+"""
+NICKNAMES = """
+import sqlalchemy as sa
+from alembic import op
+
+revision, down_revision = "00000nickname", "0000000notes"
+
+
+def upgrade():
+    with op.batch_alter_table("users", recreate="always") as batch:
+        batch.add_column(sa.Column("nickname", sa.String(50)))
+"""
+
+
+def differences(app) -> list:
+    """What `flask db migrate` would write into a new migration: nothing, when the migrations are complete."""
+    with app.app_context(), db.engine.connect() as connection:
+        return compare_metadata(MigrationContext.configure(connection, opts={"compare_type": True}), db.metadata)
+
+
+def tables(app) -> set[str]:
+    with app.app_context():
+        return set(inspect(db.engine).get_table_names())
+
+
+def test_migrations_build_the_schema_of_the_models(make_app):
+    app = make_app()
+    with app.app_context():
+        upgrade()
+    assert tables(app) == set(db.metadata.tables) | {"alembic_version"}
+    assert differences(app) == []
+
+
+def test_migrations_go_down_and_up_again(make_app):
+    app = make_app()
+    with app.app_context():
+        upgrade()
+        downgrade(revision="base")
+        assert tables(app) == {"alembic_version"}
+        upgrade()
+    assert differences(app) == []
+
+
+def test_models_with_a_change_no_migration_has_are_found(make_app):
+    """The check above can fail: a column the migrations lack shows up as a difference."""
+    app = make_app()
+    with app.app_context():
+        upgrade()
+        db.session.execute(db.text("ALTER TABLE students DROP COLUMN birthday"))
+        db.session.commit()
+    [(change, _, table, column)] = differences(app)
+    assert (change, table, column.name) == ("add_column", "students", "birthday")
+
+
+@pytest.mark.backends("sqlite")
+def test_copying_a_table_others_refer_to_keeps_their_rows(make_app, tmp_path):
+    app = make_app()
+    directory = migrations_with(tmp_path, notes=NOTES, nicknames=NICKNAMES)
+    with app.app_context():
+        upgrade(directory, revision="0000000notes")
+        db.session.add(User(name="Ada", email="ada@example.org"))
+        db.session.flush()
+        db.session.execute(db.text("INSERT INTO notes (user_id) SELECT id FROM users"))
+        db.session.commit()
+        upgrade(directory)
+        assert db.session.execute(db.text("SELECT count(*) FROM notes")).scalar() == 1
+        assert db.session.execute(db.text("PRAGMA foreign_keys")).scalar() == 1
+    assert [user.name for user in read(app, User)] == ["Ada"]
