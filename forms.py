@@ -190,6 +190,7 @@ class UserForm(PersonForm):
             SelectChoice("admin", "Admin: also manages users, their roles and passwords"),
         ],
         default="viewer",
+        validators=[DataRequired()],
     )
     active = BooleanField("Active", default=True, description="Inactive users cannot sign in; unticking signs them out.")
     new_password = password_field(

@@ -165,7 +165,7 @@ def test_enroll_without_a_student_is_a_400(client, school):
 def test_user_delete_page_names_what_happens(client, school):
     html = client.get(f"/users/{school['ada']}/confirm-delete").get_data(as_text=True)
     assert "2 students will lose their advisor" in html and "Bea Brown" in html
-    assert "1 course will lose their teacher" in html and "MATH-101" in html
+    assert "1 course will lose its teacher" in html and "MATH-101" in html
 
 
 def test_deleting_a_user_unsets_advisor_and_teacher(client, app, school):
