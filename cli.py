@@ -12,7 +12,7 @@ from sqlalchemy import MetaData, func, insert, inspect
 
 from database import database_revisions, migration_scripts, migrations_directory
 from fake_school import FakeSchool
-from forms import password_problem
+from validators import password_problem
 from models import ROLES, Course, Enrollment, Student, User, db
 
 BATCH = 10_000

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, asc, desc, func, select
 from wtforms import Form, IntegerField, SearchField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
-from forms import no_control_characters, strip
+from validators import no_control_characters, strip
 from models import db, fold
 
 

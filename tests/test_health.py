@@ -3,7 +3,6 @@
 import pytest
 from sqlalchemy.engine import make_url
 
-from models import db
 
 
 def unreachable_database(database_url: str) -> str:

@@ -4,7 +4,6 @@ import re
 from pathlib import Path
 
 import pytest
-from flask import abort
 
 from app import create_app
 from conftest import PASSWORD, signed_in

@@ -4,7 +4,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash
 
-from forms import PasswordForm, SetupForm, SignInForm, hash_method
+from forms import PasswordForm, SetupForm, SignInForm
+from validators import hash_method
 from models import User, db
 from security import dummy_password_hash, failed_sign_in, is_safe_redirect, limiter, sign_in_limit, submitted_email
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from flask import request
 
-from forms import PickMany, PickOne
+from validators import PickMany, PickOne
 from models import db, fold
 
 MATCHES = 8

@@ -1,0 +1,124 @@
+"""Validators, filters and fields the forms share: text hygiene, uniqueness, dates, passwords, pickers."""
+
+import re
+from datetime import date
+
+from flask import current_app
+from wtforms import IntegerField, PasswordField, SelectMultipleField
+from wtforms.validators import DataRequired, Optional, ValidationError
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+from models import db
+
+COMMON_PASSWORDS = frozenset(FREQUENCY_LISTS["passwords"])  # 30,000 most used, from zxcvbn
+PASSWORD_MIN, PASSWORD_MAX = 8, 200
+
+
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
+def upper(value):
+    return value.upper() if isinstance(value, str) else value
+
+
+def no_control_characters(form, field):
+    if isinstance(field.data, str) and re.search(r"[\x00-\x1f\x7f]", field.data):
+        raise ValidationError("Remove the control characters (such as line breaks or NUL) from this field.")
+
+
+def not_in_future(form, field):
+    if field.data and field.data > date.today():
+        raise ValidationError("This date is in the future.")
+
+
+def two_places(form, field):
+    if field.data is not None and (not field.data.is_finite() or field.data.as_tuple().exponent < -2):
+        raise ValidationError("Enter a number with at most two decimals, like 3.25.")
+
+
+def unique(form, field):
+    """No other row of the form's model has this value (compared as stored: emails are lowercased)."""
+    if field.errors:
+        return  # only a value that passed the other checks goes to the database (PostgreSQL refuses NUL, say)
+    model = form.model
+    query = db.select(model.id).where(getattr(model, field.name) == field.data)
+    if form.obj is not None and form.obj.id is not None:
+        query = query.where(model.id != form.obj.id)
+    if db.session.scalar(query.limit(1)) is not None:
+        raise ValidationError(f"Another {model.__name__.lower()} already has this {field.label.text.lower()}.")
+
+
+def password_problem(password: str) -> str | None:
+    """What is wrong with a new password, if anything."""
+    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        return f"Use {PASSWORD_MIN} to {PASSWORD_MAX} characters."
+    if password.lower() in COMMON_PASSWORDS:
+        return "This password is one of the most common; choose one that is harder to guess."
+    return None
+
+
+def uncommon_password(form, field):
+    if field.data and (problem := password_problem(field.data)):
+        raise ValidationError(problem)
+
+
+def password_field(label, required=True, **kwargs):
+    return PasswordField(
+        label,
+        validators=[
+            DataRequired() if required else Optional(),
+            uncommon_password,
+        ],
+        render_kw={"autocomplete": "new-password"},
+        **kwargs,
+    )
+
+
+def hash_method() -> str:
+    return current_app.config["PASSWORD_HASH_METHOD"]
+
+
+class Exists:
+    """The chosen ids name rows of `model` (they may have been deleted since the form was shown)."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def __call__(self, form, field):
+        ids = set(field.data if isinstance(field.data, list) else [field.data]) - {None}
+        found = set(db.session.scalars(db.select(self.model.id).where(self.model.id.in_(ids)))) if ids else set()
+        if ids - found:
+            noun = self.model.__name__.lower()
+            raise ValidationError(f"A chosen {noun} no longer exists (someone deleted it). Choose again.")
+
+
+class PickOne(IntegerField):
+    """The id of one `model` row, chosen with a search-then-pick control (see _macros.html picker)."""
+
+    def __init__(self, label, model, **kwargs):
+        super().__init__(label, validators=[Optional(), Exists(model)], **kwargs)
+        self.model = model
+
+
+class PickMany(SelectMultipleField):
+    """The ids of several `model` rows, chosen with a search-then-pick control."""
+
+    def __init__(self, label, model, **kwargs):
+        super().__init__(label, coerce=int, validate_choice=False, validators=[Exists(model)], **kwargs)
+        self.model = model
+
+
+def dates_between(earliest, latest):
+    def check(form, field):
+        if field.data and not earliest <= field.data <= latest:
+            raise ValidationError(f"Enter a date between {earliest:%-d %b %Y} and {latest:%-d %b %Y}.")
+
+    return check
