@@ -1,0 +1,143 @@
+"""Fixtures of the browser tests: one server and one browser per session, a new browser context per test."""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from app import create_app
+from models import Student, User, db
+
+from .harness import CHROMIUM, INSTALL_CHROMIUM, ROOT, launch, running_server
+
+HERE = Path(__file__).parent
+# CI sets this: there a missing browser is a failure, not a reason to skip.
+REQUIRE_BROWSER = os.environ.get("ROSTER_REQUIRE_BROWSER") == "1"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+INSTALL_AXE = f"No axe-core at {AXE.relative_to(ROOT)}: install npm (`apt-get install -y npm`) and run `make test`, which runs `npm ci`"
+# The policy the app is meant to serve: no inline scripts or styles. Every test page gets it, so a breach shows.
+CONTENT_SECURITY_POLICY = "default-src 'self'"
+
+
+def unavailable(reason: str):
+    if REQUIRE_BROWSER:
+        pytest.fail(f"{reason} (ROSTER_REQUIRE_BROWSER=1)", pytrace=False)
+    pytest.skip(reason)
+
+
+def pytest_collection_modifyitems(items):
+    if CHROMIUM.exists() or REQUIRE_BROWSER:
+        return
+    skip = pytest.mark.skip(reason=INSTALL_CHROMIUM)
+    for item in items:
+        if item.path.is_relative_to(HERE):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        unavailable(INSTALL_CHROMIUM)
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    with running_server(tmp_path_factory.mktemp("server")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def server_app(server):
+    """The app in this process, on the server's database: for putting rows in place and reading them back."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": server.database_url, "SECRET_KEY": "browser-tests"})
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def empty_database(server_app):
+    with server_app.app_context():
+        for model in (Student, User):
+            db.session.execute(db.delete(model))
+        db.session.commit()
+
+
+@pytest.fixture
+def add(server_app):
+    """Adds rows, committed, and returns their ids: add(Student, name="Ana", email="ana@school.example", grade=3)."""
+
+    def add(model, **values):
+        with server_app.app_context():
+            record = model(**values)
+            db.session.add(record)
+            db.session.commit()
+            return record.id
+
+    return add
+
+
+@pytest.fixture
+def read(server_app):
+    """The rows of a model matching `where`, read straight from the database: read(User, name="Ada")."""
+
+    def read(model, **where):
+        with server_app.app_context():
+            return db.session.scalars(db.select(model).filter_by(**where)).all()
+
+    return read
+
+
+@pytest.fixture
+def new_page(browser, server):
+    """Opens a page in a new browser context; options as for browser.new_context (color_scheme, viewport...).
+
+    The one place every test's page comes from: when accounts exist, signing in goes here.
+    Fails the test if a page had a script error or broke the Content Security Policy.
+    """
+    contexts, errors = [], []
+
+    def new_page(**options):
+        context = browser.new_context(base_url=server.url, **options)
+        context.set_default_timeout(5_000)
+        context.route("**/*", with_content_security_policy)
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
+        page.on("console", lambda message: errors.append(f"{page.url}: {message.text}") if reported(message) else None)
+        return page
+
+    yield new_page
+    for context in contexts:
+        context.close()
+    assert not errors, "The browser reported errors:\n" + "\n".join(errors)
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+def with_content_security_policy(route):
+    if route.request.resource_type != "document":
+        route.fallback()
+        return
+    response = route.fetch(max_redirects=0)
+    route.fulfill(response=response, headers={**response.headers, "content-security-policy": CONTENT_SECURITY_POLICY})
+
+
+def reported(message) -> bool:
+    """A console message that means something is wrong (an error page's own 404 is expected, not wrong)."""
+    return message.type == "error" and not message.text.startswith("Failed to load resource")
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    if not AXE.exists():
+        unavailable(INSTALL_AXE)
+    return AXE.read_text()
