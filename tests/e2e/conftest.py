@@ -1,6 +1,8 @@
 """Fixtures of the browser tests: one server and one browser per session, a new browser context per test."""
 
 import os
+import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 INSTALL_AXE = f"No axe-core at {AXE.relative_to(ROOT)}: install npm (`apt-get install -y npm`) and run `make test`, which runs `npm ci`"
 # The policy the app is meant to serve: no inline scripts or styles. Every test page gets it, so a breach shows.
 CONTENT_SECURITY_POLICY = "default-src 'self'"
+NOT_STATIC = re.compile(r"^(?!.*/static/)")  # the policy goes on pages; leaving files alone keeps tests fast
 
 
 def unavailable(reason: str):
@@ -105,7 +108,7 @@ def new_page(browser, server):
     def new_page(**options):
         context = browser.new_context(base_url=server.url, **options)
         context.set_default_timeout(5_000)
-        context.route("**/*", with_content_security_policy)
+        context.route(NOT_STATIC, with_content_security_policy)
         contexts.append(context)
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
@@ -141,3 +144,21 @@ def axe_source():
     if not AXE.exists():
         unavailable(INSTALL_AXE)
     return AXE.read_text()
+
+
+@pytest.fixture
+def people(server_app):
+    """Enough students for two pages, and a few users, with accents and other scripts: what PAGES needs."""
+    with server_app.app_context():
+        db.session.add_all(
+            [
+                User(name="Zoë Adams", email="zoe@example.org", age=34),
+                User(name="Иван Петров", email="ivan@example.org", age=51),
+                User(name="María José", email="maria@example.org"),
+            ]
+            + [
+                Student(name=name, email=f"{number}@school.example", grade=number % 12 + 1, gpa=Decimal(number).scaleb(-1))
+                for number, name in enumerate(["Ana Álvarez", "王小明", "Bea Brown"] + [f"Person {n:02}" for n in range(27)])
+            ]
+        )
+        db.session.commit()
