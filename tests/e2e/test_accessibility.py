@@ -1,0 +1,31 @@
+"""Every kind of page, light and dark, against the WCAG 2.1 A and AA rules of axe-core."""
+
+import pytest
+
+from .pages import PAGES
+
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def violations(page, axe_source) -> list[dict]:
+    page.evaluate(axe_source)
+    results = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_21_AA)
+    return results["violations"]
+
+
+def describe(violations: list[dict]) -> str:
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']}: {violation['help']} ({violation['helpUrl']})")
+        for node in violation["nodes"]:
+            lines.append(f"  {' '.join(node['target'])}: {node['failureSummary']}".replace("\n", " "))
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("page_type", PAGES)
+def test_page_meets_wcag_21_aa(new_page, people, axe_source, page_type, scheme):
+    page = new_page(color_scheme=scheme)
+    PAGES[page_type](page)
+    found = violations(page, axe_source)
+    assert not found, describe(found)
