@@ -19,6 +19,7 @@ def form_with_errors(page: Page, form_path: str):
     page.get_by_label("Email").fill("not an email")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".field-error").first).to_be_visible()
+    page.wait_for_load_state()  # the new page's stylesheet too, not only its HTML
 
 
 def saved(page: Page, list_path: str):
@@ -26,6 +27,7 @@ def saved(page: Page, list_path: str):
     page.goto(first_record(page, list_path) + "/edit")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".flash")).to_be_visible()
+    page.wait_for_load_state()
 
 
 PAGES = {
