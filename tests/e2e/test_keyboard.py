@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 from models import Student
 
+from .contrast import contrast
 from .pages import PAGES
 
 # Marks every element that should be a Tab stop, in page order, and returns how many there are.
@@ -29,17 +30,6 @@ FOCUSED = """() => {
     around: around ? getComputedStyle(around).backgroundColor : "rgb(255, 255, 255)",
   };
 }"""
-
-
-def luminance(rgb: str) -> float:
-    channels = [int(value) / 255 for value in re.findall(r"\d+", rgb)[:3]]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def contrast(first: str, second: str) -> float:
-    darker, lighter = sorted([luminance(first), luminance(second)])
-    return (lighter + 0.05) / (darker + 0.05)
 
 
 def tab_through(page: Page) -> list[dict]:
