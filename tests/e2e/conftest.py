@@ -148,17 +148,18 @@ def axe_source():
 
 @pytest.fixture
 def people(server_app):
-    """Enough students for two pages, and a few users, with accents and other scripts: what PAGES needs."""
+    """Enough students for two pages, and a few users; accents, other scripts, and long names first: what PAGES needs."""
     with server_app.app_context():
         db.session.add_all(
             [
+                User(name="Adelheid Wolfeschlegelsteinhausenbergerdorff", email="adelheid@example.org", age=47),
                 User(name="Zoë Adams", email="zoe@example.org", age=34),
                 User(name="Иван Петров", email="ivan@example.org", age=51),
                 User(name="María José", email="maria@example.org"),
             ]
             + [
                 Student(name=name, email=f"{number}@school.example", grade=number % 12 + 1, gpa=Decimal(number).scaleb(-1))
-                for number, name in enumerate(["Ana Álvarez", "王小明", "Bea Brown"] + [f"Person {n:02}" for n in range(27)])
+                for number, name in enumerate(["Aurelia Featherstonehaugh-Cholmondeley-Marjoribanks", "Ana Álvarez", "王小明", "Bea Brown"] + [f"Person {n:02}" for n in range(26)])
             ]
         )
         db.session.commit()
