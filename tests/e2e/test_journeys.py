@@ -117,7 +117,7 @@ def test_create_with_a_mistake_then_fix_it(page, read, kind):
     field.fill(kind.valid[label])
     save(page)
     name = kind.valid["Name"]
-    expect(page.get_by_role("status")).to_have_text(f"Saved {kind.noun} “{name}”.")
+    expect(page.locator(".flash")).to_have_text(f"Saved {kind.noun} “{name}”.")
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
     [record] = read(kind.model)
     expect(page).to_have_url(f"/{kind.plural}/{record.id}")
@@ -138,7 +138,7 @@ def test_edit(page, add, read, kind):
     save(page)
 
     expect(page).to_have_url(f"/{kind.plural}/{record_id}")
-    expect(page.get_by_role("status")).to_have_text(f"Saved {kind.noun} “Cleo Cole-Smith”.")
+    expect(page.locator(".flash")).to_have_text(f"Saved {kind.noun} “Cleo Cole-Smith”.")
     expect(page.locator(".details")).to_contain_text(value)
     [record] = read(kind.model)
     assert (record.name, str(getattr(record, label.lower()))) == ("Cleo Cole-Smith", value)
@@ -160,6 +160,6 @@ def test_delete_after_confirming(page, add, read, kind):
     page.get_by_role("link", name="Delete").click()
     page.get_by_role("button", name=f"Yes, delete {kind.noun}").click()
     expect(page).to_have_url(f"/{kind.plural}")
-    expect(page.get_by_role("status")).to_have_text(f"Deleted {kind.noun} “Dan Dale”.")
+    expect(page.locator(".flash")).to_have_text(f"Deleted {kind.noun} “Dan Dale”.")
     expect(names(page)).to_have_text(["Eve Ezra"])
     assert [record.name for record in read(kind.model)] == ["Eve Ezra"]
