@@ -14,6 +14,7 @@ from models import Student, User, db
 from .harness import CHROMIUM, INSTALL_CHROMIUM, ROOT, launch, running_server
 
 HERE = Path(__file__).parent
+
 # CI sets this: there a missing browser is a failure, not a reason to skip.
 REQUIRE_BROWSER = os.environ.get("ROSTER_REQUIRE_BROWSER") == "1"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -32,10 +33,18 @@ def unavailable(reason: str):
 def pytest_collection_modifyitems(items):
     if CHROMIUM.exists() or REQUIRE_BROWSER:
         return
-    skip = pytest.mark.skip(reason=INSTALL_CHROMIUM)
     for item in items:
         if item.path.is_relative_to(HERE):
-            item.add_marker(skip)
+            item.add_marker(pytest.mark.skip(reason=INSTALL_CHROMIUM))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item):
+    """Reports every browser test skipped for want of a browser at one place, so the summary has one line for them."""
+    report = yield
+    if report.skipped and not CHROMIUM.exists():
+        report.longrepr = (str(HERE), None, INSTALL_CHROMIUM)
+    return report
 
 
 @pytest.fixture(scope="session")
