@@ -110,7 +110,7 @@ def new_page(browser, server):
     """Opens a page in a new browser context; options as for browser.new_context (color_scheme, viewport...).
 
     The one place every test's page comes from: when accounts exist, signing in goes here.
-    Fails the test if a page had a script error or broke the Content Security Policy.
+    Fails the test if a page had a script error, broke the Content Security Policy or missed one of its files.
     """
     contexts, errors = [], []
 
@@ -122,6 +122,7 @@ def new_page(browser, server):
         page = context.new_page()
         page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
         page.on("console", lambda message: errors.append(f"{page.url}: {message.text}") if reported(message) else None)
+        page.on("response", lambda response: errors.append(f"{response.url}: {response.status}") if broken(response) else None)
         return page
 
     yield new_page
@@ -148,6 +149,11 @@ def reported(message) -> bool:
     return message.type == "error" and not message.text.startswith("Failed to load resource")
 
 
+def broken(response) -> bool:
+    """A file a page asked for that did not come: a stylesheet, script or icon."""
+    return response.status >= 400 and response.request.resource_type != "document"
+
+
 @pytest.fixture(scope="session")
 def axe_source():
     if not AXE.exists():
@@ -155,20 +161,25 @@ def axe_source():
     return AXE.read_text()
 
 
+# Long names first in each list, so the pages PAGES reaches through "the first record" show them.
+USERS = [
+    {"name": "Adelheid Wolfeschlegelsteinhausenbergerdorff", "email": "adelheid@example.org", "age": 47},
+    {"name": "Zoë Adams", "email": "zoe@example.org", "age": 34},
+    {"name": "Иван Петров", "email": "ivan@example.org", "age": 51},
+    {"name": "María José", "email": "maria@example.org"},
+]
+STUDENT_NAMES = ["Aurelia Featherstonehaugh-Cholmondeley-Marjoribanks", "Ana Álvarez", "王小明", "Bea Brown"] + [
+    f"Person {n:02}" for n in range(26)
+]
+
+
 @pytest.fixture
 def people(server_app):
-    """Enough students for two pages, and a few users; accents, other scripts, and long names first: what PAGES needs."""
+    """Enough students for two pages, and a few users, with accents and other scripts: what PAGES needs."""
     with server_app.app_context():
+        db.session.add_all(User(**values) for values in USERS)
         db.session.add_all(
-            [
-                User(name="Adelheid Wolfeschlegelsteinhausenbergerdorff", email="adelheid@example.org", age=47),
-                User(name="Zoë Adams", email="zoe@example.org", age=34),
-                User(name="Иван Петров", email="ivan@example.org", age=51),
-                User(name="María José", email="maria@example.org"),
-            ]
-            + [
-                Student(name=name, email=f"{number}@school.example", grade=number % 12 + 1, gpa=Decimal(number).scaleb(-1))
-                for number, name in enumerate(["Aurelia Featherstonehaugh-Cholmondeley-Marjoribanks", "Ana Álvarez", "王小明", "Bea Brown"] + [f"Person {n:02}" for n in range(26)])
-            ]
+            Student(name=name, email=f"{number}@school.example", grade=number % 12 + 1, gpa=Decimal(number).scaleb(-1))
+            for number, name in enumerate(STUDENT_NAMES)
         )
         db.session.commit()
