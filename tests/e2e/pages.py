@@ -7,6 +7,11 @@ Each needs a few students and users in the database.
 from playwright.sync_api import Page, expect
 
 
+def names(page: Page):
+    """The names a list page shows: the first column of its table."""
+    return page.locator("tbody tr td:first-child")
+
+
 def first_record(page: Page, list_path: str) -> str:
     """The address of the first record the list shows."""
     page.goto(list_path)

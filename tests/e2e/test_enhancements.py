@@ -4,11 +4,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from .pages import first_record, form_with_errors
+from .pages import first_record, form_with_errors, names
 
-
-def names(page: Page):
-    return page.locator("tbody tr td:first-child")
 
 
 def list_requests(page: Page) -> list[str]:

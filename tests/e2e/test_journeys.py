@@ -9,6 +9,8 @@ from playwright.sync_api import Page, expect
 
 from models import Student, User
 
+from .pages import names
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -44,11 +46,6 @@ KINDS = {
         change=("Age", "37"),
     ),
 }
-
-
-def names(page: Page):
-    """The first column of the list's table."""
-    return page.locator("tbody tr td:first-child")
 
 
 def fill(page: Page, values: dict):
