@@ -28,7 +28,8 @@ document.querySelectorAll("form[data-live-search]").forEach((form) => {
         const freshResults = fresh.querySelector("[data-results]");
         if (!freshResults) return;
         results.replaceChildren(...freshResults.childNodes);
-        form.querySelector(".actions")?.replaceWith(fresh.querySelector("form[data-live-search] .actions"));
+        const freshActions = fresh.querySelector("form[data-live-search] .actions");
+        if (freshActions) form.querySelector(".actions")?.replaceWith(freshActions);  // "Clear" comes and goes
         status.textContent = results.querySelector("[aria-live]")?.textContent.replace(/\s+/g, " ").trim() ?? "";
         history.replaceState(null, "", url);
       })
