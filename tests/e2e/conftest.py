@@ -40,10 +40,14 @@ def pytest_collection_modifyitems(items):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item):
-    """Reports every browser test skipped for want of a browser at one place, so the summary has one line for them."""
+    """Reports every browser test skipped for want of a browser at one place, so the summary has one line for them;
+    shows the end of the server's log under a failure."""
     report = yield
     if report.skipped and not CHROMIUM.exists():
         report.longrepr = (str(HERE), None, INSTALL_CHROMIUM)
+    server = getattr(item, "funcargs", {}).get("server")
+    if report.failed and server:
+        report.sections.append(("server log, last lines", "".join(server.log.read_text().splitlines(True)[-25:])))
     return report
 
 

@@ -28,6 +28,7 @@ INSTALL_CHROMIUM = f"No Chromium at {CHROMIUM}: install it with `apt-get install
 class Server:
     url: str
     database_url: str
+    log: Path  # what the server printed: a line per request, and any traceback
 
 
 def launch(playwright):
@@ -51,7 +52,7 @@ def running_server(workdir: Path, seed: tuple[str, ...] = ()):
     `seed` are arguments for `flask seed`, to start with fake people.
     """
     database_url = f"sqlite:///{workdir / 'roster.db'}"
-    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "browser-tests", "FLASK_DEBUG": "0"}
+    env = {**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "browser-tests", "FLASK_DEBUG": "0", "PYTHONUNBUFFERED": "1"}
     subprocess.run(flask_command("init-db"), cwd=ROOT, env=env, check=True, capture_output=True)
     if seed:
         subprocess.run(flask_command("seed", *seed), cwd=ROOT, env=env, check=True, capture_output=True)
@@ -64,7 +65,7 @@ def running_server(workdir: Path, seed: tuple[str, ...] = ()):
         )
         try:
             wait_until_answers(url, server, log_path)
-            yield Server(url, database_url)
+            yield Server(url, database_url, log_path)
         finally:
             server.terminate()
             server.wait(timeout=10)
