@@ -119,6 +119,8 @@ def new_page(browser, server):
     contexts, errors = [], []
 
     def new_page(**options):
+        if server.process.poll() is not None:
+            pytest.fail(f"The server has stopped (exit code {server.process.returncode}); its log is below.")
         context = browser.new_context(base_url=server.url, **options)
         context.set_default_timeout(5_000)
         context.route(NOT_STATIC, with_content_security_policy)

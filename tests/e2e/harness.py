@@ -29,6 +29,7 @@ class Server:
     url: str
     database_url: str
     log: Path  # what the server printed: a line per request, and any traceback
+    process: subprocess.Popen
 
 
 def launch(playwright):
@@ -65,7 +66,7 @@ def running_server(workdir: Path, seed: tuple[str, ...] = ()):
         )
         try:
             wait_until_answers(url, server, log_path)
-            yield Server(url, database_url, log_path)
+            yield Server(url, database_url, log_path, server)
         finally:
             server.terminate()
             server.wait(timeout=10)
