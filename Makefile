@@ -29,3 +29,16 @@ serve: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache
+
+# Browser tests: axe-core from npm checks accessibility (without npm those checks skip, saying so).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+test: $(if $(shell command -v npm),node_modules/.installed)
+
+# Pictures of the main pages for the README, taken in Chromium.
+screenshots: install
+	$(PYTHON) -m tests.e2e.screenshots
+
+.PHONY: screenshots

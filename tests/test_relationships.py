@@ -134,6 +134,19 @@ def test_picker_search_shows_matches_and_saves_nothing(client, app, school):
     assert read(app, Student, id=school["cal"])[0].name == "Cal Cruz"
 
 
+def test_a_search_typed_but_not_run_searches_instead_of_saving(client, app, school):
+    """Enter in a picker's search box presses Save, the form's default button: the person meant to search."""
+    response = client.post(f"/students/{school['cal']}/edit", data=student_form(name="Changed", advisor_id_q="young", then="view"))
+    assert response.status_code == 200 and "Cy Young" in response.get_data(as_text=True)
+    assert read(app, Student, id=school["cal"])[0].name == "Cal Cruz"
+
+
+def test_enter_in_a_field_of_a_form_with_pickers_saves(client):
+    html = client.get("/students/new").get_data(as_text=True)
+    first_button = html[html.index("<button", html.index('class="record-form"')):]
+    assert first_button.startswith('<button type="submit" name="then" value="view"')
+
+
 def test_picker_never_lists_every_row(client, add):
     add.many(User, [{"name": f"Teacher {n}", "email": f"t{n}@example.org"} for n in range(30)])
     html = client.get("/students/new").get_data(as_text=True)

@@ -29,6 +29,14 @@ def search(model, query: str, limit: int = MATCHES, exclude=None) -> list:
     return db.session.scalars(found.order_by(label, model.id).limit(limit)).all()
 
 
+def searching(form) -> bool:
+    """The form was posted to search in a picker: its Search button, or a search typed and not yet acted on
+    (Enter in a picker's search box presses the form's default button, Save)."""
+    if request.form.get("then") == "find":
+        return True
+    return any(request.form.get(f"{field.name}_q", "").strip() for field in form if isinstance(field, (PickOne, PickMany)))
+
+
 def pickers(form) -> dict[str, Picker]:
     """A Picker for every PickOne and PickMany field of `form`, searched with what the form posted."""
     result = {}

@@ -4,6 +4,7 @@ from flask import flash, redirect, request, url_for
 from sqlalchemy.exc import IntegrityError
 
 from models import db
+from views.pickers import searching
 
 
 def noun(record) -> str:
@@ -12,7 +13,7 @@ def noun(record) -> str:
 
 def submitted(form) -> bool:
     """A valid form was posted to be saved (not to search in one of its pickers)."""
-    return request.form.get("then") != "find" and form.validate_on_submit()
+    return not searching(form) and form.validate_on_submit()
 
 
 def save(form, record):
