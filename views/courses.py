@@ -27,7 +27,7 @@ LISTING = Listing(
     sorts={"code": Course.code, "title": Course.title, "credits": Course.credits},
     default_sort="code",
     filters={"teacher": lambda user_id: Course.teacher_id == user_id, "credits": lambda n: Course.credits == n},
-    relations={"teacher": User},
+    relations={"teacher": (User, User.name)},
     options=(joinedload(Course.teacher), undefer(Course.student_count)),
 )
 
