@@ -143,14 +143,18 @@ def bulk_loading(many: bool):
 def add_rows(model, count: int, make) -> list[int]:
     """Inserts `count` rows made by make(number), with a progress bar; returns their ids."""
     last_id = db.session.scalar(db.select(func.max(model.id))) or 0
-    rows = (make(number) for number in range(last_id + 1, last_id + 1 + count))
+    insert_rows(model, (make(number) for number in range(last_id + 1, last_id + 1 + count)), count)
+    return db.session.scalars(db.select(model.id).where(model.id > last_id)).all() if count else []
+
+
+def insert_rows(model, rows, count: int):
+    """Inserts rows (dicts with the same keys), a batch per statement, with a progress bar."""
     with click.progressbar(length=count, label=f"Adding {count:,} {model.__tablename__}") as bar:
         while batch := list(islice(rows, BATCH)):
             # A Core insert: one executemany per batch. The ORM's bulk insert would split a batch into a statement
             # per run of rows with the same empty columns, thousands of them.
             db.session.execute(insert(model.__table__), batch)
             bar.update(len(batch))
-    return db.session.scalars(db.select(model.id).where(model.id > last_id)).all() if count else []
 
 
 @click.command("create-admin")

@@ -13,7 +13,7 @@ from app import create_app
 from models import User, db
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "bench" / "data"
+DATA = Path(os.environ.get("ROSTER_BENCH_DATA", ROOT / "bench" / "data"))  # the smoke tests use a temporary one
 HEAD = ScriptDirectory(str(ROOT / "migrations")).get_current_head()
 
 
