@@ -54,8 +54,9 @@ class Listing:
     options: tuple = ()  # loader options for what the rows show, e.g. joinedload(Student.advisor)
     where: tuple = ()  # conditions every row meets
 
-    def page(self, args: ListArgs) -> "Page":
-        """Two statements: the total and the filters' labels, then the rows."""
+    def page(self, args: ListArgs, total: int | None = None) -> "Page":
+        """Two statements: the total and the filters' labels, then the rows. A caller that knows how many rows
+        `where` leaves (a course's student count) passes it as `total`, and unsearched, unfiltered pages take one."""
         conditions = list(self.where)
         for name, condition in self.filters.items():
             value = args.value(name)
@@ -68,8 +69,11 @@ class Listing:
             select(label).where(model.id == chosen[name]).scalar_subquery()
             for name, (model, label) in self.relations.items() if name in chosen
         ]
-        total_query = capped_count(self.model, narrowed) if narrowed else counted_rows(self.model)
-        total, *shown = db.session.execute(select(total_query.label("total"), *labels)).one()
+        if total is not None and not term and len(conditions) == len(self.where) and not chosen:
+            narrowed, shown = [], []
+        else:
+            total_query = capped_count(self.model, narrowed) if narrowed else counted_rows(self.model)
+            total, *shown = db.session.execute(select(total_query.label("total"), *labels)).one()
         if total is None:  # no row count kept (a table made outside migrations and create_all): count
             total = db.session.scalar(select(func.count()).select_from(self.model))
         exact = not narrowed or total <= COUNT_CAP

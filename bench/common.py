@@ -54,6 +54,8 @@ def seeded(students: int, users: int = 200) -> Path:
         with sqlite3.connect(building) as connection:
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         building.rename(path)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{building}{suffix}").unlink(missing_ok=True)
     return path
 
 

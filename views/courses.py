@@ -60,7 +60,7 @@ def index():
 def detail(id):
     """One course: its teacher, its students page by page, and a search to enroll more."""
     course = get_course(id)
-    students = enrolled_listing(course).page(ListArgs(request.args))
+    students = enrolled_listing(course).page(ListArgs(request.args), total=course.student_count)
     find = request.args.get("find", "")[:100]
     candidates = search(Student, find, exclude=enrolled_ids(course)) if find else []
     return render_template("courses/detail.html", course=course, page=students, find=find, candidates=candidates)
@@ -92,7 +92,7 @@ def edit(id):
 def confirm_delete(id):
     """Ask before deleting a course, saying which enrollments go with it."""
     course = get_course(id)
-    students = enrolled_listing(course).page(ListArgs(MultiDict({"per_page": "10"})))
+    students = enrolled_listing(course).page(ListArgs(MultiDict({"per_page": "10"})), total=course.student_count)
     return render_template("courses/delete.html", record=course, noun="course", students=students.items)
 
 
