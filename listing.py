@@ -4,8 +4,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from math import ceil
 
-from flask import request, url_for
-from sqlalchemy import ColumnElement, func, select
+from flask import current_app, request, url_for
+from sqlalchemy import ColumnElement, Select, func, select
 
 from wtforms import Form, IntegerField, SearchField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
@@ -16,7 +16,9 @@ from models import db, fold
 from schema_extras import row_counts, search_table
 
 # Counting the matches of a search or filter stops here: "more than 10,000" is true and costs no more at 1M rows.
+# Both can be changed in the app's config (LIST_COUNT_CAP, LIST_INDEX_THEN_SORT), so tests reach every path.
 COUNT_CAP = 10_000
+INDEX_THEN_SORT = 1_000  # a search matching up to this many rows fetches them all, then sorts
 
 
 class ListArgs(Form):
@@ -63,7 +65,7 @@ class Listing:
             if value is not None:
                 conditions.append(condition(value))
         term = fold(args.value("q") or "").strip()
-        narrowed = conditions + [search(self.model, term, indexed=True)] if term else conditions
+        narrowed = conditions + [search(self.model, term, "index")] if term else conditions
         chosen = {name: args.value(name) for name in self.relations if args.value(name) is not None}
         labels = [
             select(label).where(model.id == chosen[name]).scalar_subquery()
@@ -72,14 +74,23 @@ class Listing:
         if total is not None and not term and len(conditions) == len(self.where) and not chosen:
             narrowed, shown = [], []
         else:
-            total_query = capped_count(self.model, narrowed) if narrowed else counted_rows(self.model)
+            if not narrowed:
+                total_query = counted_rows(self.model)
+            elif term and len(narrowed) == 1 and indexed_search(term):  # the search index alone counts quicker
+                total_query = capped_count(index_matches(self.model, term))
+            else:
+                total_query = capped_count(select(self.model.id).where(*narrowed))
             total, *shown = db.session.execute(select(total_query.label("total"), *labels)).one()
         if total is None:  # no row count kept (a table made outside migrations and create_all): count
             total = db.session.scalar(select(func.count()).select_from(self.model))
-        exact = not narrowed or total <= COUNT_CAP
+        cap = current_app.config.get("LIST_COUNT_CAP", COUNT_CAP)
+        exact = not narrowed or total <= cap
         if term:
-            # A term matching more rows than the cap is common: walking the sort order finds a page of it soonest.
-            conditions.append(search(self.model, term, indexed=exact))
+            # Few matches: fetch them all from the search index and sort them. More: walk the sort order's index,
+            # keeping the rows the search index lists. More than the cap: walk it checking each row's text.
+            few = current_app.config.get("LIST_INDEX_THEN_SORT", INDEX_THEN_SORT)
+            how = "index" if total <= few else "walk" if exact else "like"
+            conditions.append(search(self.model, term, how))
 
         sort = args.value("sort") or ""
         if sort.lstrip("-") not in self.sorts:
@@ -92,7 +103,7 @@ class Listing:
         items, has_next = fetch(order, conditions, self.options, number, per_page, total if exact else None, cursor)
         chips = [Chip(name, args[name].label.text, label, chosen[name]) for name, label in zip(chosen, shown)]
         edges = (order.cursor(number, items[0]).token(), order.cursor(number, items[-1]).token()) if items else (None, None)
-        return Page(items, min(total, COUNT_CAP) if not exact else total, number, per_page, pages, sort, args, chips,
+        return Page(items, total if exact else cap, number, per_page, pages, sort, args, chips,
                     exact=exact, has_next=has_next, edges=edges)
 
 
@@ -101,19 +112,29 @@ def counted_rows(model) -> ColumnElement:
     return select(row_counts.c.row_count).where(row_counts.c.table_name == model.__tablename__).scalar_subquery()
 
 
-def capped_count(model, conditions) -> ColumnElement:
-    """How many rows match, counting no further than one past COUNT_CAP."""
-    matching = select(model.id).where(*conditions).limit(COUNT_CAP + 1).subquery()
-    return select(func.count()).select_from(matching).scalar_subquery()
+def capped_count(rows: Select) -> ColumnElement:
+    """How many rows a query finds, counting no further than one past the cap."""
+    cap = current_app.config.get("LIST_COUNT_CAP", COUNT_CAP)
+    return select(func.count()).select_from(rows.limit(cap + 1).subquery()).scalar_subquery()
 
 
-def search(model, term: str, indexed: bool) -> ColumnElement:
-    """Rows whose search_text contains `term`. On SQLite, `indexed` asks the FTS5 trigram index, which needs 3
-    characters; otherwise (and on PostgreSQL, whose pg_trgm index serves LIKE itself) a LIKE pattern."""
-    if indexed and len(term) >= 3 and db.engine.dialect.name == "sqlite":
-        index = search_table(model.__tablename__)
-        phrase = '"' + term.replace('"', '""') + '"'
-        return model.id.in_(select(index.c.rowid).where(index.c.search_text.match(phrase)))
+def index_matches(model, term: str) -> Select:
+    """The ids of the rows whose search_text contains `term`, from SQLite's FTS5 trigram index."""
+    index = search_table(model.__tablename__)
+    return select(index.c.rowid).where(index.c.search_text.match('"' + term.replace('"', '""') + '"'))
+
+
+def indexed_search(term: str) -> bool:
+    """Whether a search for `term` can use SQLite's FTS5 trigram index: three characters or more."""
+    return len(term) >= 3 and db.engine.dialect.name == "sqlite"
+
+
+def search(model, term: str, how: str) -> ColumnElement:
+    """Rows whose search_text contains `term`. On SQLite with a term of 3 characters or more, "index" and "walk" ask
+    the FTS5 trigram index ("walk" so that SQLite cannot use the id to drive the query, and walks the sort order's
+    index instead). Otherwise a LIKE pattern, which PostgreSQL's pg_trgm index serves itself."""
+    if how != "like" and indexed_search(term):
+        return (model.id if how == "index" else model.id + 0).in_(index_matches(model, term))
     return model.search_text.contains(term, autoescape=True)
 
 
@@ -130,7 +151,7 @@ class Chip:
 @dataclass(frozen=True)
 class Page:
     items: list
-    total: int  # exact, or COUNT_CAP when there are more
+    total: int  # exact, or the count cap when there are more
     number: int
     per_page: int
     pages: int | None  # None when the total is not exact
