@@ -11,7 +11,7 @@ from decimal import Decimal
 from html import unescape
 from types import SimpleNamespace
 
-from flask import render_template
+from flask import g, render_template
 from werkzeug.datastructures import MultiDict
 
 from bench.common import interleaved, machine, make_app, ms, print_table, seeded, signed_in_client
@@ -51,16 +51,16 @@ def list_urls(client) -> dict[str, str]:
     return urls
 
 
-def raw_page(app, path):
-    """The first students page as a hand-written handler would make it: one sqlite3 query, the same template."""
+def hand_written(app, path):
+    """The first students page as a hand-written view would make it: sqlite3 for the rows, the same template.
+    Returns the bare function; also serves it at /bench/students, through Flask like the app's page (sign-in too)."""
     connection = sqlite3.connect(path, check_same_thread=False)
     query = """
         SELECT s.id, s.name, s.email, s.grade, s.gpa, s.enrolled_on, u.id, u.name,
                (SELECT count(*) FROM enrollments e WHERE e.student_id = s.id)
         FROM students s LEFT JOIN users u ON u.id = s.advisor_id ORDER BY s.name, s.id LIMIT 26"""
-    user = SimpleNamespace(is_authenticated=True, name="Bench Admin", role="admin", at_least=lambda role: True)
 
-    def render():
+    def page():
         total = connection.execute("SELECT row_count FROM row_counts WHERE table_name = 'students'").fetchone()[0]
         rows = connection.execute(query).fetchall()
         items = [
@@ -70,12 +70,19 @@ def raw_page(app, path):
                             advisor=SimpleNamespace(id=advisor_id, name=advisor) if advisor_id else None)
             for id, name, email, grade, gpa, enrolled, advisor_id, advisor, courses in rows[:25]
         ]
-        with app.test_request_context("/students"):
-            page = Page(items, total, 1, 25, -(-total // 25), "name", StudentListArgs(MultiDict()), [],
-                        has_next=len(rows) > 25, edges=("1.1.-", "1.1.-"))
-            return render_template("students/list.html", page=page, current_user=user)
+        page = Page(items, total, 1, 25, -(-total // 25), "name", StudentListArgs(MultiDict()), [],
+                    has_next=len(rows) > 25, edges=("1.1.-", "1.1.-"))
+        return render_template("students/list.html", page=page)
 
-    return render
+    app.add_url_rule("/bench/students", "bench_students", page)
+    user = SimpleNamespace(is_authenticated=True, name="Bench Admin", role="admin", at_least=lambda role: True)
+
+    def bare():
+        with app.test_request_context("/bench/students"):
+            g._login_user = user  # Flask-Login's place for the signed-in user: no session, no query
+            return page()
+
+    return bare
 
 
 def main(argv=None):
@@ -86,6 +93,7 @@ def main(argv=None):
     options = parser.parse_args(argv)
     small_path, large_path = seeded(options.small), seeded(options.rows)
     small_app, large_app = make_app(small_path), make_app(large_path)
+    bare = hand_written(large_app, large_path)  # before the first request, when Flask still takes new routes
     small, large = signed_in_client(small_app), signed_in_client(large_app)
     small_urls, large_urls = list_urls(small), list_urls(large)
     print(f"# bench.lists: {options.small:,} against {options.rows:,} students, median of {options.rounds} rounds")
@@ -98,7 +106,8 @@ def main(argv=None):
     for name, term in SEARCHES.items():
         cases[("search", name)] = lambda term=term: get(large, f"/students?q={term}")
     cases[("search", "two letters (no index; no goal)")] = lambda: get(large, "/students?q=zq")
-    cases[("raw", "first page")] = raw_page(large_app, large_path)
+    cases[("raw", "bare")] = bare
+    cases[("raw", "view")] = lambda: get(large, "/bench/students")
     times = interleaved(cases, options.rounds)
 
     rows = [(f"{name} ({options.small:,} → {options.rows:,})", ms(times[("small", name)]), ms(times[("large", name)]),
@@ -108,9 +117,11 @@ def main(argv=None):
     rows = [(f"search: {name}", ms(unfiltered), ms(times[("search", name)]), times[("search", name)] / unfiltered,
              "≤ 2" if "no goal" not in name else "≤ 1000") for name in [n for kind, n in cases if kind == "search"]]
     met &= print_table(f"Goal 2: searches at {options.rows:,} (B) against the unfiltered first page (A)", rows)
-    rows = [("first page", ms(times[("raw", "first page")]), ms(unfiltered),
-             unfiltered / times[("raw", "first page")], "≤ 1.5")]
-    met &= print_table("Goal 3: the app's page (B) against the hand-written page (A)", rows)
+    rows = [("hand-written view, served by the app like its page", ms(times[("raw", "view")]), ms(unfiltered),
+             unfiltered / times[("raw", "view")], "≤ 1.5"),
+            ("hand-written function, no request handling (no goal)", ms(times[("raw", "bare")]), ms(unfiltered),
+             unfiltered / times[("raw", "bare")], "≤ 1000")]
+    met &= print_table(f"Goal 3: the app's first page at {options.rows:,} (B) against a hand-written one (A)", rows)
     print(f"\nEvery goal met: {'yes' if met else 'NO'}")
 
 
