@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, asc, desc, false, literal, select, true, tuple_, union_all
+from sqlalchemy import ColumnElement, and_, asc, desc, literal, select, true, union_all
 
 from models import db
 
@@ -58,43 +58,37 @@ class Order:
         up = self.ascending == forward
         direction = asc if up else desc
         query = select(self.model).options(*options)
-        if not self.nullable:
-            seek = [self.beyond(up, after)] if after else []
-            query = query.where(*conditions, *seek).order_by(direction(self.column), direction(self.model.id))
+        runs = self.runs(forward, up, after)
+        if len(runs) == 1:
+            query = query.where(*conditions, runs[0]).order_by(direction(self.column), direction(self.model.id))
             return db.session.scalars(query.offset(offset).limit(limit)).all()
-        # Empty values go last, and no index sorts by "is empty": read the rows with a value and the empty ones from
-        # their own index ranges, each in index order, then take the page from the two runs.
-        with_value = self.column.is_not(None), self.values_after(forward, up, after)
-        empty = self.column.is_(None), self.empties_after(forward, up, after)
-        runs = [with_value, empty] if forward else [empty, with_value]
+        # Each run is one index range read in index order; the page is taken from the runs in turn. One range
+        # "(column, id) > (value, id)" would make SQLite read every row sharing the value before the cursor.
         picked = union_all(*(
             select(self.model.id.label("id"), literal(number).label("run"), self.column.label("key"))
-            .where(*conditions, *where).order_by(direction(self.column), direction(self.model.id))
+            .where(*conditions, run).order_by(direction(self.column), direction(self.model.id))
             .limit(offset + limit).subquery().select()
-            for number, where in enumerate(runs)
+            for number, run in enumerate(runs)
         )).subquery()
         query = query.join(picked, picked.c.id == self.model.id)
         query = query.order_by(picked.c.run, direction(picked.c.key), direction(picked.c.id))
         return db.session.scalars(query.offset(offset).limit(limit)).all()
 
-    def beyond(self, up: bool, after: Cursor) -> ColumnElement:
-        here = tuple_(self.column, self.model.id)
-        there = tuple_(literal(after.value, self.column.type), literal(after.id))
-        return here > there if up else here < there
-
-    def values_after(self, forward: bool, up: bool, after: Cursor | None) -> ColumnElement:
+    def runs(self, forward: bool, up: bool, after: Cursor | None) -> list[ColumnElement]:
+        """The index ranges that follow `after`, in order. Empty values come last (forward) or first (backward):
+        no index sorts by "is empty", so they are a range of their own."""
+        column, id = self.column, self.model.id
+        beyond = (lambda left, right: left > right) if up else (lambda left, right: left < right)
         if after is None:
-            return true()
-        if after.value is None:  # past an empty value: forward, only empty ones follow; backward, every value does
-            return false() if forward else true()
-        return self.beyond(up, after)
-
-    def empties_after(self, forward: bool, up: bool, after: Cursor | None) -> ColumnElement:
-        if after is None:
-            return true()
+            if not self.nullable:
+                return [true()]
+            return [column.is_not(None), column.is_(None)] if forward else [column.is_(None), column.is_not(None)]
         if after.value is None:
-            return self.model.id > after.id if up else self.model.id < after.id
-        return true() if forward else false()
+            same = and_(column.is_(None), beyond(id, after.id))
+            return [same] if forward else [same, column.is_not(None)]
+        value = literal(after.value, column.type)
+        runs = [and_(column == value, beyond(id, after.id)), beyond(column, value)]
+        return runs + [column.is_(None)] if self.nullable and forward else runs
 
 
 def fetch(order: Order, conditions, options, number: int, per_page: int, total: int | None, cursor: Cursor | None):
