@@ -5,7 +5,7 @@ VENV := .venv
 PYTHON := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app app
 
-.PHONY: run test serve install clean
+.PHONY: run test serve bench install clean
 
 $(VENV)/installed: requirements.txt
 	python3 -m venv $(VENV)
@@ -22,6 +22,12 @@ run: install
 
 test: install
 	$(PYTHON) -m pytest --local-servers
+
+# make bench: the speed goals at 1,000,000 students (minutes; databases are built once into bench/data/)
+bench: install
+	$(PYTHON) -m bench.lists --rows 1000000
+	$(PYTHON) -m bench.seed --rows 200000 --whole 1000000
+	$(PYTHON) -m bench.writes
 
 serve: install
 	$(FLASK) init-db

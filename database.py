@@ -9,9 +9,14 @@ from flask_migrate import Migrate
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
+import schema_extras
 from models import db
 
 migrate = Migrate()
+
+# db.create_all() and db.drop_all() (tests, `init-db --drop`) build and remove what the migrations add beyond the models.
+event.listen(db.metadata, "after_create", lambda metadata, connection, **kw: schema_extras.create(connection))
+event.listen(db.metadata, "before_drop", lambda metadata, connection, **kw: schema_extras.drop(connection))
 
 # Long enough to wait out other workers' writes, short enough to answer well before gunicorn's 30 s worker timeout.
 SQLITE_BUSY_TIMEOUT_SECONDS = 15

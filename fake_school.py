@@ -8,7 +8,7 @@ from decimal import Decimal
 from faker import Faker
 from faker.decode import unidecode
 
-from models import Course, Student, utcnow
+from models import Course, fold, utcnow
 
 # Most names from the school's own country, some from elsewhere: accents and other scripts show up.
 LOCALES = {"en_US": 12, "es_ES": 2, "fr_FR": 1, "de_DE": 1, "pl_PL": 1, "vi_VN": 1, "ru_RU": 1, "el_GR": 1, "ar_AA": 1}
@@ -31,6 +31,7 @@ class FakeSchool:
         self.rng = rng
         self.now = utcnow()
         self.today = date.today()
+        self.spelled = {}  # name -> (email handle, folded name)
         self.cultures = []  # (first names, last names) of one locale, repeated by its weight
         for locale, weight in LOCALES.items():
             fake = Faker(locale)
@@ -44,10 +45,13 @@ class FakeSchool:
     def person(self, number: int, domain: str) -> dict:
         first_names, last_names = self.rng.choice(self.cultures)
         name = f"{self.rng.choice(first_names)} {self.rng.choice(last_names)}"
-        handle = re.sub(r"[^a-z0-9]+", ".", unidecode(name).lower()).strip(".") or "person"
+        if name not in self.spelled:  # names repeat: transliterate and fold each once
+            handle = re.sub(r"[^a-z0-9]+", ".", unidecode(name).lower()).strip(".") or "person"
+            self.spelled[name] = handle, fold(name)
+        handle, folded_name = self.spelled[name]
         email = f"{handle}.{number}@{domain}"
-        search_text = Student.search_text_for({"name": name, "email": email})
-        return {"name": name, "email": email, "search_text": search_text, **self.timestamps()}
+        # What Student.search_text_for gives: the email is lowercase ASCII already, so folding leaves it as it is.
+        return {"name": name, "email": email, "search_text": f"{folded_name} {email}", **self.timestamps()}
 
     def user(self, number: int) -> dict:
         age = self.rng.randint(22, 68) if self.rng.random() < 0.9 else None

@@ -4,14 +4,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from math import ceil
 
-from flask import request, url_for
-from sqlalchemy import ColumnElement, asc, desc, func, select
+from flask import current_app, request, url_for
+from sqlalchemy import ColumnElement, Select, func, select
 
 from wtforms import Form, IntegerField, SearchField, SelectChoice, SelectField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
+from keyset import Cursor, Order, fetch
 from validators import no_control_characters, strip
 from models import db, fold
+from schema_extras import row_counts, search_table
+
+# Counting the matches of a search or filter stops here: "more than 10,000" is true and costs no more at 1M rows.
+# Both can be changed in the app's config (LIST_COUNT_CAP, LIST_INDEX_THEN_SORT), so tests reach every path.
+COUNT_CAP = 10_000
+INDEX_THEN_SORT = 1_000  # a search matching up to this many rows fetches them all, then sorts
 
 
 class ListArgs(Form):
@@ -45,38 +52,90 @@ class Listing:
     sorts: dict[str, ColumnElement]  # sortable columns by their query-string name
     default_sort: str
     filters: dict[str, Callable] = field(default_factory=dict)  # arg name -> value -> condition
-    relations: dict[str, type] = field(default_factory=dict)  # filters by a related row: arg name -> its model
+    relations: dict[str, tuple] = field(default_factory=dict)  # filters by a related row: arg name -> (model, its label)
     options: tuple = ()  # loader options for what the rows show, e.g. joinedload(Student.advisor)
     where: tuple = ()  # conditions every row meets
 
-    def page(self, args: ListArgs) -> "Page":
+    def page(self, args: ListArgs, total: int | None = None) -> "Page":
+        """Two statements: the total and the filters' labels, then the rows. A caller that knows how many rows
+        `where` leaves (a course's student count) passes it as `total`, and unsearched, unfiltered pages take one."""
         conditions = list(self.where)
-        term = fold(args.value("q") or "").strip()
-        if term:
-            conditions.append(self.model.search_text.contains(term, autoescape=True))
         for name, condition in self.filters.items():
             value = args.value(name)
             if value is not None:
                 conditions.append(condition(value))
-        total = db.session.scalar(select(func.count()).select_from(self.model).where(*conditions))
-        query = select(self.model).options(*self.options).where(*conditions)
+        term = fold(args.value("q") or "").strip()
+        narrowed = conditions + [search(self.model, term, "index")] if term else conditions
+        chosen = {name: args.value(name) for name in self.relations if args.value(name) is not None}
+        labels = [
+            select(label).where(model.id == chosen[name]).scalar_subquery()
+            for name, (model, label) in self.relations.items() if name in chosen
+        ]
+        if total is not None and not term and len(conditions) == len(self.where) and not chosen:
+            narrowed, shown = [], []
+        else:
+            if not narrowed:
+                total_query = counted_rows(self.model)
+            elif term and len(narrowed) == 1 and indexed_search(term):  # the search index alone counts quicker
+                total_query = capped_count(index_matches(self.model, term))
+            else:
+                total_query = capped_count(select(self.model.id).where(*narrowed))
+            total, *shown = db.session.execute(select(total_query.label("total"), *labels)).one()
+        if total is None:  # no row count kept (a table made outside migrations and create_all): count
+            total = db.session.scalar(select(func.count()).select_from(self.model))
+        cap = current_app.config.get("LIST_COUNT_CAP", COUNT_CAP)
+        exact = not narrowed or total <= cap
+        if term:
+            # Few matches: fetch them all from the search index and sort them. More: walk the sort order's index,
+            # keeping the rows the search index lists. More than the cap: walk it checking each row's text.
+            few = current_app.config.get("LIST_INDEX_THEN_SORT", INDEX_THEN_SORT)
+            how = "index" if total <= few else "walk" if exact else "like"
+            conditions.append(search(self.model, term, how))
 
         sort = args.value("sort") or ""
         if sort.lstrip("-") not in self.sorts:
             sort = self.default_sort
-        direction = desc if sort.startswith("-") else asc
-        query = query.order_by(*empty_last(self.sorts[sort.lstrip("-")], direction), direction(self.model.id))
-
+        order = Order(self.model, self.sorts[sort.lstrip("-")], ascending=not sort.startswith("-"))
         per_page = args.value("per_page")
-        pages = max(1, ceil(total / per_page))
-        number = min(args.value("page"), pages)
-        items = db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)).all()
-        chips = [
-            Chip(name, args[name].label.text, db.session.get(model, args.value(name)), args.value(name))
-            for name, model in self.relations.items()
-            if args.value(name) is not None
-        ]
-        return Page(items, total, number, per_page, pages, sort, args, chips)
+        pages = max(1, ceil(total / per_page)) if exact else None
+        number = min(args.value("page"), pages or 10**9)
+        cursor = Cursor.parse(request.args.get("cursor"))
+        items, has_next = fetch(order, conditions, self.options, number, per_page, total if exact else None, cursor)
+        chips = [Chip(name, args[name].label.text, label, chosen[name]) for name, label in zip(chosen, shown)]
+        edges = (order.cursor(number, items[0]).token(), order.cursor(number, items[-1]).token()) if items else (None, None)
+        return Page(items, total if exact else cap, number, per_page, pages, sort, args, chips,
+                    exact=exact, has_next=has_next, edges=edges)
+
+
+def counted_rows(model) -> ColumnElement:
+    """The exact number of rows, kept by triggers (schema_extras): no count over a million rows."""
+    return select(row_counts.c.row_count).where(row_counts.c.table_name == model.__tablename__).scalar_subquery()
+
+
+def capped_count(rows: Select) -> ColumnElement:
+    """How many rows a query finds, counting no further than one past the cap."""
+    cap = current_app.config.get("LIST_COUNT_CAP", COUNT_CAP)
+    return select(func.count()).select_from(rows.limit(cap + 1).subquery()).scalar_subquery()
+
+
+def index_matches(model, term: str) -> Select:
+    """The ids of the rows whose search_text contains `term`, from SQLite's FTS5 trigram index."""
+    index = search_table(model.__tablename__)
+    return select(index.c.rowid).where(index.c.search_text.match('"' + term.replace('"', '""') + '"'))
+
+
+def indexed_search(term: str) -> bool:
+    """Whether a search for `term` can use SQLite's FTS5 trigram index: three characters or more."""
+    return len(term) >= 3 and db.engine.dialect.name == "sqlite"
+
+
+def search(model, term: str, how: str) -> ColumnElement:
+    """Rows whose search_text contains `term`. On SQLite with a term of 3 characters or more, "index" and "walk" ask
+    the FTS5 trigram index ("walk" so that SQLite cannot use the id to drive the query, and walks the sort order's
+    index instead). Otherwise a LIKE pattern, which PostgreSQL's pg_trgm index serves itself."""
+    if how != "like" and indexed_search(term):
+        return (model.id if how == "index" else model.id + 0).in_(index_matches(model, term))
+    return model.search_text.contains(term, autoescape=True)
 
 
 @dataclass(frozen=True)
@@ -85,28 +144,23 @@ class Chip:
 
     name: str  # the query-string argument
     label: str
-    record: object | None  # None when that row has been deleted
+    shown: str | None  # how the row reads ("Jane Doe"); None when it has been deleted
     id: int
-
-
-def empty_last(column: ColumnElement, direction: Callable) -> list[ColumnElement]:
-    """Sorts by `column` with empty values last either way, on every backend (SQLite and MariaDB put NULL first
-    when ascending, PostgreSQL last). Columns that cannot be empty sort plainly, so their indexes still serve."""
-    if getattr(column.expression, "nullable", True):
-        return [column.is_(None), direction(column)]
-    return [direction(column)]
 
 
 @dataclass(frozen=True)
 class Page:
     items: list
-    total: int
+    total: int  # exact, or the count cap when there are more
     number: int
     per_page: int
-    pages: int
+    pages: int | None  # None when the total is not exact
     sort: str
     args: ListArgs
     chips: list[Chip] = field(default_factory=list)
+    exact: bool = True
+    has_next: bool = False
+    edges: tuple = (None, None)  # cursors of the first and last rows, for links to nearby pages
 
     def url(self, **changes) -> str:
         """This list's URL with some arguments changed; defaults are left out to keep it short."""
@@ -115,6 +169,12 @@ class Page:
         if params.get("page") == 1:
             del params["page"]
         return url_for(request.endpoint, **request.view_args, **params)
+
+    def page_url(self, number: int) -> str:
+        """A link to another page; a nearby one carries a cursor so the database seeks instead of skipping rows."""
+        if number in (1, self.number, self.pages):
+            return self.url(page=number)
+        return self.url(page=number, cursor=self.edges[1] if number > self.number else self.edges[0])
 
     def without(self, name: str) -> str:
         """This list's URL without one filter."""
@@ -146,9 +206,10 @@ class Page:
 
     def numbers(self, around: int = 2) -> list[int | None]:
         """Page numbers to link: the first, the last and a few around this one; None marks a gap."""
-        shown = sorted({1, self.pages, *range(self.number - around, self.number + around + 1)})
+        last = self.pages or self.number + self.has_next
+        shown = sorted({1, last, *range(self.number - around, self.number + around + 1)})
         numbers: list[int | None] = []
-        for number in (n for n in shown if 1 <= n <= self.pages):
+        for number in (n for n in shown if 1 <= n <= last):
             if numbers and number - numbers[-1] > 1:
                 numbers.append(None)
             numbers.append(number)

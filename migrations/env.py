@@ -8,6 +8,8 @@ from alembic import context
 from flask import current_app
 from sqlalchemy.types import TypeDecorator
 
+import schema_extras
+
 config = context.config
 # Leave the app's own loggers working when migrations run inside it (init-db, the tests).
 fileConfig(config.config_file_name, disable_existing_loggers=False)
@@ -34,7 +36,8 @@ def skip_empty_autogenerate(context, revision, directives):
 
 def options() -> dict:
     configured = current_app.extensions["migrate"].configure_args
-    return {"render_item": render_item, "process_revision_directives": skip_empty_autogenerate, **configured}
+    return {"render_item": render_item, "process_revision_directives": skip_empty_autogenerate,
+            "include_name": schema_extras.include_name, **configured}
 
 
 def run_migrations_offline():

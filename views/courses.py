@@ -27,7 +27,7 @@ LISTING = Listing(
     sorts={"code": Course.code, "title": Course.title, "credits": Course.credits},
     default_sort="code",
     filters={"teacher": lambda user_id: Course.teacher_id == user_id, "credits": lambda n: Course.credits == n},
-    relations={"teacher": User},
+    relations={"teacher": (User, User.name)},
     options=(joinedload(Course.teacher), undefer(Course.student_count)),
 )
 
@@ -60,7 +60,7 @@ def index():
 def detail(id):
     """One course: its teacher, its students page by page, and a search to enroll more."""
     course = get_course(id)
-    students = enrolled_listing(course).page(ListArgs(request.args))
+    students = enrolled_listing(course).page(ListArgs(request.args), total=course.student_count)
     find = request.args.get("find", "")[:100]
     candidates = search(Student, find, exclude=enrolled_ids(course)) if find else []
     return render_template("courses/detail.html", course=course, page=students, find=find, candidates=candidates)
@@ -92,7 +92,7 @@ def edit(id):
 def confirm_delete(id):
     """Ask before deleting a course, saying which enrollments go with it."""
     course = get_course(id)
-    students = enrolled_listing(course).page(ListArgs(MultiDict({"per_page": "10"})))
+    students = enrolled_listing(course).page(ListArgs(MultiDict({"per_page": "10"})), total=course.student_count)
     return render_template("courses/delete.html", record=course, noun="course", students=students.items)
 
 

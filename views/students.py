@@ -39,7 +39,7 @@ LISTING = Listing(
             db.select(Enrollment.student_id).where(Enrollment.course_id == course_id)
         ),
     },
-    relations={"advisor": User, "course": Course},
+    relations={"advisor": (User, User.name), "course": (Course, Course.code + " " + Course.title)},
     options=(joinedload(Student.advisor), undefer(Student.course_count)),
 )
 

@@ -1,8 +1,9 @@
 """Staff accounts: list, detail, create, edit, delete."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import undefer
+from sqlalchemy import true
+from sqlalchemy.orm import aliased, undefer
 
 from wtforms import IntegerField
 from wtforms.validators import NumberRange, Optional
@@ -31,14 +32,24 @@ LISTING = Listing(
 SHOWN = 10  # related rows a detail or delete page lists before linking to the rest
 
 
-def get_user_with_counts(id):
-    return db.get_or_404(User, id, options=[undefer(User.advisee_count), undefer(User.course_count)])
-
-
-def first_advisees_and_courses(user):
-    advisees = db.select(Student).where(Student.advisor_id == user.id).order_by(Student.name, Student.id)
-    courses = db.select(Course).where(Course.teacher_id == user.id).order_by(Course.code)
-    return db.session.scalars(advisees.limit(SHOWN)).all(), db.session.scalars(courses.limit(SHOWN)).all()
+def get_user_and_first_related(id):
+    """A user with their counts and first advisees in one statement, then their first courses: 2 statements."""
+    first_advisees = (
+        db.select(Student).where(Student.advisor_id == id).order_by(Student.name, Student.id).limit(SHOWN).subquery()
+    )
+    advisee = aliased(Student, first_advisees)
+    query = (
+        db.select(User, advisee)
+        .options(undefer(User.advisee_count), undefer(User.course_count))
+        .outerjoin(advisee, true())
+        .where(User.id == id)
+        .order_by(first_advisees.c.name, first_advisees.c.id)
+    )
+    rows = db.session.execute(query).all()
+    if not rows:
+        abort(404)
+    courses = db.select(Course).where(Course.teacher_id == id).order_by(Course.code).limit(SHOWN)
+    return rows[0][0], [row[1] for row in rows if row[1] is not None], db.session.scalars(courses).all()
 
 
 @bp.get("")
@@ -50,8 +61,7 @@ def index():
 @bp.get("/<int:id>")
 def detail(id):
     """One user, with the students they advise and the courses they teach."""
-    user = get_user_with_counts(id)
-    advisees, courses = first_advisees_and_courses(user)
+    user, advisees, courses = get_user_and_first_related(id)
     return render_template("users/detail.html", user=user, advisees=advisees, courses=courses)
 
 
@@ -80,8 +90,7 @@ def edit(id):
 @role_required("admin")
 def confirm_delete(id):
     """Ask before deleting a user, saying which students lose their advisor and which courses their teacher."""
-    user = get_user_with_counts(id)
-    advisees, courses = first_advisees_and_courses(user)
+    user, advisees, courses = get_user_and_first_related(id)
     return render_template("users/delete.html", record=user, noun="user", advisees=advisees, courses=courses)
 
 

@@ -1,0 +1,105 @@
+"""What every benchmark shares: its databases, a signed-in client, interleaved timing and the table it prints."""
+
+import os
+import platform
+import sqlite3
+import statistics
+import time
+from pathlib import Path
+
+from alembic.script import ScriptDirectory
+
+from app import create_app
+from models import User, db
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(os.environ.get("ROSTER_BENCH_DATA", ROOT / "bench" / "data"))  # the smoke tests use a temporary one
+HEAD = ScriptDirectory(str(ROOT / "migrations")).get_current_head()
+
+
+def make_app(path: Path):
+    return create_app({
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+        "SECRET_KEY": "bench",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+    })
+
+
+def new_database(path: Path):
+    """An empty database at the newest revision, made by the migrations as `flask init-db` makes it."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    app = make_app(path)
+    result = app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 0, result.output
+    return app
+
+
+def seeded(students: int, users: int = 200) -> Path:
+    """A database of `students` seeded by `flask seed`, made once per size and schema revision, then reused."""
+    path = DATA / f"students-{students}-{HEAD}.db"
+    if not path.exists():
+        building = path.with_suffix(".building")
+        app = new_database(building)
+        arguments = ["seed", "--users", str(users), "--students", str(students), "--random-seed", "7"]
+        result = app.test_cli_runner().invoke(args=arguments)
+        assert result.exit_code == 0, result.output
+        with app.app_context():
+            db.session.add(User(name="Bench Admin", email="bench@example.org", role="admin"))
+            db.session.commit()
+            db.engine.dispose()
+        with sqlite3.connect(building) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        building.rename(path)
+        for suffix in ("-wal", "-shm"):
+            Path(f"{building}{suffix}").unlink(missing_ok=True)
+    return path
+
+
+def signed_in_client(app, email="bench@example.org"):
+    client = app.test_client()
+    with app.app_context():
+        user_id = db.session.scalar(db.select(User).filter_by(email=email)).get_id()
+    with client.session_transaction() as session:
+        session["_user_id"] = user_id
+        session["_fresh"] = True
+    return client
+
+
+def interleaved(cases: dict, rounds: int) -> dict[str, float]:
+    """Runs every case once per round, in turn (A B A B …), so noise on a shared machine hits all alike.
+    Returns each case's median time in seconds."""
+    times = {name: [] for name in cases}
+    for _ in range(rounds):
+        for name, run in cases.items():
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def machine() -> str:
+    return (f"{os.cpu_count()} cores, Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, "
+            f"{platform.system()} {platform.release()}")
+
+
+def print_table(title: str, rows: list[tuple]):
+    """rows: (what, figure A, figure B, ratio, goal) with ratio B/A and its goal as "≤ 1.2"; prints and returns
+    whether every ratio meets its goal."""
+    print(f"\n## {title}\n")
+    print("| what | A | B | B/A | goal | met |")
+    print("|---|---:|---:|---:|---:|:---:|")
+    met_all = True
+    for what, a, b, ratio, goal in rows:
+        limit = float(goal.split()[-1])
+        met = ratio <= limit if goal.startswith("≤") else ratio >= limit
+        met_all &= met
+        print(f"| {what} | {a} | {b} | {ratio:.2f} | {goal} | {'yes' if met else 'NO'} |")
+    return met_all
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.2f} ms"

@@ -1,0 +1,56 @@
+"""The search index (FTS5 on SQLite, pg_trgm on PostgreSQL) and the row counts follow every insert, update and
+delete, in databases made by the migrations as well as by db.create_all()."""
+
+import pytest
+from flask_migrate import upgrade
+
+from conftest import PASSWORD, signed_in
+from models import Student, User, db
+
+
+def found(client, term: str) -> str:
+    return client.get(f"/students?q={term}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "term, name", [("álvarez", "Ana Álvarez"), ("ALVA", "Ana Álvarez"), ("ana@sch", "Ana Álvarez"), ("小明", "王小明"),
+                   ("王小明", "王小明"), ("bea", "Bea Brown"), ("b", "Bea Brown")],
+)
+def test_search_finds_a_student_by_any_part_of_name_or_email(client, people, term, name):
+    page = found(client, term)
+    assert name in page
+    assert "王小明" not in page or name == "王小明"
+
+
+def test_search_follows_a_rename(client, people):
+    _, students = people
+    client.post(f"/students/{students[0]}/edit", data={
+        "name": "Ana Zubiri", "email": "ana@school.example", "grade": "3", "enrolled_on": "2024-09-01", "then": "view",
+    })
+    assert "No students match" in found(client, "lvarez")
+    assert "Ana Zubiri" in found(client, "zubiri")
+
+
+def test_search_forgets_a_deleted_student(client, people):
+    _, students = people
+    client.post(f"/students/{students[0]}/delete")
+    assert "No students match" in found(client, "lvarez")
+
+
+def test_a_term_with_quotes_and_operators_is_searched_as_text(client, add):
+    add(Student, name='Jo "NEAR" AND*', email="jo@school.example")
+    assert "jo@school.example" in found(client, '"near" and*')
+    assert "No students match" in found(client, '"near" or')
+
+
+def test_migrated_database_searches_and_counts(make_app):
+    app = make_app()
+    with app.app_context():
+        upgrade()
+        admin = User(name="Root Admin", email="root@example.org", role="admin")
+        admin.set_password(PASSWORD, app.config["PASSWORD_HASH_METHOD"])
+        db.session.add_all([admin, Student(name="Ana Álvarez", email="ana@school.example", grade=3)])
+        db.session.commit()
+    client = signed_in(app, "root@example.org")
+    assert "Showing 1–1 of 1 students" in found(client, "alvarez")
+    assert "of 1 students" in client.get("/students").get_data(as_text=True)
