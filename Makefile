@@ -29,9 +29,10 @@ bench: install
 	$(PYTHON) -m bench.seed --rows 200000 --whole 1000000
 	$(PYTHON) -m bench.writes
 
+# Production mode refuses to make up a key: give SECRET_KEY, or the one init-db keeps in instance/ is passed on.
 serve: install
 	$(FLASK) init-db
-	$(VENV)/bin/gunicorn --config gunicorn.conf.py
+	ROSTER_ENV=production SECRET_KEY="$${SECRET_KEY:-$$(cat instance/secret_key)}" $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
