@@ -81,8 +81,6 @@ class Listing:
             else:
                 total_query = capped_count(select(self.model.id).where(*narrowed))
             total, *shown = db.session.execute(select(total_query.label("total"), *labels)).one()
-        if total is None:  # no row count kept (a table made outside migrations and create_all): count
-            total = db.session.scalar(select(func.count()).select_from(self.model))
         cap = current_app.config.get("LIST_COUNT_CAP", COUNT_CAP)
         exact = not narrowed or total <= cap
         if term:
@@ -108,8 +106,10 @@ class Listing:
 
 
 def counted_rows(model) -> ColumnElement:
-    """The exact number of rows, kept by triggers (schema_extras): no count over a million rows."""
-    return select(row_counts.c.row_count).where(row_counts.c.table_name == model.__tablename__).scalar_subquery()
+    """The exact number of rows, kept by triggers (schema_extras): no count over a million rows. Where no count is
+    kept (a table made outside migrations and create_all) it counts; COALESCE only runs that when it must."""
+    kept = select(row_counts.c.row_count).where(row_counts.c.table_name == model.__tablename__).scalar_subquery()
+    return func.coalesce(kept, select(func.count()).select_from(model).scalar_subquery())
 
 
 def capped_count(rows: Select) -> ColumnElement:

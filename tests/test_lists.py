@@ -2,7 +2,8 @@ import re
 
 import pytest
 
-from models import Student, User
+from models import Student, User, db
+from schema_extras import row_counts
 
 
 def names(response):
@@ -148,3 +149,11 @@ def test_list_runs_the_same_statements_for_10_and_100_rows(client, add, count_st
     count_statements.clear()
     client.get("/users?per_page=100")
     assert len(count_statements) == ten
+
+
+def test_total_is_counted_where_no_row_count_is_kept(app, client, many_students):
+    with app.app_context():
+        db.session.execute(db.delete(row_counts).where(row_counts.c.table_name == "students"))
+        db.session.commit()
+    assert "Showing 1–25 of 60 students" in client.get("/students").get_data(as_text=True)
+    assert ">60<" in client.get("/").get_data(as_text=True)

@@ -15,6 +15,7 @@ from views.pickers import pickers, search
 from views.records import delete as delete_record
 from views.records import save, submitted
 
+
 class CourseListArgs(ListArgs):
     teacher = IntegerField("Teacher", validators=[Optional()])
     credits = IntegerField("Credits", validators=[Optional(), NumberRange(0, 20)], render_kw={"min": 0, "max": 20})

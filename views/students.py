@@ -14,6 +14,7 @@ from views.pickers import pickers
 from views.records import delete as delete_record
 from views.records import save, submitted
 
+
 class StudentListArgs(ListArgs):
     advisor = IntegerField("Advisor", validators=[Optional()])
     course = IntegerField("Course", validators=[Optional()])

@@ -15,6 +15,7 @@ from models import Course, Student, User, db
 from views.records import delete as delete_record
 from views.records import save, submitted
 
+
 class UserListArgs(ListArgs):
     age_min = IntegerField("Age from", validators=[Optional(), NumberRange(0, 150)], render_kw={"min": 0, "max": 150})
     age_max = IntegerField("Age to", validators=[Optional(), NumberRange(0, 150)], render_kw={"min": 0, "max": 150})
