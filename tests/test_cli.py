@@ -1,3 +1,5 @@
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
@@ -121,6 +123,23 @@ def test_seed_adds_people(runner, app):
     student = read(app, Student)[0]
     assert 1 <= student.grade <= 12
     assert student.search_text == student.search_text_for({"name": student.name, "email": student.email})
+
+
+def test_seeded_rows_read_back_as_the_app_writes_them(runner, app, client):
+    """The seed hands the driver text for dates and times and hundredths for a GPA: they must read back as the
+    app's own types, sort and show as records saved through the app do."""
+    runner.invoke(args=["seed", "--users", "5", "--students", "60", "--random-seed", "3"])
+    students = read(app, Student)
+    assert all(isinstance(s.enrolled_on, date) and isinstance(s.created_at, datetime) for s in students)
+    assert all(s.birthday is None or isinstance(s.birthday, date) for s in students)
+    gpas = [s.gpa for s in students if s.gpa is not None]
+    assert gpas and all(isinstance(g, Decimal) and Decimal("1.50") <= g <= Decimal("4.00") for g in gpas)
+    assert all(isinstance(e.enrolled_on, date) for e in read(app, Enrollment))
+    graded = [s for s in students if s.gpa is not None]
+    best, worst = max(graded, key=lambda s: s.gpa), min(graded, key=lambda s: s.gpa)
+    page = client.get("/students?sort=-gpa&per_page=100").get_data(as_text=True)
+    assert f"{best.gpa:.2f}" in page and best.gpa > worst.gpa
+    assert page.index(best.email) < page.index(worst.email)
 
 
 def test_seed_refuses_a_database_with_students(runner, app, add):
