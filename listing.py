@@ -56,31 +56,39 @@ class Listing:
     options: tuple = ()  # loader options for what the rows show, e.g. joinedload(Student.advisor)
     where: tuple = ()  # conditions every row meets
 
-    def page(self, args: ListArgs, total: int | None = None) -> "Page":
-        """Two statements: the total and the filters' labels, then the rows. A caller that knows how many rows
-        `where` leaves (a course's student count) passes it as `total`, and unsearched, unfiltered pages take one."""
+    def narrowing(self, args: ListArgs) -> tuple[list, str]:
+        """The conditions of `where` and the filters in use, and the folded search term."""
         conditions = list(self.where)
         for name, condition in self.filters.items():
             value = args.value(name)
             if value is not None:
                 conditions.append(condition(value))
-        term = fold(args.value("q") or "").strip()
-        narrowed = conditions + [search(self.model, term, "index")] if term else conditions
+        return conditions, fold(args.value("q") or "").strip()
+
+    def total(self, args: ListArgs) -> ColumnElement:
+        """How many rows `args` leave, counted no further than the cap: a column for a caller's own statement."""
+        conditions, term = self.narrowing(args)
+        if term and not conditions and indexed_search(term):  # the search index alone counts quicker
+            return capped_count(index_matches(self.model, term))
+        if term:
+            conditions.append(search(self.model, term, "index"))
+        return capped_count(select(self.model.id).where(*conditions)) if conditions else counted_rows(self.model)
+
+    def page(self, args: ListArgs, total: int | None = None) -> "Page":
+        """Two statements: the total with the filters' labels, then the rows. A caller that loads a row anyway (a
+        course, for its students) can count in that statement with total(args), and pass the result here."""
+        conditions, term = self.narrowing(args)
+        narrowed = conditions or term
         chosen = {name: args.value(name) for name in self.relations if args.value(name) is not None}
         labels = [
             select(label).where(model.id == chosen[name]).scalar_subquery()
             for name, (model, label) in self.relations.items() if name in chosen
         ]
-        if total is not None and not term and len(conditions) == len(self.where) and not chosen:
-            narrowed, shown = [], []
-        else:
-            if not narrowed:
-                total_query = counted_rows(self.model)
-            elif term and len(narrowed) == 1 and indexed_search(term):  # the search index alone counts quicker
-                total_query = capped_count(index_matches(self.model, term))
-            else:
-                total_query = capped_count(select(self.model.id).where(*narrowed))
-            total, *shown = db.session.execute(select(total_query.label("total"), *labels)).one()
+        shown = []
+        if total is None:
+            total, *shown = db.session.execute(select(self.total(args).label("total"), *labels)).one()
+        elif labels:
+            shown = db.session.execute(select(*labels)).one()
         cap = current_app.config.get("LIST_COUNT_CAP", COUNT_CAP)
         exact = not narrowed or total <= cap
         if term:

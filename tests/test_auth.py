@@ -36,6 +36,7 @@ ROUTES = [
     ("POST", "/courses/{course}/edit", "editor"),
     ("GET", "/courses/{course}/confirm-delete", "editor"),
     ("POST", "/courses/{course}/delete", "editor"),
+    ("GET", "/courses/{course}/enroll", "editor"),
     ("POST", "/courses/{course}/enrollments", "editor"),
     ("POST", "/courses/{course}/enrollments/{student}/delete", "editor"),
 ]

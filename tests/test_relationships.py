@@ -1,5 +1,6 @@
 """Advisors, teachers and enrollments: visible and editable from both sides."""
 
+import re
 from datetime import date
 
 import pytest
@@ -161,9 +162,10 @@ def test_unknown_advisor_id_is_a_field_error(client, app, school):
 
 
 def test_course_page_enrolls_and_unenrolls(client, app, school):
-    html = client.get(f"/courses/{school['art']}?find=bea").get_data(as_text=True)
+    html = client.get(f"/courses/{school['art']}/enroll?find=bea").get_data(as_text=True)
     assert "Enroll Bea Brown" in html and "Enroll Ana" not in html  # Ana is enrolled already
-    client.post(f"/courses/{school['art']}/enrollments", data={"student_id": school["bea"]})
+    response = client.post(f"/courses/{school['art']}/enrollments", data={"student_id": school["bea"], "find": "bea"})
+    assert response.headers["Location"] == f"/courses/{school['art']}/enroll?find=bea"  # back to the search, to enroll more
     client.post(f"/courses/{school['art']}/enrollments", data={"student_id": school["bea"]})  # twice is once
     assert course_ids_of(app, school["bea"]) == [school["art"]]
     response = client.post(f"/courses/{school['art']}/enrollments/{school['bea']}/delete", follow_redirects=True)
@@ -231,3 +233,13 @@ def test_student_and_courses_save_together_or_not_at_all(client, app, school):
     assert read(app, Student, id=school["cal"])[0].name == "Cal Cruz"
     assert course_ids_of(app, school["cal"]) == []
     assert read(app, Course, id=school["art"])  # the failed transaction's delete is undone as well
+
+
+def test_enroll_search_shows_the_first_matches_by_name_and_says_there_are_more(client, add):
+    course = add(Course, code="ART-1", title="Drawing", credits=2)
+    add.many(Student, [{"name": f"Zed {letter}", "email": f"zed.{letter}@school.example", "grade": 3}
+                       for letter in "ZYXWVUTSRQPO"])
+    html = client.get(f"/courses/{course}/enroll?find=zed").get_data(as_text=True)
+    names = re.findall(r'aria-label="Enroll (Zed \w)"', html)
+    assert len(names) == 8 and names == sorted(names)
+    assert "type more to narrow the search" in html

@@ -99,7 +99,7 @@ def hostile(app, add):
         "/students", "/students/{student}", "/students/{student}/edit", "/students/{student}/confirm-delete",
         "/students?advisor={user}", "/students?course={course}", "/courses?teacher={user}",
         "/courses", "/courses/{course}", "/courses/{course}/edit", "/courses/{course}/confirm-delete",
-        "/courses/{course}?find=xss",
+        "/courses/{course}/enroll?find=xss",
     ],
 )
 def test_markup_is_escaped_everywhere_it_is_shown(client, hostile, path):

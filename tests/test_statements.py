@@ -65,6 +65,8 @@ def test_list_page_statements_do_not_grow_with_rows(client, crowd, count_stateme
         "/users/{id}",
         "/students/{id}",
         "/courses/{id}?per_page=100",
+        "/courses/{id}?per_page=100&q=s0&sort=-grade",
+        "/courses/{id}/enroll?find=s0",
         "/users/{id}/confirm-delete",
         "/students/{id}/confirm-delete",
         "/courses/{id}/confirm-delete",

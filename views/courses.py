@@ -11,7 +11,7 @@ from forms import CourseForm
 from listing import ListArgs, Listing
 from security import role_required
 from models import Course, Enrollment, Student, User, db
-from views.pickers import pickers, search
+from views.pickers import MATCHES, pickers, search
 from views.records import delete as delete_record
 from views.records import save, submitted
 
@@ -33,22 +33,27 @@ LISTING = Listing(
 )
 
 
-def enrolled_ids(course):
-    return db.select(Enrollment.student_id).where(Enrollment.course_id == course.id)
+def enrolled_ids(course_id):
+    return db.select(Enrollment.student_id).where(Enrollment.course_id == course_id)
 
 
-def enrolled_listing(course):
+def enrolled_listing(course_id):
     """The students of one course, as a list page of their own."""
     return Listing(
         model=Student,
         sorts={"name": Student.name, "grade": Student.grade},
         default_sort="name",
-        where=(Student.id.in_(enrolled_ids(course)),),
+        where=(Student.id.in_(enrolled_ids(course_id)),),
     )
 
 
-def get_course(id):
-    return db.get_or_404(Course, id, options=[joinedload(Course.teacher), undefer(Course.student_count)])
+def get_course(id, *columns):
+    """The course with its teacher and student count, and `columns` computed in the same statement; or a 404."""
+    query = db.select(Course, *columns).where(Course.id == id)
+    found = db.session.execute(query.options(joinedload(Course.teacher), undefer(Course.student_count))).one_or_none()
+    if found is None:
+        abort(404)
+    return found if columns else found[0]
 
 
 @bp.get("")
@@ -59,12 +64,20 @@ def index():
 
 @bp.get("/<int:id>")
 def detail(id):
-    """One course: its teacher, its students page by page, and a search to enroll more."""
+    """One course: its teacher and its students, page by page."""
+    students, args = enrolled_listing(id), ListArgs(request.args)
+    course, total = get_course(id, students.total(args))  # one statement for both
+    return render_template("courses/detail.html", course=course, page=students.page(args, total=total))
+
+
+@bp.get("/<int:id>/enroll")
+@role_required("editor")
+def enroll_search(id):
+    """Find students to enroll in a course."""
     course = get_course(id)
-    students = enrolled_listing(course).page(ListArgs(request.args), total=course.student_count)
     find = request.args.get("find", "")[:100]
-    candidates = search(Student, find, exclude=enrolled_ids(course)) if find else []
-    return render_template("courses/detail.html", course=course, page=students, find=find, candidates=candidates)
+    candidates = search(Student, find, exclude=enrolled_ids(id)) if find else []
+    return render_template("courses/enroll.html", course=course, find=find, candidates=candidates, limit=MATCHES)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -93,7 +106,7 @@ def edit(id):
 def confirm_delete(id):
     """Ask before deleting a course, saying which enrollments go with it."""
     course = get_course(id)
-    students = enrolled_listing(course).page(ListArgs(MultiDict({"per_page": "10"})), total=course.student_count)
+    students = enrolled_listing(id).page(ListArgs(MultiDict({"per_page": "10"})), total=course.student_count)
     return render_template("courses/delete.html", record=course, noun="course", students=students.items)
 
 
@@ -117,7 +130,7 @@ def enroll(id):
         db.session.add(Enrollment(student=student, course=course))
         db.session.commit()
     flash(f"Enrolled “{student}” in {course.code}.", "success")
-    return redirect(url_for(".detail", id=course.id))
+    return redirect(url_for(".enroll_search", id=course.id, find=request.form.get("find", "")[:100] or None))
 
 
 @bp.post("/<int:id>/enrollments/<int:student_id>/delete")

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from flask import request
 
+from listing import index_matches, indexed_search
 from validators import PickMany, PickOne
 from models import db, fold
 
@@ -18,14 +19,22 @@ class Picker:
 
 
 def search(model, query: str, limit: int = MATCHES, exclude=None) -> list:
-    """Rows of `model` whose folded search text contains `query`, by their first search field."""
+    """Up to `limit` rows of `model` whose folded search text contains `query`, by their first search field."""
     term = fold(query).strip()
     if not term:
         return []
     label = getattr(model, model.search_fields[0])
-    found = db.select(model).where(model.search_text.contains(term, autoescape=True))
-    if exclude is not None:
-        found = found.where(model.id.not_in(exclude))
+    if indexed_search(term):
+        # The first matches SQLite's trigram index lists, then sorted: ordered by name, a rare term would walk
+        # the whole name index looking for them.
+        ids = index_matches(model, term)
+        if exclude is not None:
+            ids = ids.where(ids.selected_columns.rowid.not_in(exclude))
+        found = db.select(model).where(model.id.in_(ids.limit(limit)))
+    else:
+        found = db.select(model).where(model.search_text.contains(term, autoescape=True))
+        if exclude is not None:
+            found = found.where(model.id.not_in(exclude))
     return db.session.scalars(found.order_by(label, model.id).limit(limit)).all()
 
 

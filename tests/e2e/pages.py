@@ -52,7 +52,8 @@ def picker_matches(page: Page):
 PAGES = {
     "sign-in": lambda page: signed_out(page, "/sign-in"),
     "course list": lambda page: page.goto("/courses"),
-    "course": lambda page: page.goto(first_record(page, "/courses") + "?find=a"),
+    "course": lambda page: page.goto(first_record(page, "/courses")),
+    "enroll students": lambda page: page.goto(first_record(page, "/courses") + "/enroll?find=mar"),
     "course form": lambda page: page.goto(first_record(page, "/courses") + "/edit"),
     "student form with picker matches": picker_matches,
     "user delete confirmation": lambda page: page.goto(first_record(page, "/users") + "/confirm-delete"),

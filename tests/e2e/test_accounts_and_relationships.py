@@ -76,12 +76,17 @@ def test_enroll_and_unenroll_from_the_course_page(page, add, read):
     course_id = add(Course, code="ART-1", title="Drawing", credits=2)
     add(Student, name="Bea Brown", email="bea@school.example", grade=4)
     page.goto(f"/courses/{course_id}")
-    page.get_by_label("Enroll a student").fill("bea")
-    page.get_by_label("Enroll a student").press("Enter")
+    page.get_by_role("link", name="Enroll students").click()
+    page.get_by_label("Find a student").fill("bea")
+    page.get_by_label("Find a student").press("Enter")
     page.get_by_role("button", name="Enroll Bea Brown").click()
     expect(page.locator(".flash")).to_have_text("Enrolled “Bea Brown” in ART-1.")
-    expect(page.get_by_role("heading", name="1 student enrolled")).to_be_visible()
+    expect(page.get_by_text("1 student enrolled.")).to_be_visible()
+    expect(page.get_by_text("No student matches “bea” who is not enrolled already.")).to_be_visible()
     assert len(read(Enrollment)) == 1
+
+    page.get_by_role("link", name="Back to ART-1").click()
+    expect(page.get_by_role("heading", name="1 student enrolled")).to_be_visible()
 
     page.get_by_role("button", name="Take Bea Brown off ART-1").click()
     expect(page.locator(".flash")).to_have_text("Took “Bea Brown” off ART-1.")
