@@ -243,3 +243,10 @@ def test_enroll_search_shows_the_first_matches_by_name_and_says_there_are_more(c
     names = re.findall(r'aria-label="Enroll (Zed \w)"', html)
     assert len(names) == 8 and names == sorted(names)
     assert "type more to narrow the search" in html
+
+
+def test_course_page_searches_its_own_students(client, app, school):
+    html = client.get(f"/courses/{school['art']}?q=ana").get_data(as_text=True)
+    assert "1 of them match “ana”" in html and ">Ana Álvarez</a>" in html
+    html = client.get(f"/courses/{school['art']}?q=bea").get_data(as_text=True)  # Bea is not in this course
+    assert "0 of them match “bea”" in html and "No student matches." in html and "Bea Brown" not in html

@@ -76,7 +76,7 @@ def enroll_search(id):
     """Find students to enroll in a course."""
     course = get_course(id)
     find = request.args.get("find", "")[:100]
-    candidates = search(Student, find, exclude=enrolled_ids(id)) if find else []
+    candidates = search(Student, find, limit=MATCHES + 1, exclude=enrolled_ids(id)) if find else []
     return render_template("courses/enroll.html", course=course, find=find, candidates=candidates, limit=MATCHES)
 
 
