@@ -9,9 +9,10 @@ import random
 import sqlite3
 import statistics
 import time
+from functools import partial
 
 from bench.common import DATA, machine, new_database, print_table
-from cli import BATCH, bulk_loading, insert_rows
+from cli import BATCH, SQLITE_SEED_CACHE_KIB, bulk_loading, insert_rows
 from fake_school import COLUMNS, FakeSchool
 from models import Student, User, db
 
@@ -42,22 +43,31 @@ def with_seed(rows: list[tuple]) -> float:
     return elapsed
 
 
-def with_sqlite3(rows: list[tuple], bare: bool = False) -> float:
-    """The driver alone: executemany into the same schema (indexes, triggers) in one transaction; or, `bare`, into
-    the table without its non-unique indexes, search index and triggers, which are then not built at all."""
+def with_sqlite3(rows: list[tuple], how: str) -> float:
+    """The driver alone, in one transaction: executemany into the schema as it is ("live": every index, and the
+    triggers that keep the search index and the count); or into the bare table, then making its indexes, search
+    index and triggers again ("rebuilt": the same database seed makes); or into the bare table alone ("bare")."""
     fresh("seed-raw.db")
     connection = sqlite3.connect(DATA / "seed-raw.db", isolation_level=None)
-    if bare:
-        schema_extras_drop = [sql for (sql,) in connection.execute(
-            "SELECT 'DROP ' || type || ' ' || name FROM sqlite_master WHERE type IN ('trigger', 'index') "
-            "AND tbl_name = 'students' AND sql IS NOT NULL AND name NOT LIKE 'uq%'")]
-        for statement in schema_extras_drop + ["DROP TABLE students_search"]:
-            connection.execute(statement)
+    connection.execute(f"PRAGMA cache_size = -{SQLITE_SEED_CACHE_KIB}")  # as seed has it
+    made = connection.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE (tbl_name = 'students' AND type IN ('index', 'trigger') "
+        "OR name = 'students_search') AND sql IS NOT NULL ORDER BY type != 'table', type = 'trigger'").fetchall()
+    if how != "live":
+        for kind, name, _ in made:
+            connection.execute(f"DROP {kind} {name}")
     columns = COLUMNS["students"]
     statement = f"INSERT INTO students ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
     start = time.perf_counter()
     connection.execute("BEGIN")
     connection.executemany(statement, rows)
+    if how == "rebuilt":
+        for _, name, sql in made:  # the search index first: once the covering indexes exist, its rebuild would
+            connection.execute(sql)  # read the rows through one of them, out of id order, several times slower
+            if name == "students_search":
+                connection.execute("INSERT INTO students_search (students_search) VALUES ('rebuild')")
+        connection.execute("UPDATE row_counts SET row_count = (SELECT count(*) FROM students) "
+                           "WHERE table_name = 'students'")
     connection.execute("COMMIT")
     elapsed = time.perf_counter() - start
     connection.close()
@@ -82,21 +92,23 @@ def main(argv=None):
     school = FakeSchool(random.Random(7))
     rows = school.students(range(1, options.rows + 1), STAFF)
     generating = time.perf_counter() - start
-    seed_times, raw_times, bare_times = [], [], []
+    ways = {"seed": with_seed, **{how: partial(with_sqlite3, how=how) for how in ("live", "rebuilt", "bare")}}
+    times = {way: [] for way in ways}
     for _ in range(options.rounds):  # interleaved
-        seed_times.append(with_seed(rows))
-        raw_times.append(with_sqlite3(rows))
-        bare_times.append(with_sqlite3(rows, bare=True))
+        for way, insert in ways.items():
+            times[way].append(insert(rows))
+    rate = {way: options.rows / statistics.median(times[way]) for way in ways}
     whole_rows = options.whole or options.rows
     whole = whole_seed(whole_rows)
-    seed_rate, raw_rate = options.rows / statistics.median(seed_times), options.rows / statistics.median(raw_times)
-    bare_rate = options.rows / statistics.median(bare_times)
     print(f"# bench.seed: {options.rows:,} students, median of {options.rounds} rounds\n\n{machine()}")
     print(f"\nMaking the rows (FakeSchool, not timed below): {generating:.1f} s")
     met = print_table("Goal 6: rows inserted per second, seed's inserts (B) against raw sqlite3 executemany (A)", [
-        ("students/s", f"{raw_rate:,.0f}/s", f"{seed_rate:,.0f}/s", seed_rate / raw_rate, "≥ 0.5"),
-        ("students/s, raw into the bare table: no indexes built (no goal)", f"{bare_rate:,.0f}/s",
-         f"{seed_rate:,.0f}/s", seed_rate / bare_rate, "≥ 0"),
+        (f"students/s, raw {what}", f"{rate[way]:,.0f}/s", f"{rate['seed']:,.0f}/s", rate["seed"] / rate[way], goal)
+        for way, what, goal in [
+            ("live", "into the schema as it is (its indexes and triggers at work)", "≥ 0.5"),
+            ("rebuilt", "into the bare table, then its indexes, search index and triggers made again", "≥ 0.5"),
+            ("bare", "into the bare table, with no index built (no goal: not the same database)", "≥ 0"),
+        ]
     ])
     met &= print_table(f"Goal 6: a whole `flask seed --students {whole_rows}` (B) against a minute (A)", [
         ("seconds", "60 s", f"{whole:.1f} s", whole / 60, "≤ 1"),
