@@ -148,7 +148,11 @@ def add_rows(model, count: int, make) -> list[int]:
             numbers = range(start, min(start + BATCH, last_id + 1 + count))
             insert_rows(model.__table__, make(numbers))
             bar.update(len(numbers))
-    return db.session.scalars(db.select(model.id).where(model.id > last_id)).all() if count else []
+    if not count:
+        return []
+    # Through the driver: a million ids read through SQLAlchemy's result take three times as long.
+    added = db.session.connection().exec_driver_sql(f"SELECT id FROM {model.__tablename__} WHERE id > {int(last_id)}")
+    return [id for (id,) in added]
 
 
 def insert_rows(table, rows: list[tuple]):

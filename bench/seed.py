@@ -5,6 +5,7 @@ and a whole `flask seed` of that many students against a minute.
 """
 
 import argparse
+import os
 import random
 import sqlite3
 import statistics
@@ -99,6 +100,7 @@ def main(argv=None):
             times[way].append(insert(rows))
     rate = {way: options.rows / statistics.median(times[way]) for way in ways}
     whole_rows = options.whole or options.rows
+    os.sync()  # the rounds' files written out first, so the kernel does not do it during the whole seed
     whole = whole_seed(whole_rows)
     print(f"# bench.seed: {options.rows:,} students, median of {options.rounds} rounds\n\n{machine()}")
     print(f"\nMaking the rows (FakeSchool, not timed below): {generating:.1f} s")

@@ -15,7 +15,8 @@ from models import Student, db
 
 
 def edit_for(seconds: float, path, seed: int, results):
-    """One worker: saves student edits through the app for `seconds`; reports saves and failures."""
+    """One worker: saves student edits through the app for `seconds`, following each redirect as a browser does;
+    reports saves and failures."""
     app = make_app(path)
     client = signed_in_client(app)
     rng = random.Random(seed)
@@ -35,6 +36,7 @@ def edit_for(seconds: float, path, seed: int, results):
         response = client.post(f"/students/{student}/edit", data=form)
         if response.status_code == 302:
             saved += 1
+            client.get(response.headers["Location"])  # as a browser does: the page that shows "Saved" (and clears it)
         else:
             failed += 1
             errors.add(response.status_code)
