@@ -29,8 +29,11 @@ def upper(value):
     return value.upper() if isinstance(value, str) else value
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def no_control_characters(form, field):
-    if isinstance(field.data, str) and re.search(r"[\x00-\x1f\x7f]", field.data):
+    if isinstance(field.data, str) and CONTROL_CHARACTERS.search(field.data):
         raise ValidationError("Remove the control characters (such as line breaks or NUL) from this field.")
 
 

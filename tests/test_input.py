@@ -5,7 +5,7 @@ from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
 
 from conftest import read
-from models import Student, User, db
+from models import Course, Student, User, db
 
 STUDENT = {"name": "Ana", "email": "ana@school.example", "grade": "7", "enrolled_on": "2024-09-01"}
 
@@ -99,3 +99,11 @@ def test_unique_conflict_found_only_by_the_database_is_a_field_error(client, app
     assert "Another user already has this email." in html
     assert 'value="Ada"' in html
     assert [user.name for user in read(app, User, email="ada@example.org")] == ["Other"]
+
+
+@pytest.mark.parametrize("query", ["ab\x00c", 'a"b"c', "mar*", "NEAR(a b)", "' OR 1=1 --", "%_%", "\\", "a" * 150])
+def test_picker_searches_take_any_text(client, add, query):
+    course = add(Course, code="ART-1", title="Drawing", credits=2)
+    add(Student, name="Mar Tinez", email="mar@school.example", grade=3)
+    assert client.get(f"/courses/{course}/enroll", query_string={"find": query}).status_code == 200
+    assert client.post("/students/new", data={"advisor_id_q": query, "then": "find"}).status_code == 200

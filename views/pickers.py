@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from flask import request
 
 from listing import index_matches, indexed_search
-from validators import PickMany, PickOne
+from validators import CONTROL_CHARACTERS, PickMany, PickOne
 from models import db, fold
 
 MATCHES = 8
@@ -20,7 +20,7 @@ class Picker:
 
 def search(model, query: str, limit: int = MATCHES, exclude=None) -> list:
     """Up to `limit` rows of `model` whose folded search text contains `query`, by their first search field."""
-    term = fold(query).strip()
+    term = fold(CONTROL_CHARACTERS.sub(" ", query)).strip()  # no one types them; NUL would break the query
     if not term:
         return []
     label = getattr(model, model.search_fields[0])
