@@ -8,11 +8,12 @@ from flask import Flask, render_template
 from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 import cli
 import database
 import security
-from models import db
+from models import ID_MAX, db
 from views import auth, courses, main, students, users
 
 csrf = CSRFProtect()
@@ -82,7 +83,15 @@ def register_extensions(app):
     app.after_request(security.add_security_headers)
 
 
+class RowIdConverter(IntegerConverter):
+    """<int:id> in every route: an id past models.ID_MAX names no row, so the URL matches nothing (a 404)."""
+
+    def __init__(self, map, *args, **kwargs):
+        super().__init__(map, *args, **{"max": ID_MAX, **kwargs})
+
+
 def register_blueprints(app):
+    app.url_map.converters["int"] = RowIdConverter
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
     app.register_blueprint(users.bp)

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import ColumnElement, and_, asc, desc, literal, select, true, union_all
 
-from models import db
+from models import ID_MAX, db
 
 # How a sort value travels in a cursor: a one-letter tag, then the value as text.
 DECODERS = {"s": str, "i": int, "n": Decimal, "d": date.fromisoformat, "t": datetime.fromisoformat}
@@ -33,9 +33,19 @@ class Cursor:
         """The cursor in a link, or None when there is none or it was tampered with: then the page uses OFFSET."""
         try:
             page, id, value = token.split(".", 2)
-            return cls(int(page), int(id), None if value == "-" else DECODERS[value[0]](value[1:]))
+            cursor = cls(int(page), int(id), None if value == "-" else DECODERS[value[0]](value[1:]))
         except (AttributeError, ValueError, KeyError, ArithmeticError):
             return None
+        return cursor if 0 < cursor.id <= ID_MAX and storable(cursor.value) else None
+
+
+def storable(value) -> bool:
+    """Whether every backend can compare a column with `value`, which a tampered cursor may have made up."""
+    if isinstance(value, int):
+        return abs(value) <= ID_MAX
+    if isinstance(value, Decimal):
+        return value.is_finite() and abs(value) <= ID_MAX // 100  # stored as hundredths
+    return "\x00" not in value if isinstance(value, str) else True
 
 
 @dataclass(frozen=True)
@@ -52,6 +62,10 @@ class Order:
 
     def cursor(self, page: int, row) -> Cursor:
         return Cursor(page, row.id, getattr(row, self.column.key))
+
+    def accepts(self, cursor: Cursor) -> bool:
+        """Whether the cursor holds a value of this column's kind (it may come from another sort, or be made up)."""
+        return cursor.value is None or type(cursor.value) is self.column.type.python_type
 
     def rows(self, conditions, options, forward: bool, after: Cursor | None, offset: int, limit: int) -> list:
         """`limit` rows after skipping `offset`, read forward (the list's order) or backward, past `after`."""

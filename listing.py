@@ -12,7 +12,7 @@ from wtforms.validators import Length, NumberRange, Optional
 
 from keyset import Cursor, Order, fetch
 from validators import no_control_characters, strip
-from models import db, fold
+from models import ID_MAX, db, fold
 from schema_extras import row_counts, search_table
 
 # Counting the matches of a search or filter stops here: "more than 10,000" is true and costs no more at 1M rows.
@@ -42,6 +42,14 @@ class ListArgs(Form):
     def params(self) -> dict:
         """The arguments that differ from their defaults."""
         return {name: self.value(name) for name in self._fields if self.value(name) != self[name].default}
+
+
+class RowIdField(IntegerField):
+    """A filter by a related row's id (?advisor=12): ignored, like any value that does not validate, when no row
+    could have it."""
+
+    def __init__(self, label, **kwargs):
+        super().__init__(label, validators=[Optional(), NumberRange(1, ID_MAX)], **kwargs)
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,7 @@ class Listing:
         pages = max(1, ceil(total / per_page)) if exact else None
         number = min(args.value("page"), pages or 10**9)
         cursor = Cursor.parse(request.args.get("cursor"))
+        cursor = cursor if cursor and order.accepts(cursor) else None
         items, has_next = fetch(order, conditions, self.options, number, per_page, total if exact else None, cursor)
         chips = [Chip(name, args[name].label.text, label, chosen[name]) for name, label in zip(chosen, shown)]
         edges = (order.cursor(number, items[0]).token(), order.cursor(number, items[-1]).token()) if items else (None, None)

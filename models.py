@@ -12,6 +12,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_colu
 from sqlalchemy.types import TypeDecorator
 from werkzeug.security import check_password_hash, generate_password_hash
 
+# The largest id: PostgreSQL's integer (SQLite's and MariaDB's go further). A larger one names no row, so it is
+# turned away as such before it reaches a database that cannot hold it.
+ID_MAX = 2**31 - 1
 NAME_MAX = 100
 EMAIL_MAX = 254
 ROLES = ("viewer", "editor", "admin")  # each may do what the ones before it may
@@ -63,6 +66,10 @@ class Hundredths(TypeDecorator):
 
     impl = Integer
     cache_ok = True
+
+    @property
+    def python_type(self):
+        return Decimal
 
     def process_bind_param(self, value, dialect):
         return None if value is None else int(Decimal(value).scaleb(2).to_integral_value())

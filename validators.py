@@ -8,7 +8,7 @@ from wtforms import IntegerField, PasswordField, SelectMultipleField
 from wtforms.validators import DataRequired, Optional, ValidationError
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
-from models import db
+from models import ID_MAX, db
 
 COMMON_PASSWORDS = frozenset(FREQUENCY_LISTS["passwords"])  # 30,000 most used, from zxcvbn
 PASSWORD_MIN, PASSWORD_MAX = 8, 200
@@ -89,6 +89,11 @@ def hash_method() -> str:
     return current_app.config["PASSWORD_HASH_METHOD"]
 
 
+def possible_ids(ids) -> list[int]:
+    """The ids a row could have: others (a tampered form) would be a database error, not a row not found."""
+    return [id for id in ids if id is not None and 0 < id <= ID_MAX]
+
+
 class Exists:
     """The chosen ids name rows of `model` (they may have been deleted since the form was shown)."""
 
@@ -97,7 +102,8 @@ class Exists:
 
     def __call__(self, form, field):
         ids = set(field.data if isinstance(field.data, list) else [field.data]) - {None}
-        found = set(db.session.scalars(db.select(self.model.id).where(self.model.id.in_(ids)))) if ids else set()
+        possible = possible_ids(ids)
+        found = set(db.session.scalars(db.select(self.model.id).where(self.model.id.in_(possible)))) if possible else set()
         if ids - found:
             noun = self.model.__name__.lower()
             raise ValidationError(f"A chosen {noun} no longer exists (someone deleted it). Choose again.")

@@ -107,3 +107,24 @@ def test_picker_searches_take_any_text(client, add, query):
     add(Student, name="Mar Tinez", email="mar@school.example", grade=3)
     assert client.get(f"/courses/{course}/enroll", query_string={"find": query}).status_code == 200
     assert client.post("/students/new", data={"advisor_id_q": query, "then": "find"}).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/students/2147483648", "/users/99999999999999999999", "/courses/99999999999999999999/enroll",
+                                  "/students/9223372036854775808/edit"])
+def test_an_id_no_row_can_have_is_a_404(client, path):
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("query", ["advisor=99999999999999999999", "course=2147483648", "advisor=-1"])
+def test_a_filter_by_an_id_no_row_can_have_is_ignored(client, add, query):
+    add(Student, name="Ana", email="ana@school.example")
+    html = client.get(f"/students?{query}").get_data(as_text=True)
+    assert "Ana" in html
+
+
+def test_picking_an_id_no_row_can_have_is_a_field_error(client, add):
+    response = client.post("/students/new", data={**STUDENT, "advisor_id": "99999999999999999999"})
+    assert "no longer exists" in response.get_data(as_text=True)
+    course = add(Course, code="ART-1", title="Drawing", credits=2)
+    response = client.post(f"/courses/{course}/enrollments", data={"student_id": "99999999999999999999"})
+    assert response.status_code == 400

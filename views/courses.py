@@ -8,16 +8,16 @@ from wtforms import IntegerField
 from wtforms.validators import NumberRange, Optional
 
 from forms import CourseForm
-from listing import ListArgs, Listing
+from listing import ListArgs, Listing, RowIdField
 from security import role_required
-from models import Course, Enrollment, Student, User, db
+from models import ID_MAX, Course, Enrollment, Student, User, db
 from views.pickers import MATCHES, pickers, search
 from views.records import delete as delete_record
 from views.records import save, submitted
 
 
 class CourseListArgs(ListArgs):
-    teacher = IntegerField("Teacher", validators=[Optional()])
+    teacher = RowIdField("Teacher")
     credits = IntegerField("Credits", validators=[Optional(), NumberRange(0, 20)], render_kw={"min": 0, "max": 20})
 
 
@@ -123,7 +123,7 @@ def enroll(id):
     """Enroll a student in this course."""
     course = db.get_or_404(Course, id)
     student_id = request.form.get("student_id", type=int)
-    if student_id is None:
+    if student_id is None or not 0 < student_id <= ID_MAX:
         abort(400, "Choose a student to enroll.")
     student = db.get_or_404(Student, student_id)
     if db.session.get(Enrollment, (student.id, course.id)) is None:

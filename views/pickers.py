@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from flask import request
 
 from listing import index_matches, indexed_search
-from validators import CONTROL_CHARACTERS, PickMany, PickOne
+from validators import CONTROL_CHARACTERS, PickMany, PickOne, possible_ids
 from models import db, fold
 
 MATCHES = 8
@@ -52,7 +52,7 @@ def pickers(form) -> dict[str, Picker]:
     for field in form:
         if not isinstance(field, (PickOne, PickMany)):
             continue
-        ids = [id for id in (field.data if isinstance(field, PickMany) else [field.data]) or [] if id is not None]
+        ids = possible_ids((field.data if isinstance(field, PickMany) else [field.data]) or [])
         chosen = db.session.scalars(db.select(field.model).where(field.model.id.in_(ids))).all() if ids else []
         query = request.form.get(f"{field.name}_q", "")[:100]
         result[field.name] = Picker(query, chosen, search(field.model, query, exclude=ids))

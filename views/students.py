@@ -3,11 +3,10 @@
 from flask import Blueprint, render_template, request
 from sqlalchemy.orm import joinedload, selectinload, undefer
 
-from wtforms import IntegerField, SelectChoice, SelectField
-from wtforms.validators import Optional
+from wtforms import SelectChoice, SelectField
 
 from forms import StudentForm
-from listing import ListArgs, Listing
+from listing import ListArgs, Listing, RowIdField
 from security import role_required
 from models import Course, Enrollment, Student, User, db
 from views.pickers import pickers
@@ -16,8 +15,8 @@ from views.records import save, submitted
 
 
 class StudentListArgs(ListArgs):
-    advisor = IntegerField("Advisor", validators=[Optional()])
-    course = IntegerField("Course", validators=[Optional()])
+    advisor = RowIdField("Advisor")
+    course = RowIdField("Course")
     grade = SelectField("Grade", choices=[SelectChoice("", "All grades")] + [SelectChoice(str(g), f"Grade {g}") for g in range(1, 13)])
 
 
