@@ -202,7 +202,8 @@ def people(server_app):
     with server_app.app_context():
         users = [User(**values) for values in USERS]
         students = [
-            Student(name=name, email=f"{number}@school.example", grade=number % 12 + 1, gpa=Decimal(number).scaleb(-1),
+            Student(name=name, email=f"{number}@school.example" if number else "aurelia.featherstonehaugh.0@students.example.edu",
+                    grade=number % 12 + 1, gpa=Decimal(number).scaleb(-1),
                     advisor=users[number % 2])
             for number, name in enumerate(STUDENT_NAMES)
         ]
