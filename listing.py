@@ -84,7 +84,8 @@ class Listing:
 
     def page(self, args: ListArgs, total: int | None = None) -> "Page":
         """Two statements: the total with the filters' labels, then the rows. A caller that loads a row anyway (a
-        course, for its students) can count in that statement with total(args), and pass the result here."""
+        course, for its students) can count in that statement with total(args), and pass the result here; only for
+        a listing without relations, whose labels would need a statement again."""
         conditions, term = self.narrowing(args)
         narrowed = conditions or term
         chosen = {name: args.value(name) for name in self.relations if args.value(name) is not None}
@@ -95,8 +96,6 @@ class Listing:
         shown = []
         if total is None:
             total, *shown = db.session.execute(select(self.total(args).label("total"), *labels)).one()
-        elif labels:
-            shown = db.session.execute(select(*labels)).one()
         cap = current_app.config.get("LIST_COUNT_CAP", COUNT_CAP)
         exact = not narrowed or total <= cap
         if term:

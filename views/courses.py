@@ -10,7 +10,8 @@ from wtforms.validators import NumberRange, Optional
 from forms import CourseForm
 from listing import ListArgs, Listing, RowIdField
 from security import role_required
-from models import ID_MAX, Course, Enrollment, Student, User, db
+from validators import possible_ids
+from models import Course, Enrollment, Student, User, db
 from views.pickers import MATCHES, pickers, search
 from views.records import delete as delete_record
 from views.records import save, submitted
@@ -123,7 +124,7 @@ def enroll(id):
     """Enroll a student in this course."""
     course = db.get_or_404(Course, id)
     student_id = request.form.get("student_id", type=int)
-    if student_id is None or not 0 < student_id <= ID_MAX:
+    if not possible_ids([student_id]):
         abort(400, "Choose a student to enroll.")
     student = db.get_or_404(Student, student_id)
     if db.session.get(Enrollment, (student.id, course.id)) is None:
