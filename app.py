@@ -12,6 +12,7 @@ from werkzeug.routing import IntegerConverter
 
 import cli
 import database
+import formatting
 import security
 from models import ID_MAX, db
 from views import auth, courses, main, students, users
@@ -112,6 +113,4 @@ def register_errorhandlers(app):
 
 
 def register_filters(app):
-    @app.template_filter()
-    def number(value):
-        return f"{value:,}"
+    app.jinja_env.filters.update(formatting.FILTERS)

@@ -1,9 +1,7 @@
 """Fixtures, and the databases every test runs on (see backends.py and README, "Tests")."""
 
 import os
-import shutil
 from collections import Counter, defaultdict
-from pathlib import Path
 
 import pytest
 from sqlalchemy import event
@@ -11,6 +9,7 @@ from sqlalchemy.engine import make_url
 
 from app import create_app
 from backends import Backend, backend_name, local_server_backends, unreachable
+from helpers import PASSWORD, signed_in
 from models import Student, User, db
 
 BACKENDS = pytest.StashKey[list]()
@@ -155,21 +154,6 @@ def app(make_app):
     return app
 
 
-PASSWORD = "correct horse battery"
-
-
-def signed_in(app, email):
-    """A test client with a session for the user with this email, as signing in would leave it."""
-    client = app.test_client()
-    with app.app_context():
-        user = db.session.scalar(db.select(User).filter_by(email=email))
-        user_id = user.get_id()
-    with client.session_transaction() as session:
-        session["_user_id"] = user_id
-        session["_fresh"] = True
-    return client
-
-
 @pytest.fixture
 def client(app):
     """Signed in as an admin."""
@@ -253,18 +237,3 @@ def count_statements(app):
     event.listen(engine, "before_cursor_execute", record)
     yield statements
     event.remove(engine, "before_cursor_execute", record)
-
-
-def migrations_with(tmp_path, **sources) -> str:
-    """A copy of migrations/ with more migrations after the newest: migrations_with(tmp_path, notes=source)."""
-    directory = tmp_path / "migrations"
-    shutil.copytree(Path(__file__).parent.parent / "migrations", directory)
-    for name, source in sources.items():
-        (directory / "versions" / f"{name}.py").write_text(source)
-    return str(directory)
-
-
-def read(app, model, **where):
-    """The rows of `model` matching `where`, read straight from the database."""
-    with app.app_context():
-        return db.session.scalars(db.select(model).filter_by(**where)).all()

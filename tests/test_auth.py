@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import PASSWORD, read, signed_in
+from helpers import PASSWORD, read, signed_in
 from models import Course, Enrollment, Student, User, db
 from security import limiter
 

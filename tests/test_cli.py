@@ -5,7 +5,7 @@ from pathlib import Path
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, inspect
 
-from conftest import migrations_with, read
+from helpers import migrations_with, read
 from database import database_revisions
 from models import Course, Enrollment, Student, User, db
 

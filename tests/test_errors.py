@@ -1,7 +1,7 @@
 import pytest
 from flask import abort
 
-from conftest import read, signed_in
+from helpers import read, signed_in
 from models import User, db
 
 

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
 
-from conftest import read
+from helpers import read
 from models import Course, Student, User, db
 
 STUDENT = {"name": "Ana", "email": "ana@school.example", "grade": "7", "enrolled_on": "2024-09-01"}

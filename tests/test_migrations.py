@@ -10,7 +10,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 import schema_extras
-from conftest import migrations_with, read
+from helpers import migrations_with, read
 from models import User, db
 
 HEAD = ScriptDirectory(str(Path(__file__).parent.parent / "migrations")).get_current_head()

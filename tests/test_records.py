@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import read
+from helpers import read
 from models import Student, User
 
 VALID = {

@@ -8,7 +8,7 @@ from sqlalchemy import delete, event, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from conftest import read
+from helpers import read
 from models import Course, Enrollment, Student, User, db
 
 

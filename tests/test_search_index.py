@@ -4,7 +4,7 @@ delete, in databases made by the migrations as well as by db.create_all()."""
 import pytest
 from flask_migrate import upgrade
 
-from conftest import PASSWORD, signed_in
+from helpers import PASSWORD, signed_in
 from models import Student, User, db
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from app import create_app
-from conftest import PASSWORD, signed_in
+from helpers import PASSWORD, signed_in
 from models import Course, Enrollment, Student, User
 
 XSS = '<script>alert("x")</script><img src=x onerror=alert(1)>'

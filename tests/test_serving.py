@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from conftest import PASSWORD, read
+from helpers import PASSWORD, read
 from models import Student
 
 ROOT = Path(__file__).parent.parent

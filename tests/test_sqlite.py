@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conftest import read
+from helpers import read
 from models import User, db
 
 pytestmark = pytest.mark.backends("sqlite")

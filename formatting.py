@@ -1,0 +1,44 @@
+"""How templates show values: numbers, dates, times and plurals, as Jinja filters."""
+
+from datetime import date, datetime
+
+
+def number(value) -> str:
+    """1234567 -> "1,234,567"."""
+    return f"{value:,}"
+
+
+def short_date(value: date | None) -> str:
+    """ "5 Mar 2024"; empty when there is no date."""
+    return f"{value:%-d %b %Y}" if value else ""
+
+
+def long_date(value: date | None) -> str:
+    """ "5 March 2024"; empty when there is no date."""
+    return f"{value:%-d %B %Y}" if value else ""
+
+
+def timestamp(value: datetime | None) -> str:
+    """ "5 Mar 2024, 14:03 UTC": the times we keep are naive UTC."""
+    return f"{value:%-d %b %Y, %H:%M} UTC" if value else ""
+
+
+def plural(count: int, singular: str, plural: str | None = None) -> str:
+    """ "1 course", "1,204 courses"; `plural` for words that do not just add an s ("1 is", "2 are")."""
+    word = singular if count == 1 else plural or singular + "s"
+    return f"{count:,} {word}"
+
+
+def plural_word(count: int, singular: str, plural: str | None = None) -> str:
+    """The word alone: "student" or "students"."""
+    return singular if count == 1 else plural or singular + "s"
+
+
+FILTERS = {
+    "number": number,
+    "date": short_date,
+    "long_date": long_date,
+    "timestamp": timestamp,
+    "plural": plural,
+    "plural_word": plural_word,
+}
