@@ -5,14 +5,14 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, render_template
-from flask.globals import request_ctx
 from flask_wtf.csrf import CSRFProtect
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.routing import IntegerConverter
 
 import cli
 import database
 import formatting
+import records.guard
 import security
 from models import ID_MAX, db
 from views import auth, courses, main, students, users
@@ -39,6 +39,12 @@ def create_app(test_config=None):
         PASSWORD_HASH_METHOD="scrypt",
         SIGN_IN_LIMIT=os.environ.get("SIGN_IN_LIMIT", "5 per minute"),
         RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Lists count matches up to here, then say "more than"; a search matching up to LIST_INDEX_THEN_SORT rows
+        # is fetched whole from the search index and sorted (listing/search.py).
+        LIST_COUNT_CAP=10_000,
+        LIST_INDEX_THEN_SORT=1_000,
+        # Refuse changes to records made around the write path (records/guard.py): on in the tests.
+        RECORDS_GUARD=False,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -79,6 +85,7 @@ def register_extensions(app):
     csrf.init_app(app)
     security.login_manager.init_app(app)
     security.limiter.init_app(app)
+    records.guard.init_app(app)
     app.session_interface = security.SessionInterface()
     app.before_request(security.require_sign_in)
     app.after_request(security.add_security_headers)
@@ -104,7 +111,7 @@ def register_errorhandlers(app):
     def render_error(error: HTTPException):
         if error.code == 500:
             db.session.rollback()
-        if request_ctx.url_adapter is None:  # an untrusted Host header: no URLs can be built for the layout
+        if isinstance(error, SecurityError):  # an untrusted Host header: no URLs can be built for the layout
             return error.get_response()
         return render_template("error.html", error=error), error.code
 

@@ -11,6 +11,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import MetaData, func, inspect
 
+import records
 import schema_extras
 from database import database_revisions, migration_scripts, migrations_directory
 from fake_school import COLUMNS, FakeSchool
@@ -175,16 +176,8 @@ def create_admin(name, email, password):
     """Create an admin account (or make an existing user an admin with this password)."""
     if problem := password_problem(password):
         raise click.BadParameter(problem, param_hint="--password")
-    email = email.strip().lower()
-    user = db.session.scalar(db.select(User).where(User.email == email))
-    verb = "Made" if user else "Created"
-    if user is None:
-        user = User(name=name.strip(), email=email)
-        db.session.add(user)
-    user.role, user.active = "admin", True
-    user.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
-    db.session.commit()
-    click.echo(f"{verb} admin {user.name} <{user.email}>.")
+    user, created = records.account(email.strip().lower(), name.strip(), "admin", password)
+    click.echo(f"{'Created' if created else 'Made'} admin {user.name} <{user.email}>.")
 
 
 @click.command("demo-accounts")
@@ -192,13 +185,9 @@ def create_admin(name, email, password):
 def demo_accounts():
     """Create or reset one demo account per role, with a new random password, and print how to sign in."""
     password = secrets.token_urlsafe(12)
-    for role in reversed(ROLES):
-        email = f"{role}@example.org"
-        user = db.session.scalar(db.select(User).where(User.email == email)) or User(email=email)
-        user.name, user.role, user.active = f"Demo {role.capitalize()}", role, True
-        user.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
-        db.session.add(user)
-    db.session.commit()
+    with records.change():
+        for role in reversed(ROLES):
+            records.account(f"{role}@example.org", f"Demo {role.capitalize()}", role, password, rename=True)
     click.echo("Sign in at http://127.0.0.1:5000 with one of these (the password is new on every make run):")
     for role in reversed(ROLES):
         click.echo(f"  {role:<7} {role}@example.org  {password}")

@@ -34,7 +34,13 @@ def plural_word(count: int, singular: str, plural: str | None = None) -> str:
     return singular if count == 1 else plural or singular + "s"
 
 
+def cell(value) -> str:
+    """A value in a list's cell: dates as short dates, the rest as they read."""
+    return short_date(value) if isinstance(value, date) else str(value)
+
+
 FILTERS = {
+    "cell": cell,
     "number": number,
     "date": short_date,
     "long_date": long_date,

@@ -14,7 +14,6 @@ from validators import (
     PickMany,
     PickOne,
     dates_between,
-    hash_method,
     lower,
     no_control_characters,
     not_in_future,
@@ -90,16 +89,6 @@ class UserForm(PersonForm):
             return False
         others = db.select(User.id).where(User.role == "admin", User.active, User.id != user.id).limit(1)
         return db.session.scalar(others) is None
-
-    def populate_obj(self, user):
-        was_active = user.active
-        for name, field in self._fields.items():
-            if name != "new_password":
-                field.populate_obj(user, name)
-        if self.new_password.data:
-            user.set_password(self.new_password.data, hash_method())
-        elif was_active and not user.active:
-            user.end_sessions()
 
 
 class SignInForm(FlaskForm):

@@ -138,7 +138,7 @@ class User(Record, db.Model):
     def __str__(self):
         return self.name
 
-    def set_password(self, password: str | None, method: str = "scrypt"):
+    def set_password(self, password: str | None, method: str):
         self.password_hash = generate_password_hash(password, method) if password else None
         self.end_sessions()
 

@@ -99,4 +99,5 @@ def submitted_email() -> str:
 
 
 def failed_sign_in(response) -> bool:
-    return response.status_code != 302
+    """Only a sign-in that did not succeed counts against the limits; success redirects (302, or 303 from Flask 3.2)."""
+    return not 300 <= response.status_code < 400

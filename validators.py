@@ -3,7 +3,6 @@
 import re
 from datetime import date
 
-from flask import current_app
 from wtforms import IntegerField, PasswordField, SelectMultipleField
 from wtforms.validators import DataRequired, Optional, ValidationError
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
@@ -83,10 +82,6 @@ def password_field(label, required=True, **kwargs):
         render_kw={"autocomplete": "new-password"},
         **kwargs,
     )
-
-
-def hash_method() -> str:
-    return current_app.config["PASSWORD_HASH_METHOD"]
 
 
 def possible_ids(ids) -> list[int]:

@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from bench.common import interleaved, machine, make_app, ms, print_table, seeded, signed_in_client
 from listing import Page
-from views.students import StudentListArgs
+from resources import STUDENTS
 
 SORTS = ["name", "email", "grade", "gpa", "enrolled"]
 SEARCHES = {"common term": "mar", "rare term": "gonzalez.12", "no match": "qxzv", "non-Latin letters": "иван"}
@@ -70,9 +70,9 @@ def hand_written(app, path):
                             advisor=SimpleNamespace(id=advisor_id, name=advisor) if advisor_id else None)
             for id, name, email, grade, gpa, enrolled, advisor_id, advisor, courses in rows[:25]
         ]
-        page = Page(items, total, 1, 25, -(-total // 25), "name", StudentListArgs(MultiDict()), [],
+        page = Page(items, total, 1, 25, -(-total // 25), "name", STUDENTS.listing.args(MultiDict()), [],
                     has_next=len(rows) > 25, edges=("1.1.-", "1.1.-"))
-        return render_template("students/list.html", page=page)
+        return render_template("list.html", resource=STUDENTS, page=page)
 
     app.add_url_rule("/bench/students", "bench_students", page)
     user = SimpleNamespace(is_authenticated=True, name="Bench Admin", role="admin", at_least=lambda role: True)

@@ -4,8 +4,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash
 
+import records
 from forms import PasswordForm, SetupForm, SignInForm
-from validators import hash_method
 from models import User, db
 from security import dummy_password_hash, failed_sign_in, is_safe_redirect, limiter, sign_in_limit, submitted_email
 
@@ -50,8 +50,7 @@ def login():
 @bp.post("/sign-out")
 def logout():
     """Sign out, ending this user's sessions everywhere."""
-    current_user.end_sessions()
-    db.session.commit()
+    records.end_sessions(current_user._get_current_object())
     logout_user()
     session.clear()
     flash("Signed out.", "success")
@@ -65,10 +64,7 @@ def setup():
         abort(404)
     form = SetupForm()
     if form.validate_on_submit():
-        admin = User(name=form.name.data, email=form.email.data, role="admin")
-        admin.set_password(form.password.data, hash_method())
-        db.session.add(admin)
-        db.session.commit()
+        admin, _ = records.account(form.email.data, form.name.data, "admin", form.password.data)
         start_session(admin)
         flash(f"Welcome, {admin.name}. You are the first admin.", "success")
         return redirect(url_for("main.home"))
@@ -80,9 +76,9 @@ def password():
     """Change one's own password; other sessions end."""
     form = PasswordForm()
     if form.validate_on_submit():
-        current_user.set_password(form.new_password.data, hash_method())
-        db.session.commit()
-        start_session(current_user._get_current_object())
+        user = current_user._get_current_object()
+        records.set_password(user, form.new_password.data)
+        start_session(user)
         flash("Your password is changed. Other devices signed in as you are signed out.", "success")
         return redirect(url_for("main.home"))
     return render_template("auth/password.html", form=form)

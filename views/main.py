@@ -3,7 +3,7 @@
 from flask import Blueprint, current_app, render_template
 from sqlalchemy.exc import SQLAlchemyError
 
-from listing import counted_rows
+from listing.counts import counted_rows
 from models import Course, Student, User, db
 
 bp = Blueprint("main", __name__)

@@ -1,47 +1,16 @@
 """Students: list, detail, create, edit, delete."""
 
-from flask import Blueprint, render_template, request
-from sqlalchemy.orm import joinedload, selectinload, undefer
+from flask import Blueprint, render_template
+from sqlalchemy.orm import joinedload, selectinload
 
-from wtforms import SelectChoice, SelectField
-
-from forms import StudentForm
-from listing import ListArgs, Listing, RowIdField
+import records
+from resources import STUDENTS
 from security import role_required
-from models import Course, Enrollment, Student, User, db
+from models import Enrollment, Student, db
 from views.pickers import pickers
-from views.records import delete as delete_record
-from views.records import save, submitted
-
-
-class StudentListArgs(ListArgs):
-    advisor = RowIdField("Advisor")
-    course = RowIdField("Course")
-    grade = SelectField("Grade", choices=[SelectChoice("", "All grades")] + [SelectChoice(str(g), f"Grade {g}") for g in range(1, 13)])
-
+from views.steps import after_delete, after_save, list_page, submitted
 
 bp = Blueprint("students", __name__, url_prefix="/students")
-
-LISTING = Listing(
-    model=Student,
-    sorts={
-        "name": Student.name,
-        "email": Student.email,
-        "grade": Student.grade,
-        "gpa": Student.gpa,
-        "enrolled": Student.enrolled_on,
-    },
-    default_sort="name",
-    filters={
-        "grade": lambda grade: Student.grade == int(grade),
-        "advisor": lambda user_id: Student.advisor_id == user_id,
-        "course": lambda course_id: Student.id.in_(
-            db.select(Enrollment.student_id).where(Enrollment.course_id == course_id)
-        ),
-    },
-    relations={"advisor": (User, User.name), "course": (Course, Course.code + " " + Course.title)},
-    options=(joinedload(Student.advisor), undefer(Student.course_count)),
-)
 
 
 def get_student_with_courses(id):
@@ -52,7 +21,7 @@ def get_student_with_courses(id):
 @bp.get("")
 def index():
     """A page of students, searched, filtered and sorted as the query string says."""
-    return render_template("students/list.html", page=LISTING.page(StudentListArgs(request.args)))
+    return list_page(STUDENTS)
 
 
 @bp.get("/<int:id>")
@@ -62,35 +31,38 @@ def detail(id):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required("editor")
+@role_required(STUDENTS.edit_role)
 def new():
     """Create a student, with an advisor and courses."""
-    form = StudentForm()
-    if submitted(form) and (saved := save(form, Student())):
-        return saved
+    form, student = STUDENTS.form(), Student()
+    if submitted(form) and records.save(form, student):
+        return after_save(STUDENTS, student)
     return render_template("students/form.html", form=form, student=None, pickers=pickers(form))
 
 
 @bp.route("/<int:id>/edit", methods=["GET", "POST"])
-@role_required("editor")
+@role_required(STUDENTS.edit_role)
 def edit(id):
     """Edit a student, their advisor and courses: saved together or not at all."""
     student = get_student_with_courses(id)
-    form = StudentForm(obj=student)
-    if submitted(form) and (saved := save(form, student)):
-        return saved
+    form = STUDENTS.form(obj=student)
+    if submitted(form) and records.save(form, student):
+        return after_save(STUDENTS, student)
     return render_template("students/form.html", form=form, student=student, pickers=pickers(form))
 
 
 @bp.get("/<int:id>/confirm-delete")
-@role_required("editor")
+@role_required(STUDENTS.edit_role)
 def confirm_delete(id):
     """Ask before deleting a student, saying which enrollments go with them."""
     return render_template("students/delete.html", record=get_student_with_courses(id), noun="student")
 
 
 @bp.post("/<int:id>/delete")
-@role_required("editor")
+@role_required(STUDENTS.edit_role)
 def delete(id):
     """Delete a student; the database removes their enrollments in the same transaction."""
-    return delete_record(db.get_or_404(Student, id))
+    student = db.get_or_404(Student, id)
+    name = str(student)
+    records.delete(student)
+    return after_delete(STUDENTS, name)

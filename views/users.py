@@ -1,35 +1,18 @@
 """Staff accounts: list, detail, create, edit, delete."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import true
 from sqlalchemy.orm import aliased, undefer
 
-from wtforms import IntegerField
-from wtforms.validators import NumberRange, Optional
-
-from forms import UserForm
-from listing import ListArgs, Listing
+import records
+from resources import USERS
 from security import role_required
 from models import Course, Student, User, db
-from views.records import delete as delete_record
-from views.records import save, submitted
-
-
-class UserListArgs(ListArgs):
-    age_min = IntegerField("Age from", validators=[Optional(), NumberRange(0, 150)], render_kw={"min": 0, "max": 150})
-    age_max = IntegerField("Age to", validators=[Optional(), NumberRange(0, 150)], render_kw={"min": 0, "max": 150})
-
+from views.steps import after_delete, after_save, list_page, submitted
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 
-LISTING = Listing(
-    model=User,
-    sorts={"name": User.name, "email": User.email, "role": User.role, "age": User.age, "created": User.created_at},
-    default_sort="name",
-    filters={"age_min": lambda age: User.age >= age, "age_max": lambda age: User.age <= age},
-    options=(undefer(User.advisee_count),),
-)
 SHOWN = 10  # related rows a detail or delete page lists before linking to the rest
 
 
@@ -56,7 +39,7 @@ def get_user_and_first_related(id):
 @bp.get("")
 def index():
     """A page of users, searched, filtered and sorted as the query string says."""
-    return render_template("users/list.html", page=LISTING.page(UserListArgs(request.args)))
+    return list_page(USERS)
 
 
 @bp.get("/<int:id>")
@@ -67,40 +50,42 @@ def detail(id):
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@role_required("admin")
+@role_required(USERS.edit_role)
 def new():
     """Create a user."""
-    form = UserForm()
-    if submitted(form) and (saved := save(form, User())):
-        return saved
+    form, user = USERS.form(), User()
+    if submitted(form) and records.save(form, user):
+        return after_save(USERS, user)
     return render_template("users/form.html", form=form, user=None)
 
 
 @bp.route("/<int:id>/edit", methods=["GET", "POST"])
-@role_required("admin")
+@role_required(USERS.edit_role)
 def edit(id):
     """Edit a user."""
     user = db.get_or_404(User, id)
-    form = UserForm(obj=user)
-    if submitted(form) and (saved := save(form, user)):
-        return saved
+    form = USERS.form(obj=user)
+    if submitted(form) and records.save(form, user):
+        return after_save(USERS, user)
     return render_template("users/form.html", form=form, user=user)
 
 
 @bp.get("/<int:id>/confirm-delete")
-@role_required("admin")
+@role_required(USERS.edit_role)
 def confirm_delete(id):
     """Ask before deleting a user, saying which students lose their advisor and which courses their teacher."""
     user, advisees, courses = get_user_and_first_related(id)
-    return render_template("users/delete.html", record=user, noun="user", advisees=advisees, courses=courses)
+    return render_template("users/delete.html", record=user, noun=USERS.noun, advisees=advisees, courses=courses)
 
 
 @bp.post("/<int:id>/delete")
-@role_required("admin")
+@role_required(USERS.edit_role)
 def delete(id):
     """Delete a user; the database unsets them as advisor and teacher in the same transaction."""
     user = db.get_or_404(User, id)
     if user.id == current_user.id:
         flash("You cannot delete your own account; ask another admin.", "error")
         return redirect(url_for(".confirm_delete", id=id))
-    return delete_record(user)
+    name = str(user)
+    records.delete(user)
+    return after_delete(USERS, name)

@@ -1,0 +1,125 @@
+"""The read side: a query string in; a page, a count, or every row it matches out.
+
+args (the query string), search (how a term matches), counts, keyset (a page by cursor) and page (what a template
+shows) each do one job; Listing puts them together for one model, as a resource declares it (resources.py).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import cached_property
+from math import ceil
+
+from flask import request
+from sqlalchemy import ColumnElement, Select, select
+
+from listing import search
+from listing.args import ListArgs, RowIdField
+from listing.counts import capped_count, count_cap, counted_rows
+from listing.keyset import Cursor, Order, fetch
+from listing.page import Chip, Page
+from models import db
+
+__all__ = ["Filter", "ListArgs", "Listing", "Page", "RowIdField", "counted_rows"]
+
+
+@dataclass(frozen=True)
+class Filter:
+    """One way to narrow a list, declared once: its query-string argument, the field that reads (and on the list
+    page shows) its value, and the condition a value makes."""
+
+    name: str
+    field: object  # an unbound WTForms field, such as IntegerField("Credits")
+    condition: Callable[[object], ColumnElement]
+    related: tuple | None = None  # a filter by a related row: (its model, how it reads), for the chip naming it
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What a list may do: its sorts, filters and the loader options for what its rows show."""
+
+    model: type  # a Record: has id and search_text
+    sorts: dict[str, ColumnElement]  # sortable columns by their query-string name
+    default_sort: str
+    filters: tuple[Filter, ...] = ()
+    options: tuple = ()  # loader options, e.g. joinedload(Student.advisor)
+    where: tuple = ()  # conditions every row meets
+
+    @cached_property
+    def arguments(self) -> type[ListArgs]:
+        """The query string's form: ListArgs and a field per filter."""
+        fields = {f.name: f.field for f in self.filters}
+        return type(f"{self.model.__name__}ListArgs", (ListArgs,), fields)
+
+    def args(self, formdata) -> ListArgs:
+        """The query string, read: request.args, or a MultiDict."""
+        return self.arguments(formdata)
+
+    def within(self, *where, options: tuple = ()) -> "Listing":
+        """The same list of only the rows that also meet `where` (a course's students), loading `options`."""
+        return replace(self, where=self.where + where, options=options)
+
+    @cached_property
+    def related(self) -> dict[str, Filter]:
+        return {f.name: f for f in self.filters if f.related}
+
+    def narrowing(self, args: ListArgs) -> tuple[list, str]:
+        """The conditions of `where` and the filters in use, and the folded search term."""
+        conditions = list(self.where)
+        for f in self.filters:
+            value = args.value(f.name)
+            if value is not None:
+                conditions.append(f.condition(value))
+        return conditions, search.term_of(args.value("q") or "")
+
+    def order(self, args: ListArgs) -> tuple[str, Order]:
+        """The sort the query string asks for, or the default one."""
+        sort = args.value("sort") or ""
+        if sort.lstrip("-") not in self.sorts:
+            sort = self.default_sort
+        return sort, Order(self.model, self.sorts[sort.lstrip("-")], ascending=not sort.startswith("-"))
+
+    def total(self, args: ListArgs) -> ColumnElement:
+        """How many rows `args` leave, counted no further than the cap: a column for a caller's own statement."""
+        conditions, term = self.narrowing(args)
+        if term and not conditions and search.indexed(term):  # the search index alone counts quicker
+            return capped_count(search.index_matches(self.model, term))
+        if term:
+            conditions.append(search.matches(self.model, term))
+        return capped_count(select(self.model.id).where(*conditions)) if conditions else counted_rows(self.model)
+
+    def matching_ids(self, args: ListArgs) -> Select:
+        """The ids of every row `args` leave, in the list's order: what acting on, exporting or printing "all
+        matching" reads."""
+        conditions, term = self.narrowing(args)
+        if term:
+            conditions.append(search.matches(self.model, term))
+        return self.order(args)[1].sorted(select(self.model.id).where(*conditions))
+
+    def page(self, args: ListArgs, total: int | None = None) -> Page:
+        """Two statements: the total with the related filters' labels, then the rows. A caller that loads a row
+        anyway (a course, for its students) can count in that statement with total(args), and pass the result
+        here; only for a listing without related filters, whose labels would need a statement again."""
+        conditions, term = self.narrowing(args)
+        chosen = {name: args.value(name) for name in self.related if args.value(name) is not None}
+        labels = [
+            select(f.related[1]).where(f.related[0].id == chosen[f.name]).scalar_subquery()
+            for f in self.related.values() if f.name in chosen
+        ]
+        shown = []
+        if total is None:
+            total, *shown = db.session.execute(select(self.total(args).label("total"), *labels)).one()
+        cap = count_cap()
+        exact = not (conditions or term) or total <= cap
+        if term:
+            conditions.append(search.matches(self.model, term, search.how_to_fetch(total, exact)))
+        sort, order = self.order(args)
+        per_page = args.value("per_page")
+        pages = max(1, ceil(total / per_page)) if exact else None
+        number = min(args.value("page"), pages or 10**9)
+        cursor = Cursor.parse(request.args.get("cursor"))
+        cursor = cursor if cursor and order.accepts(cursor) else None
+        items, has_next = fetch(order, conditions, self.options, number, per_page, total if exact else None, cursor)
+        chips = [Chip(name, args[name].label.text, label, chosen[name]) for name, label in zip(chosen, shown)]
+        edges = (order.cursor(number, items[0]).token(), order.cursor(number, items[-1]).token()) if items else (None, None)
+        return Page(items, total if exact else cap, number, per_page, pages, sort, args, chips,
+                    exact=exact, has_next=has_next, edges=edges)

@@ -1,0 +1,38 @@
+"""A list page's query string, read into a form: values that do not validate are ignored, never an error page."""
+
+from wtforms import Form, IntegerField, SearchField, SelectChoice, SelectField, StringField
+from wtforms.validators import Length, NumberRange, Optional
+
+from models import ID_MAX
+from validators import no_control_characters, strip
+
+
+class ListArgs(Form):
+    """The arguments every list takes; a listing adds one field per filter (Listing.arguments)."""
+
+    q = SearchField("Search", filters=[strip], validators=[Optional(), Length(max=200), no_control_characters])
+    sort = StringField(validators=[Optional(), Length(max=40)])
+    per_page = SelectField("Rows per page", choices=[SelectChoice(n, str(n)) for n in (10, 25, 50, 100)], coerce=int, default=25)
+    page = IntegerField(default=1, validators=[NumberRange(min=1, max=10**9)])
+
+    def __init__(self, formdata):
+        super().__init__(formdata)
+        self.validate()
+
+    def value(self, name):
+        field = self[name]
+        if field.errors or field.data in ("", None):
+            return field.default
+        return field.data
+
+    def params(self) -> dict:
+        """The arguments that differ from their defaults."""
+        return {name: self.value(name) for name in self._fields if self.value(name) != self[name].default}
+
+
+class RowIdField(IntegerField):
+    """A filter by a related row's id (?advisor=12): ignored, like any value that does not validate, when no row
+    could have it."""
+
+    def __init__(self, label, **kwargs):
+        super().__init__(label, validators=[Optional(), NumberRange(1, ID_MAX)], **kwargs)

@@ -1,0 +1,23 @@
+"""How many rows a list has: exact from the kept row counts, or counted up to a cap."""
+
+from flask import current_app
+from sqlalchemy import ColumnElement, Select, func, select
+
+from schema_extras import row_counts
+
+
+def count_cap() -> int:
+    """Counting the matches of a search or filter stops here: "more than 10,000" is true and costs no more at 1M."""
+    return current_app.config["LIST_COUNT_CAP"]
+
+
+def counted_rows(model) -> ColumnElement:
+    """The exact number of rows, kept by triggers (schema_extras): no count over a million rows. Where no count is
+    kept (a table made outside migrations and create_all) it counts; COALESCE only runs that when it must."""
+    kept = select(row_counts.c.row_count).where(row_counts.c.table_name == model.__tablename__).scalar_subquery()
+    return func.coalesce(kept, select(func.count()).select_from(model).scalar_subquery())
+
+
+def capped_count(rows: Select) -> ColumnElement:
+    """How many rows a query finds, counting no further than one past the cap."""
+    return select(func.count()).select_from(rows.limit(count_cap() + 1).subquery()).scalar_subquery()

@@ -1,0 +1,115 @@
+"""The write path: the only way rows of users, students, courses and enrollments change.
+
+Every change runs inside `change()`, which commits it whole or not at all; what later joins every change (the
+history, the version checks) is added there once. `flask seed` is the one exception: it inserts through the driver
+for speed (database seed loader). With RECORDS_GUARD on (the tests), a request or command that changes those
+tables outside `change()` fails (records.guard).
+"""
+
+from contextlib import contextmanager
+
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+
+from models import Enrollment, User, db
+
+WRITING = "roster.writing"  # the session.info key that marks a change in progress
+
+
+@contextmanager
+def change():
+    """One change: committed at the end, or rolled back, with what raised, when anything inside fails."""
+    session = db.session()
+    if session.info.get(WRITING):  # within a change already: that one commits
+        yield session
+        return
+    session.info[WRITING] = True
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.info.pop(WRITING, None)
+
+
+def writing() -> bool:
+    """Whether the current session is inside change()."""
+    return bool(db.session().info.get(WRITING))
+
+
+def save(form, record) -> bool:
+    """Writes a valid form into `record`, new or not. False, with a form error, when the database refuses it:
+    another request took the same unique value since the form was checked."""
+    try:
+        with change() as session:
+            populate(record, form)
+            session.add(record)
+    except IntegrityError:
+        if form.validate():
+            form.form_errors.append("This could not be saved because it conflicts with another record. Try again.")
+        return False
+    return True
+
+
+def populate(record, form):
+    """The form's fields into the record's attributes. A new password is hashed, never kept; a user made inactive
+    is signed out everywhere."""
+    was_active = getattr(record, "active", None)
+    for name, field in form._fields.items():
+        if name == "new_password":
+            if field.data:
+                set_password(record, field.data)
+        elif name != "csrf_token":
+            field.populate_obj(record, name)
+    if was_active and isinstance(record, User) and not record.active:
+        record.end_sessions()
+
+
+def delete(record):
+    """Deletes a record the user has confirmed deleting; the database removes or unsets what refers to it."""
+    with change() as session:
+        session.delete(record)
+
+
+def enroll(student, course) -> bool:
+    """Enrolls a student in a course; False when they were enrolled already."""
+    with change() as session:
+        if session.get(Enrollment, (student.id, course.id)) is not None:
+            return False
+        session.add(Enrollment(student=student, course=course))
+    return True
+
+
+def unenroll(enrollment):
+    with change() as session:
+        session.delete(enrollment)
+
+
+def set_password(user, password: str | None):
+    """Hashes a new password (None: the user cannot sign in) and ends the user's other sessions."""
+    with change():
+        user.set_password(password, current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def end_sessions(user):
+    """Signs a user out everywhere: the token their sessions carry is replaced."""
+    with change():
+        user.end_sessions()
+
+
+def account(email: str, name: str, role: str, password: str, rename: bool = False) -> tuple[User, bool]:
+    """The user with this email, made an active `role` with this password; created, named `name`, when there is
+    none (and renamed if `rename`). Also True when created. For the setup page and the account commands."""
+    with change() as session:
+        user = session.scalar(db.select(User).where(User.email == email))
+        created = user is None
+        if created:
+            user = User(email=email, name=name)
+            session.add(user)
+        elif rename:
+            user.name = name
+        user.role, user.active = role, True
+        set_password(user, password)
+    return user, created

@@ -1,0 +1,28 @@
+"""The steps every resource's views share: show its list, tell a save from a picker search, answer a save."""
+
+from flask import flash, redirect, render_template, request, url_for
+
+from views.pickers import searching
+
+
+def list_page(resource):
+    """A page of the resource's list, searched, filtered and sorted as the query string says."""
+    listing = resource.listing
+    return render_template("list.html", resource=resource, page=listing.page(listing.args(request.args)))
+
+
+def submitted(form) -> bool:
+    """A valid form was posted to be saved (not to search in one of its pickers)."""
+    return not searching(form) and form.validate_on_submit()
+
+
+def after_save(resource, record):
+    flash(f"Saved {resource.noun} “{record}”.", "success")
+    if request.form.get("then") == "add-another":
+        return redirect(url_for(".new"))
+    return redirect(url_for(".detail", id=record.id))
+
+
+def after_delete(resource, name: str):
+    flash(f"Deleted {resource.noun} “{name}”.", "success")
+    return redirect(url_for(".index"))
