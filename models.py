@@ -35,7 +35,9 @@ class Base(DeclarativeBase):
     )
 
 
-db = SQLAlchemy(model_class=Base)
+# Rows keep their values after a commit: nothing a request does after committing (the flash message, the redirect
+# to the saved row's page) needs the database, which could fail after the change was made.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 
 
 @event.listens_for(Table, "after_parent_attach")

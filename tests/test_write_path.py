@@ -4,7 +4,7 @@ from urllib.parse import parse_qsl
 
 import pytest
 from flask import abort
-from sqlalchemy import update
+from sqlalchemy import event, update
 from werkzeug.datastructures import MultiDict
 
 import records
@@ -114,3 +114,47 @@ def test_every_row_a_list_matches_comes_in_the_order_of_its_pages(app, client, a
                 page = STUDENTS.listing.page(STUDENTS.listing.args(MultiDict({**args.params(), "per_page": 4, "page": number})))
                 paged, number, more = paged + [student.id for student in page.items], number + 1, page.has_next
         assert len(ids) > 4 and ids == paged, query
+
+
+@pytest.fixture
+def after_commit(app):
+    """The statements each request runs after its commit."""
+    with app.app_context():
+        engine = db.engine
+    late, committed = [], []
+
+    def record(conn, cursor, statement, *args):
+        if committed and statement.split(None, 1)[0].upper() not in ("BEGIN", "ROLLBACK"):
+            late.append(statement)
+
+    def commit(conn):
+        committed.append(True)
+
+    event.listen(engine, "before_cursor_execute", record)
+    event.listen(engine, "commit", commit)
+    def from_now_on():
+        committed.clear()
+        late.clear()
+        return late
+
+    yield from_now_on
+    event.remove(engine, "before_cursor_execute", record)
+    event.remove(engine, "commit", commit)
+
+
+def test_nothing_after_a_commit_needs_the_database(app, client, add, after_commit):
+    course = add(Course, code="ART-1", title="Art", credits=1)
+    student = add(Student, name="Ana", email="ana@school.example")
+    posts = [
+        ("/students/new", {"name": "Bea", "email": "bea@school.example", "grade": "3", "enrolled_on": "2024-09-01"}),
+        (f"/students/{student}/edit", {"name": "Ana B", "email": "ana@school.example", "grade": "4",
+                                       "enrolled_on": "2024-09-01"}),
+        (f"/courses/{course}/enrollments", {"student_id": str(student)}),
+        (f"/courses/{course}/enrollments/{student}/delete", {}),
+        (f"/courses/{course}/delete", {}),
+        ("/sign-out", {}),
+    ]
+    for path, data in posts:
+        late = after_commit()
+        assert client.post(path, data=data).status_code in (302, 303), path
+        assert late == [], path
