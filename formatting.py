@@ -1,6 +1,6 @@
 """How templates show values: numbers, dates, times and plurals, as Jinja filters."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 
 def number(value) -> str:
@@ -8,25 +8,29 @@ def number(value) -> str:
     return f"{value:,}"
 
 
+# The day is value.day, not strftime's "%-d": that flag is a glibc and BSD extension Windows refuses.
 def short_date(value: date | None) -> str:
     """ "5 Mar 2024"; empty when there is no date."""
-    return f"{value:%-d %b %Y}" if value else ""
+    return f"{value.day} {value:%b %Y}" if value else ""
 
 
 def long_date(value: date | None) -> str:
     """ "5 March 2024"; empty when there is no date."""
-    return f"{value:%-d %B %Y}" if value else ""
+    return f"{value.day} {value:%B %Y}" if value else ""
 
 
 def timestamp(value: datetime | None) -> str:
-    """ "5 Mar 2024, 14:03 UTC": the times we keep are naive UTC."""
-    return f"{value:%-d %b %Y, %H:%M} UTC" if value else ""
+    """ "5 Mar 2024, 14:03 UTC": the times we keep are naive UTC; one that knows its zone is moved to UTC first."""
+    if not value:
+        return ""
+    if value.tzinfo is not None:
+        value = value.astimezone(timezone.utc)
+    return f"{value.day} {value:%b %Y, %H:%M} UTC"
 
 
 def plural(count: int, singular: str, plural: str | None = None) -> str:
     """ "1 course", "1,204 courses"; `plural` for words that do not just add an s ("1 is", "2 are")."""
-    word = singular if count == 1 else plural or singular + "s"
-    return f"{count:,} {word}"
+    return f"{count:,} {plural_word(count, singular, plural)}"
 
 
 def plural_word(count: int, singular: str, plural: str | None = None) -> str:
