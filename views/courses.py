@@ -43,7 +43,7 @@ def detail(id):
     students = enrolled_students(id)
     args = students.args(request.args)
     course, total = get_course(id, students.total(args))  # one statement for both
-    return render_template("courses/detail.html", course=course, page=students.page(args, total=total))
+    return render_template("courses/detail.html", resource=COURSES, course=course, page=students.page(args, total=total))
 
 
 @bp.get("/<int:id>/enroll")
@@ -64,7 +64,7 @@ def new():
     form, course = COURSES.form(), Course()
     if submitted(form) and records.save(form, course):
         return after_save(COURSES, course)
-    return render_template("courses/form.html", form=form, course=None, pickers=pickers(form))
+    return render_template("courses/form.html", resource=COURSES, form=form, course=None, pickers=pickers(form))
 
 
 @bp.route("/<int:id>/edit", methods=["GET", "POST"])
@@ -75,7 +75,7 @@ def edit(id):
     form = COURSES.form(obj=course)
     if submitted(form) and records.save(form, course):
         return after_save(COURSES, course)
-    return render_template("courses/form.html", form=form, course=course, pickers=pickers(form))
+    return render_template("courses/form.html", resource=COURSES, form=form, course=course, pickers=pickers(form))
 
 
 @bp.get("/<int:id>/confirm-delete")
@@ -85,7 +85,7 @@ def confirm_delete(id):
     course = get_course(id)
     students = enrolled_students(id)
     first = students.page(students.args(MultiDict({"per_page": "10"})), total=course.student_count)
-    return render_template("courses/delete.html", record=course, noun=COURSES.noun, students=first.items)
+    return render_template("courses/delete.html", resource=COURSES, record=course, students=first.items)
 
 
 @bp.post("/<int:id>/delete")

@@ -27,7 +27,7 @@ def index():
 @bp.get("/<int:id>")
 def detail(id):
     """One student, with their advisor and courses."""
-    return render_template("students/detail.html", student=get_student_with_courses(id))
+    return render_template("students/detail.html", resource=STUDENTS, student=get_student_with_courses(id))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -37,7 +37,7 @@ def new():
     form, student = STUDENTS.form(), Student()
     if submitted(form) and records.save(form, student):
         return after_save(STUDENTS, student)
-    return render_template("students/form.html", form=form, student=None, pickers=pickers(form))
+    return render_template("students/form.html", resource=STUDENTS, form=form, student=None, pickers=pickers(form))
 
 
 @bp.route("/<int:id>/edit", methods=["GET", "POST"])
@@ -48,14 +48,14 @@ def edit(id):
     form = STUDENTS.form(obj=student)
     if submitted(form) and records.save(form, student):
         return after_save(STUDENTS, student)
-    return render_template("students/form.html", form=form, student=student, pickers=pickers(form))
+    return render_template("students/form.html", resource=STUDENTS, form=form, student=student, pickers=pickers(form))
 
 
 @bp.get("/<int:id>/confirm-delete")
 @role_required(STUDENTS.edit_role)
 def confirm_delete(id):
     """Ask before deleting a student, saying which enrollments go with them."""
-    return render_template("students/delete.html", record=get_student_with_courses(id), noun="student")
+    return render_template("students/delete.html", resource=STUDENTS, record=get_student_with_courses(id))
 
 
 @bp.post("/<int:id>/delete")

@@ -46,7 +46,7 @@ def index():
 def detail(id):
     """One user, with the students they advise and the courses they teach."""
     user, advisees, courses = get_user_and_first_related(id)
-    return render_template("users/detail.html", user=user, advisees=advisees, courses=courses)
+    return render_template("users/detail.html", resource=USERS, user=user, advisees=advisees, courses=courses)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -56,7 +56,7 @@ def new():
     form, user = USERS.form(), User()
     if submitted(form) and records.save(form, user):
         return after_save(USERS, user)
-    return render_template("users/form.html", form=form, user=None)
+    return render_template("users/form.html", resource=USERS, form=form, user=None)
 
 
 @bp.route("/<int:id>/edit", methods=["GET", "POST"])
@@ -67,7 +67,7 @@ def edit(id):
     form = USERS.form(obj=user)
     if submitted(form) and records.save(form, user):
         return after_save(USERS, user)
-    return render_template("users/form.html", form=form, user=user)
+    return render_template("users/form.html", resource=USERS, form=form, user=user)
 
 
 @bp.get("/<int:id>/confirm-delete")
@@ -75,7 +75,7 @@ def edit(id):
 def confirm_delete(id):
     """Ask before deleting a user, saying which students lose their advisor and which courses their teacher."""
     user, advisees, courses = get_user_and_first_related(id)
-    return render_template("users/delete.html", record=user, noun=USERS.noun, advisees=advisees, courses=courses)
+    return render_template("users/delete.html", resource=USERS, record=user, advisees=advisees, courses=courses)
 
 
 @bp.post("/<int:id>/delete")
