@@ -11,8 +11,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import MetaData, func, inspect
 
-import schema_extras
-from database import database_revisions, migration_scripts, migrations_directory
+from database import database_revisions, migration_scripts, migrations_directory, schema_extras
 from fake_school import COLUMNS, FakeSchool
 from validators import password_problem
 from models import ROLES, Course, Enrollment, Student, User, db

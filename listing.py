@@ -13,7 +13,7 @@ from wtforms.validators import Length, NumberRange, Optional
 from keyset import Cursor, Order, fetch
 from validators import no_control_characters, strip
 from models import ID_MAX, db, fold
-from schema_extras import row_counts, search_table
+from database.schema_extras import row_counts, search_table
 
 # Counting the matches of a search or filter stops here: "more than 10,000" is true and costs no more at 1M rows.
 # Both can be changed in the app's config (LIST_COUNT_CAP, LIST_INDEX_THEN_SORT), so tests reach every path.

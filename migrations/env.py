@@ -8,7 +8,7 @@ from alembic import context
 from flask import current_app
 from sqlalchemy.types import TypeDecorator
 
-import schema_extras
+from database import schema_extras
 
 config = context.config
 # Leave the app's own loggers working when migrations run inside it (init-db, the tests).

@@ -1,6 +1,6 @@
 """What the models cannot declare: each backend's search index and the exact row counts, both kept by triggers.
 
-Created by a migration and, for databases made with db.create_all() (the tests), right after it (database.py).
+Created by a migration and, for databases made with db.create_all() (the tests), right after it (database/__init__.py).
 Imports nothing of ours, so migrations may call it. Every statement is idempotent.
 """
 

@@ -9,7 +9,7 @@ from flask_migrate import Migrate
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
-import schema_extras
+from database import schema_extras
 from models import db
 
 migrate = Migrate()
