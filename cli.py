@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import MetaData, func, inspect
 
 from database import database_revisions, migration_scripts, migrations_directory, schema_extras
+from database.backend import backend
 from fake_school import COLUMNS, FakeSchool
 from validators import password_problem
 from models import ROLES, Course, Enrollment, Student, User, db
@@ -100,7 +101,7 @@ def seed(users, students, courses, append, if_empty, random_seed):
     if courses is None:
         courses = -(-students // 25)
     school = FakeSchool(random.Random(random_seed))
-    if db.engine.dialect.name == "sqlite":
+    if backend().pragmas:
         # Rows arrive in random order for the name and email indexes: with SQLite's 2 MB page cache they would be
         # written out and read back again and again.
         db.session.execute(db.text(f"PRAGMA cache_size = -{SQLITE_SEED_CACHE_KIB}"))
@@ -122,10 +123,9 @@ def seed(users, students, courses, append, if_empty, random_seed):
 @contextmanager
 def bulk_loading(many: bool):
     """When adding more rows than there are, builds the indexes and the search index once at the end, in the same
-    transaction, instead of row by row: several times faster. MariaDB would commit at each DDL statement, so there
-    the triggers stay."""
+    transaction, instead of row by row: several times faster. Where DDL would commit (MariaDB), the triggers stay."""
     connection = db.session.connection()
-    if not many or connection.dialect.name not in ("sqlite", "postgresql"):
+    if not many or not backend(connection).transactional_ddl:
         yield
         return
     indexes = [index for table in db.metadata.sorted_tables for index in table.indexes if not index.unique]
@@ -159,7 +159,7 @@ def insert_rows(table, rows: list[tuple]):
     on its way, which takes longer than the driver's insert itself."""
     columns = COLUMNS[table.name]
     connection = db.session.connection()
-    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"  # SQLite; psycopg and PyMySQL
+    marker = backend(connection).param_marker
     statement = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([marker] * len(columns))})"
     if rows:
         connection.exec_driver_sql(statement, rows)

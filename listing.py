@@ -13,6 +13,7 @@ from wtforms.validators import Length, NumberRange, Optional
 from keyset import Cursor, Order, fetch
 from validators import no_control_characters, strip
 from models import ID_MAX, db, fold
+from database.backend import backend
 from database.schema_extras import row_counts, search_table
 
 # Counting the matches of a search or filter stops here: "more than 10,000" is true and costs no more at 1M rows.
@@ -142,7 +143,7 @@ def index_matches(model, term: str) -> Select:
 
 def indexed_search(term: str) -> bool:
     """Whether a search for `term` can use SQLite's FTS5 trigram index: three characters or more."""
-    return len(term) >= 3 and db.engine.dialect.name == "sqlite"
+    return len(term) >= 3 and backend().trigram_table
 
 
 def search(model, term: str, how: str) -> ColumnElement:
