@@ -1,6 +1,7 @@
 """Connects the app to its database: engine settings for each backend, and the migrations.
 
-backend.py says what each backend can do; schema_extras.py adds to the schema what the models cannot declare.
+backend.py says what each backend can do; schema_extras.py adds to the schema what the models cannot declare;
+seed.py is `flask seed`'s loader.
 """
 
 from pathlib import Path
