@@ -12,7 +12,7 @@ from models import db
 class Backend:
     """One of the databases Roster runs on, and what the code that differs between them needs to know."""
 
-    name: str  # "sqlite", "postgresql" or "mariadb" (MySQL dialects are "mariadb": Roster is tested on MariaDB)
+    name: str  # "sqlite", "postgresql" or "mariadb" (MySQL dialects are "mariadb": Roster runs on MariaDB)
     # SQLite: LIKE '%term%' cannot use an index there, so each listed table has an FTS5 trigram table, queried with
     # MATCH, that lists the ids whose search_text contains a term of three characters or more.
     trigram_table: bool
@@ -39,7 +39,6 @@ BACKENDS = {
     "mariadb": Backend("mariadb", trigram_table=False, substring_index=False, transactional_ddl=False,
                        param_marker="%s", server=True, pragmas=False),
 }
-SAME_AS = {"mysql": "mariadb"}
 
 
 def backend(bind: Connection | Engine | URL | str | None = None) -> Backend:
@@ -47,7 +46,7 @@ def backend(bind: Connection | Engine | URL | str | None = None) -> Backend:
     if bind is None:
         bind = db.engine
     url = make_url(bind) if isinstance(bind, (URL, str)) else bind.engine.url
-    name = SAME_AS.get(url.get_backend_name(), url.get_backend_name())
+    name = "mariadb" if url.get_backend_name() == "mysql" else url.get_backend_name()
     if name not in BACKENDS:
         raise ValueError(f"Roster runs on SQLite, PostgreSQL or MariaDB, not {name} ({url.drivername})")
     return BACKENDS[name]
