@@ -2,24 +2,18 @@
 
 import random
 import secrets
-from contextlib import contextmanager
-from functools import partial
 
 import click
 import flask_migrate
-from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import MetaData, func, inspect
 
 import records
-import schema_extras
 from database import database_revisions, migration_scripts, migrations_directory
-from fake_school import COLUMNS, FakeSchool
+from database.seed import add_school
+from fake_school import FakeSchool
 from validators import password_problem
-from models import ROLES, Course, Enrollment, Student, User, db
-
-BATCH = 10_000
-SQLITE_SEED_CACHE_KIB = 512 * 1024
+from models import ROLES, Course, Student, User, db
 
 
 def register_commands(app):
@@ -102,69 +96,8 @@ def seed(users, students, courses, append, if_empty, random_seed):
     if courses is None:
         courses = -(-students // 25)
     school = FakeSchool(random.Random(random_seed))
-    if db.engine.dialect.name == "sqlite":
-        # Rows arrive in random order for the name and email indexes: with SQLite's 2 MB page cache they would be
-        # written out and read back again and again.
-        db.session.execute(db.text(f"PRAGMA cache_size = -{SQLITE_SEED_CACHE_KIB}"))
-    with bulk_loading(students + courses + users > rows):
-        user_ids = add_rows(User, users, school.users)
-        staff = user_ids or db.session.scalars(db.select(User.id)).all()
-        course_ids = add_rows(Course, courses, partial(school.courses, staff=staff))
-        student_ids = add_rows(Student, students, partial(school.students, staff=staff))
-        courses_offered = course_ids or db.session.scalars(db.select(Course.id)).all()
-        with click.progressbar(length=len(student_ids), label="Enrolling students in courses") as bar:
-            for start in range(0, len(student_ids), BATCH // 4):  # about a batch of enrollments
-                batch = student_ids[start:start + BATCH // 4]
-                insert_rows(Enrollment.__table__, school.enrollments(batch, courses_offered))
-                bar.update(len(batch))
-    db.session.commit()
+    add_school(school, users=users, courses=courses, students=students, existing=rows)
     click.echo(f"Added {users:,} users, {courses:,} courses and {students:,} students to {database_name()}.")
-
-
-@contextmanager
-def bulk_loading(many: bool):
-    """When adding more rows than there are, builds the indexes and the search index once at the end, in the same
-    transaction, instead of row by row: several times faster. MariaDB would commit at each DDL statement, so there
-    the triggers stay."""
-    connection = db.session.connection()
-    if not many or connection.dialect.name not in ("sqlite", "postgresql"):
-        yield
-        return
-    indexes = [index for table in db.metadata.sorted_tables for index in table.indexes if not index.unique]
-    schema_extras.drop(connection)
-    for index in indexes:
-        index.drop(connection)
-    yield
-    click.echo("Building the indexes")
-    for index in indexes:
-        index.create(connection)
-    schema_extras.create(connection)
-
-
-def add_rows(model, count: int, make) -> list[int]:
-    """Inserts `count` rows made a batch at a time by make(numbers), with a progress bar; returns their ids."""
-    last_id = db.session.scalar(db.select(func.max(model.id))) or 0
-    with click.progressbar(length=count, label=f"Adding {count:,} {model.__tablename__}") as bar:
-        for start in range(last_id + 1, last_id + 1 + count, BATCH):
-            numbers = range(start, min(start + BATCH, last_id + 1 + count))
-            insert_rows(model.__table__, make(numbers))
-            bar.update(len(numbers))
-    if not count:
-        return []
-    # Through the driver: a million ids read through SQLAlchemy's result take three times as long.
-    added = db.session.connection().exec_driver_sql(f"SELECT id FROM {model.__tablename__} WHERE id > {int(last_id)}")
-    return [id for (id,) in added]
-
-
-def insert_rows(table, rows: list[tuple]):
-    """One executemany of FakeSchool's rows straight to the driver: SQLAlchemy's insert would convert every value
-    on its way, which takes longer than the driver's insert itself."""
-    columns = COLUMNS[table.name]
-    connection = db.session.connection()
-    marker = "?" if connection.dialect.paramstyle == "qmark" else "%s"  # SQLite; psycopg and PyMySQL
-    statement = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join([marker] * len(columns))})"
-    if rows:
-        connection.exec_driver_sql(statement, rows)
 
 
 @click.command("create-admin")

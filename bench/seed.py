@@ -13,7 +13,7 @@ import time
 from functools import partial
 
 from bench.common import DATA, machine, new_database, print_table
-from cli import BATCH, SQLITE_SEED_CACHE_KIB, bulk_loading, insert_rows
+from database.seed import BATCH, SQLITE_SEED_CACHE_KIB, bulk_loading, insert_rows
 from fake_school import COLUMNS, FakeSchool
 from models import Student, User, db
 

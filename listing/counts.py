@@ -3,7 +3,7 @@
 from flask import current_app
 from sqlalchemy import ColumnElement, Select, func, select
 
-from schema_extras import row_counts
+from database.schema_extras import row_counts
 
 
 def count_cap() -> int:

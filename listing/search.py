@@ -8,8 +8,9 @@ terms of one or two characters, and MariaDB (no substring index), match with LIK
 from flask import current_app
 from sqlalchemy import ColumnElement, Select, select
 
+from database.backend import backend
+from database.schema_extras import search_table
 from models import db, fold
-from schema_extras import search_table
 from validators import CONTROL_CHARACTERS
 
 
@@ -21,7 +22,7 @@ def term_of(text: str) -> str:
 
 def indexed(term: str) -> bool:
     """Whether `term` can be looked up in SQLite's trigram index: three characters or more."""
-    return len(term) >= 3 and db.engine.dialect.name == "sqlite"
+    return len(term) >= 3 and backend().trigram_table
 
 
 def index_matches(model, term: str) -> Select:

@@ -8,7 +8,8 @@ from alembic import context
 from flask import current_app
 from sqlalchemy.types import TypeDecorator
 
-import schema_extras
+from database import schema_extras
+from database.backend import backend
 
 config = context.config
 # Leave the app's own loggers working when migrations run inside it (init-db, the tests).
@@ -52,7 +53,7 @@ def run_migrations_offline():
 def foreign_keys_off_on_sqlite(connection):
     """Batch mode changes a SQLite table by copying it and dropping the old one; with foreign keys on, dropping a table
     that others refer to would delete their rows or fail. So they are off while migrating, and checked afterwards."""
-    if connection.dialect.name != "sqlite":
+    if not backend(connection).pragmas:
         yield
         return
     sqlite = connection.connection.dbapi_connection  # outside any transaction: the pragma is ignored inside one

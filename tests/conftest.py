@@ -226,7 +226,7 @@ def people(add):
 @pytest.fixture
 def count_statements(app):
     """A list that collects every SQL statement run while it is in use, but for transaction control: SQLite's
-    BEGIN is a statement of ours (database.py), the servers' drivers begin without one."""
+    BEGIN is a statement of ours (database/__init__.py), the servers' drivers begin without one."""
     statements = []
 
     def record(conn, cursor, statement, parameters, context, executemany):

@@ -2,8 +2,8 @@ import re
 
 import pytest
 
+from database.schema_extras import row_counts
 from models import Student, User, db
-from schema_extras import row_counts
 
 
 def names(response):

@@ -9,7 +9,7 @@ from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
-import schema_extras
+from database import schema_extras
 from helpers import migrations_with, read
 from models import User, db
 

@@ -7,7 +7,7 @@ Create Date: 2026-11-21 09:50:00.000000
 """
 from alembic import op
 
-import schema_extras
+from database import schema_extras
 
 # revision identifiers, used by Alembic.
 revision = '5e4a1c0d7f21'

@@ -1,10 +1,13 @@
 """What the models cannot declare: each backend's search index and the exact row counts, both kept by triggers.
 
-Created by a migration and, for databases made with db.create_all() (the tests), right after it (database.py).
-Imports nothing of ours, so migrations may call it. Every statement is idempotent.
+Created by a migration and, for databases made with db.create_all() (the tests), right after it (database/__init__.py).
+Migrations import it, so of ours it imports only database.backend, which imports nothing back. Every statement is
+idempotent.
 """
 
 from sqlalchemy import Connection, Integer, String, column, table
+
+from database.backend import backend
 
 LISTED = ("users", "students", "courses")  # the tables with a search_text column and a list page
 # SQLite: a search matching many rows walks the sort order's index checking search_text. Names cluster (everyone
@@ -32,17 +35,13 @@ def include_name(name, type_, parent_names) -> bool:
 
 
 def create(connection: Connection):
-    for statement in STATEMENTS[dialect(connection)]["create"]():
+    for statement in STATEMENTS[backend(connection).name]["create"]():
         connection.exec_driver_sql(statement)
 
 
 def drop(connection: Connection):
-    for statement in STATEMENTS[dialect(connection)]["drop"]():
+    for statement in STATEMENTS[backend(connection).name]["drop"]():
         connection.exec_driver_sql(statement)
-
-
-def dialect(connection: Connection) -> str:
-    return "mariadb" if connection.dialect.name in ("mysql", "mariadb") else connection.dialect.name
 
 
 def counter_table(key_type: str) -> str:

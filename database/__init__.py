@@ -1,4 +1,8 @@
-"""Connects the app to its database: engine settings for each backend, and the migrations."""
+"""Connects the app to its database: engine settings for each backend, and the migrations.
+
+backend.py says what each backend can do; schema_extras.py adds to the schema what the models cannot declare;
+seed.py is `flask seed`'s loader.
+"""
 
 from pathlib import Path
 
@@ -7,9 +11,9 @@ from alembic.script import ScriptDirectory
 from flask import current_app, has_request_context, request
 from flask_migrate import Migrate
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
 
-import schema_extras
+from database import schema_extras
+from database.backend import backend
 from models import db
 
 migrate = Migrate()
@@ -25,17 +29,17 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def init_app(app):
-    backend = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()
+    capabilities = backend(app.config["SQLALCHEMY_DATABASE_URI"])
     options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
-    if backend == "sqlite":
-        options.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_TIMEOUT_SECONDS)
-    else:
+    if capabilities.server:
         # A connection the server dropped (a restart, an idle timeout) is replaced before use, not failed on.
         options.setdefault("pool_pre_ping", True)
         # A server that is down answers requests (and /healthz) with an error soon, not after minutes.
         options.setdefault("connect_args", {}).setdefault("connect_timeout", SERVER_CONNECT_TIMEOUT_SECONDS)
+    else:
+        options.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_TIMEOUT_SECONDS)
     db.init_app(app)
-    if backend == "sqlite":
+    if capabilities.pragmas:  # SQLite: each connection is set up by us, and so is when its transactions begin
         with app.app_context():
             for engine in db.engines.values():
                 event.listen(engine, "connect", configure_sqlite_connection)

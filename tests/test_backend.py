@@ -1,0 +1,78 @@
+"""database/backend.py tells each backend's capabilities as they are: each is checked against the database itself."""
+
+from dataclasses import asdict
+
+import pytest
+from sqlalchemy import inspect
+
+from database.backend import backend as backend_of
+from database.schema_extras import search_table
+from models import Student, db
+
+CAPABILITIES = {
+    "sqlite": dict(trigram_table=True, substring_index=False, transactional_ddl=True, param_marker="?",
+                   server=False, pragmas=True),
+    "postgresql": dict(trigram_table=False, substring_index=True, transactional_ddl=True, param_marker="%s",
+                       server=True, pragmas=False),
+    "mariadb": dict(trigram_table=False, substring_index=False, transactional_ddl=False, param_marker="%s",
+                    server=True, pragmas=False),
+}
+
+
+def reported(app):
+    with app.app_context():
+        return backend_of()
+
+
+def test_each_backend_reports_its_name_and_capabilities(app, backend):
+    assert asdict(reported(app)) == {"name": backend.name, **CAPABILITIES[backend.name]}
+
+
+@pytest.mark.parametrize("url", ["mysql+pymysql://root@127.0.0.1/roster", "mariadb+pymysql://root@127.0.0.1/roster"])
+def test_mysql_and_mariadb_urls_are_both_mariadb(url):
+    assert backend_of(url).name == "mariadb"
+
+
+def test_a_database_roster_does_not_run_on_is_refused():
+    with pytest.raises(ValueError, match="not oracle"):
+        backend_of("oracle://scott@db.example/orcl")
+
+
+def test_trigram_table_is_there_where_reported_and_matches(app, add):
+    ana = add(Student, name="Ana Álvarez", email="ana@school.example")
+    with app.app_context():
+        assert ("students_search" in inspect(db.engine).get_table_names()) == backend_of().trigram_table
+        if backend_of().trigram_table:
+            index = search_table("students")
+            found = db.session.scalars(db.select(index.c.rowid).where(index.c.search_text.match('"alvarez"'))).all()
+            assert found == [ana]
+
+
+def test_substring_index_is_there_where_reported(app):
+    with app.app_context():
+        indexes = {index["name"] for index in inspect(db.engine).get_indexes("students")}
+        assert ("ix_students_search_trgm" in indexes) == backend_of().substring_index
+
+
+def test_an_index_made_in_a_rolled_back_transaction_is_gone_where_ddl_is_transactional(app):
+    with app.app_context(), db.engine.connect() as connection:
+        connection.exec_driver_sql("CREATE INDEX ix_students_grade_probe ON students (grade)")
+        connection.rollback()
+        indexes = {index["name"] for index in inspect(connection).get_indexes("students")}
+        assert ("ix_students_grade_probe" not in indexes) == backend_of().transactional_ddl
+
+
+def test_param_marker_is_the_drivers_placeholder(app):
+    with app.app_context(), db.engine.connect() as connection:
+        marker = backend_of(connection).param_marker
+        statement = f"SELECT count(*) FROM users WHERE email = {marker}"
+        assert connection.exec_driver_sql(statement, ("root@example.org",)).scalar() == 1
+
+
+def test_server_connections_are_checked_before_use_and_time_out(app):
+    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    server = reported(app).server
+    assert options.get("pool_pre_ping", False) == server
+    assert ("connect_timeout" in options["connect_args"]) == server
+    assert ("timeout" in options["connect_args"]) == (not server)  # SQLite's wait for another writer's lock
+
