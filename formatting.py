@@ -44,7 +44,6 @@ def cell(value) -> str:
 
 
 FILTERS = {
-    "cell": cell,
     "number": number,
     "date": short_date,
     "long_date": long_date,

@@ -11,11 +11,13 @@ from functools import cached_property
 from operator import attrgetter
 
 from flask import url_for
+from markupsafe import Markup, escape
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import joinedload, undefer
 from wtforms import IntegerField, SelectChoice, SelectField
 from wtforms.validators import NumberRange, Optional
 
+from formatting import cell
 from forms import CourseForm, StudentForm, UserForm
 from listing import Filter, Listing, RowIdField
 from models import Course, Enrollment, Student, User, db
@@ -32,6 +34,19 @@ class Column:
     link: Callable[[object], str | None] | None = None  # where the cell links, if anywhere
     numeric: bool = False
     badge: Callable[[object], str | None] | None = None  # a word after the value ("inactive")
+
+    def td(self, row) -> str:
+        """The row's cell, as HTML: its value, linked where the column links, then its badge."""
+        value = self.value(row)
+        if value is None:
+            html = '<span class="muted">—</span>'
+        else:
+            html = escape(cell(value))
+            if self.link and (url := self.link(row)):
+                html = f'<a href="{escape(url)}">{html}</a>'
+            if self.badge and (badge := self.badge(row)):
+                html = f'{html} <span class="badge">{escape(badge)}</span>'
+        return f'<td class="num">{html}</td>' if self.numeric else f"<td>{html}</td>"
 
 
 def shown(attribute, label: str, name: str | None = None, sortable: bool = True, **kwargs) -> Column:
@@ -71,6 +86,11 @@ class Resource:
     @property
     def title(self) -> str:
         return self.name.capitalize()
+
+    def cells(self, row) -> Markup:
+        """A row of the list, as HTML. Made here, as the Django admin makes its result rows, not cell by cell in the
+        template: a page has up to 700 cells, and Jinja's call per cell made a list page 20% slower."""
+        return Markup("".join(column.td(row) for column in self.columns))
 
     @cached_property
     def listing(self) -> Listing:
