@@ -5,7 +5,9 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, render_template
+from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.routing import IntegerConverter
 
@@ -113,6 +115,11 @@ def register_errorhandlers(app):
             db.session.rollback()
         if isinstance(error, SecurityError):  # an untrusted Host header: no URLs can be built for the layout
             return error.get_response()
+        try:
+            current_user.is_authenticated  # loads the signed-in user for the layout
+        except SQLAlchemyError:  # the database is down: the page says so with a signed-out header
+            db.session.rollback()
+            security.login_manager._update_request_context_with_user(None)
         return render_template("error.html", error=error), error.code
 
     for code in ERROR_CODES:

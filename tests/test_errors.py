@@ -49,3 +49,17 @@ def test_post_with_csrf_token_is_accepted(app, client):
 def test_oversized_body_is_refused(client):
     response = client.post("/users/new", data={"name": "x" * (2 * 1024 * 1024), "email": "a@example.org"})
     assert response.status_code == 413
+
+
+def test_error_page_renders_the_layout_when_the_database_is_down(make_app, database_url):
+    from test_health import unreachable_database
+
+    app = make_app(SQLALCHEMY_DATABASE_URI=unreachable_database(database_url), PROPAGATE_EXCEPTIONS=False)
+    client = app.test_client()
+    with client.session_transaction() as session:  # a signed-in user's session: loading them needs the database
+        session["_user_id"] = "1:token"
+        session["_fresh"] = True
+    response = client.get("/students")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert 'class="site-nav"' in html and '<p class="error-code">500</p>' in html
