@@ -119,6 +119,7 @@ def register_errorhandlers(app):
             current_user.is_authenticated  # loads the signed-in user for the layout
         except SQLAlchemyError:  # the database is down: the page says so with a signed-out header
             db.session.rollback()
+            # Flask-Login has no public way to make this request signed out without touching the session.
             security.login_manager._update_request_context_with_user(None)
         return render_template("error.html", error=error), error.code
 
