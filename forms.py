@@ -12,6 +12,7 @@ from validators import (
     FIRST_DAY,
     LAST_DAY,
     PickMany,
+    PASSWORD_MAX,
     PickOne,
     dates_between,
     lower,
@@ -20,12 +21,25 @@ from validators import (
     password_field,
     strip,
     two_places,
+    undecodable,
     unique,
     upper,
 )
 
 
-class RecordForm(FlaskForm):
+class CheckedForm(FlaskForm):
+    """Every form: a field whose text arrived as bytes that are not UTF-8 is refused, whatever its own checks."""
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        for field in self:
+            if any(isinstance(value, str) and undecodable(value) for value in field.raw_data or []):
+                field.errors = [*field.errors, "This text did not arrive as UTF-8; type it again."]
+                valid = False
+        return valid
+
+
+class RecordForm(CheckedForm):
     """A form that creates or edits one row of `model`; `obj` is the row being edited."""
 
     model: type
@@ -91,9 +105,16 @@ class UserForm(PersonForm):
         return db.session.scalar(others) is None
 
 
-class SignInForm(FlaskForm):
-    email = EmailField("Email", filters=[strip, lower], validators=[DataRequired()], render_kw={"autocomplete": "username"})
-    password = PasswordField("Password", validators=[DataRequired()], render_kw={"autocomplete": "current-password"})
+class SignInForm(CheckedForm):
+    email = EmailField(
+        "Email",
+        filters=[strip, lower],
+        validators=[DataRequired(), Length(max=EMAIL_MAX), no_control_characters],
+        render_kw={"autocomplete": "username"},
+    )
+    password = PasswordField(
+        "Password", validators=[DataRequired(), Length(max=PASSWORD_MAX)], render_kw={"autocomplete": "current-password"}
+    )
 
 
 class SetupForm(PersonForm):
@@ -104,11 +125,11 @@ class SetupForm(PersonForm):
     confirm = PasswordField("Password again", validators=[EqualTo("password", "The two passwords differ.")])
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(CheckedForm):
     """A user changes their own password."""
 
     current_password = PasswordField(
-        "Current password", validators=[DataRequired()], render_kw={"autocomplete": "current-password"}
+        "Current password", validators=[DataRequired(), Length(max=PASSWORD_MAX)], render_kw={"autocomplete": "current-password"}
     )
     new_password = password_field("New password")
     confirm = PasswordField("New password again", validators=[EqualTo("new_password", "The two passwords differ.")])

@@ -36,6 +36,23 @@ def no_control_characters(form, field):
         raise ValidationError("Remove the control characters (such as line breaks or NUL) from this field.")
 
 
+# Werkzeug decodes a urlencoded body with errors="werkzeug.url_quote": bytes that are not UTF-8 come back as their
+# percent escapes (%E2%82 stays "%E2%82"); a multipart body decodes them as U+FFFD.
+ESCAPED_BYTES = re.compile(r"\ufffd|(?:%[0-9A-Fa-f]{2})+")
+
+
+def undecodable(text: str) -> bool:
+    """Whether the browser sent bytes that are not UTF-8 (typed percent escapes of real UTF-8 are let through)."""
+    for match in ESCAPED_BYTES.finditer(text):
+        if match.group() == "\ufffd":
+            return True
+        try:
+            bytes.fromhex(match.group().replace("%", "")).decode("utf-8")
+        except UnicodeDecodeError:
+            return True
+    return False
+
+
 def not_in_future(form, field):
     if field.data and field.data > date.today():
         raise ValidationError("This date is in the future.")
