@@ -116,11 +116,12 @@ def create_admin(name, email, password):
 @click.command("demo-accounts")
 @with_appcontext
 def demo_accounts():
-    """Create or reset one demo account per role, with a new random password, and print how to sign in."""
-    password = secrets.token_urlsafe(12)
+    """Create or reset one demo account per role, each with a new random password, and print how to sign in."""
+    # One password per role: whoever is shown the viewer's password must not thereby hold the admin's.
+    passwords = {role: secrets.token_urlsafe(12) for role in reversed(ROLES)}
     with records.change():
-        for role in reversed(ROLES):
+        for role, password in passwords.items():
             records.account(f"{role}@example.org", f"Demo {role.capitalize()}", role, password, rename=True)
-    click.echo("Sign in at http://127.0.0.1:5000 with one of these (the password is new on every make run):")
-    for role in reversed(ROLES):
+    click.echo("Sign in at http://127.0.0.1:5000 with one of these (the passwords are new on every make run):")
+    for role, password in passwords.items():
         click.echo(f"  {role:<7} {role}@example.org  {password}")

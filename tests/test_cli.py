@@ -173,3 +173,14 @@ def test_seed_adds_courses_enrollments_and_advisors(runner, app):
     for enrollment in read(app, Enrollment):
         per_student[enrollment.student_id] = per_student.get(enrollment.student_id, 0) + 1
     assert len(per_student) == 100 and set(per_student.values()) <= {2, 3, 4}
+
+
+def test_demo_accounts_gives_each_role_its_own_password(runner, app):
+    result = runner.invoke(args=["demo-accounts"])
+    assert result.exit_code == 0, result.output
+    passwords = {line.split()[0]: line.split()[2] for line in result.output.splitlines() if "@example.org" in line}
+    assert set(passwords) == {"admin", "editor", "viewer"}
+    assert len(set(passwords.values())) == 3
+    for role, password in passwords.items():
+        (user,) = read(app, User, email=f"{role}@example.org")
+        assert user.role == role and user.check_password(password)
