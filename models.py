@@ -35,8 +35,7 @@ class Base(DeclarativeBase):
     )
 
 
-# Rows keep their values after a commit: nothing a request does after committing (the flash message, the redirect
-# to the saved row's page) needs the database, which could fail after the change was made.
+# Rows keep their values after a commit: nothing after a commit (the flash, the redirect) needs the database.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 
 

@@ -97,17 +97,18 @@ class Listing:
 
     def page(self, args: ListArgs, total: int | None = None) -> Page:
         """Two statements: the total with the related filters' labels, then the rows. A caller that loads a row
-        anyway (a course, for its students) can count in that statement with total(args), and pass the result
-        here; only for a listing without related filters, whose labels would need a statement again."""
+        anyway (a course, for its students) can count in that statement with total(args) and pass the result here;
+        the labels of related filters in use then take a statement of their own."""
         conditions, term = self.narrowing(args)
         chosen = {name: args.value(name) for name in self.related if args.value(name) is not None}
         labels = [
             select(f.related[1]).where(f.related[0].id == chosen[f.name]).scalar_subquery()
             for f in self.related.values() if f.name in chosen
         ]
-        shown = []
         if total is None:
             total, *shown = db.session.execute(select(self.total(args).label("total"), *labels)).one()
+        else:
+            shown = db.session.execute(select(*labels)).one() if labels else []
         cap = count_cap()
         exact = not (conditions or term) or total <= cap
         if term:

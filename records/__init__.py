@@ -34,11 +34,6 @@ def change():
         session.info.pop(WRITING, None)
 
 
-def writing() -> bool:
-    """Whether the current session is inside change()."""
-    return bool(db.session().info.get(WRITING))
-
-
 def save(form, record) -> bool:
     """Writes a valid form into `record`, new or not. False, with a form error, when the database refuses it:
     another request took the same unique value since the form was checked."""

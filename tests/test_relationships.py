@@ -250,3 +250,12 @@ def test_course_page_searches_its_own_students(client, app, school):
     assert "1 of them match “ana”" in html and ">Ana Álvarez</a>" in html
     html = client.get(f"/courses/{school['art']}?q=bea").get_data(as_text=True)  # Bea is not in this course
     assert "0 of them match “bea”" in html and "No student matches." in html and "Bea Brown" not in html
+
+
+def test_a_course_page_filtered_by_advisor_names_the_advisor(client, add):
+    advisor = add(User, name="Lisa Padilla", email="lisa@example.org")
+    course = add(Course, code="ART-1", title="Art", credits=1)
+    student = add(Student, name="Ana", email="ana@school.example", advisor_id=advisor)
+    add(Enrollment, student_id=student, course_id=course)
+    html = client.get(f"/courses/{course}?advisor={advisor}").get_data(as_text=True)
+    assert "Advisor: <strong>Lisa Padilla</strong>" in html and ">Ana</a>" in html
