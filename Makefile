@@ -32,7 +32,7 @@ bench: install
 # Production mode refuses to make up a key: give SECRET_KEY, or the one init-db keeps in instance/ is passed on.
 serve: install
 	$(FLASK) init-db
-	ROSTER_ENV=production SECRET_KEY="$${SECRET_KEY:-$$(cat instance/secret_key)}" $(VENV)/bin/gunicorn --config gunicorn.conf.py
+	ROSTER_ENV=production TRUSTED_HOSTS="$${TRUSTED_HOSTS:-127.0.0.1,localhost}" SECRET_KEY="$${SECRET_KEY:-$$(cat instance/secret_key)}" $(VENV)/bin/gunicorn --config gunicorn.conf.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from flask import Flask, render_template
@@ -9,6 +10,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 import cli
@@ -21,7 +23,7 @@ from views import auth, courses, main, students, users
 
 csrf = CSRFProtect()
 
-ERROR_CODES = (400, 403, 404, 405, 413, 429, 500)
+ERROR_CODES = (400, 403, 404, 405, 413, 500)
 
 
 def create_app(test_config=None):
@@ -36,11 +38,20 @@ def create_app(test_config=None):
         TRUSTED_HOSTS=[host.strip() for host in os.environ["TRUSTED_HOSTS"].split(",")]
         if os.environ.get("TRUSTED_HOSTS")
         else None,
+        # How many reverse proxies in front of the app set X-Forwarded-For and -Proto: none unless told.
+        TRUSTED_PROXIES=int(os.environ.get("TRUSTED_PROXIES", 0)),
+        # A session ends after this long without a request (Flask re-signs the cookie on each one), and this long
+        # after signing in whatever happens.
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", 8 * 60))),
+        SESSION_ABSOLUTE_LIFETIME=timedelta(hours=int(os.environ.get("SESSION_MAX_HOURS", 24))),
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SAMESITE="Lax",
         PASSWORD_HASH_METHOD="scrypt",
-        SIGN_IN_LIMIT=os.environ.get("SIGN_IN_LIMIT", "5 per minute"),
-        RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Failed sign-ins allowed in a window of seconds, per known browser, or per address and per account for
+        # the rest (sign_in_limits.py); the log of attempts keeps SIGN_IN_LOG_DAYS.
+        SIGN_IN_LIMIT=int(os.environ.get("SIGN_IN_LIMIT", 5)),
+        SIGN_IN_WINDOW=int(os.environ.get("SIGN_IN_WINDOW", 60)),
+        SIGN_IN_LOG_DAYS=90,
         # Lists count matches up to here, then say "more than"; a search matching up to LIST_INDEX_THEN_SORT rows
         # is fetched whole from the search index and sorted (listing/search.py).
         LIST_COUNT_CAP=10_000,
@@ -58,6 +69,13 @@ def create_app(test_config=None):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
     if app.config["PRODUCTION"] and len(app.config["SECRET_KEY"]) < 32:
         raise RuntimeError("In production, SECRET_KEY must be a random string of at least 32 characters.")
+    if app.config["PRODUCTION"] and not app.config["TRUSTED_HOSTS"]:
+        raise RuntimeError(
+            "In production, set TRUSTED_HOSTS to the host names people reach Roster by, separated by commas "
+            "(e.g. TRUSTED_HOSTS=roster.example.edu); make serve passes 127.0.0.1,localhost unless told otherwise."
+        )
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     register_extensions(app)
     register_blueprints(app)
@@ -86,11 +104,11 @@ def register_extensions(app):
     database.init_app(app)
     csrf.init_app(app)
     security.login_manager.init_app(app)
-    security.limiter.init_app(app)
     records.guard.init_app(app)
     app.session_interface = security.SessionInterface()
     app.before_request(security.require_sign_in)
     app.after_request(security.add_security_headers)
+    app.after_request(security.relative_redirects)
 
 
 class RowIdConverter(IntegerConverter):

@@ -1,14 +1,13 @@
-"""Who may do what, and the headers that keep every response safe: sign-in, roles, limits, CSP."""
+"""Who may do what, and the headers that keep every response safe: sign-in, roles, CSP."""
 
 import hmac
 from functools import cache, wraps
-from urllib.parse import urlsplit
+import time
+from urllib.parse import urlsplit, urlunsplit
 
-from flask import abort, current_app, request
+from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
-from flask_login import LoginManager, current_user
+from flask_login import LoginManager, current_user, login_user, logout_user
 from werkzeug.security import generate_password_hash
 
 from models import User, db
@@ -17,8 +16,6 @@ login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Sign in to see that page."
 login_manager.login_message_category = "info"
-
-limiter = Limiter(get_remote_address)
 
 # Reachable without signing in.
 PUBLIC_ENDPOINTS = {"auth.login", "auth.setup", "static", "main.healthz"}
@@ -38,10 +35,30 @@ def load_user(user_id: str):
     return user
 
 
+def start_session(user):
+    """A fresh session for `user`: nothing carried over from before signing in; it idles out, and ends anyway."""
+    session.clear()
+    session.permanent = True
+    session["signed_in_at"] = int(time.time())
+    login_user(user)
+
+
 def require_sign_in():
-    """Every page but sign-in, setup, health and static files needs a signed-in user."""
-    if request.endpoint not in PUBLIC_ENDPOINTS and request.endpoint is not None and not current_user.is_authenticated:
+    """Every page but sign-in, setup, health and static files needs a signed-in user, signed in recently enough."""
+    if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+        return None
+    if current_user.is_authenticated and time.time() - session.get("signed_in_at", 0) > lifetime_seconds():
+        logout_user()
+        session.clear()
+        flash("You have been signed in for a long time: sign in again to go on.", "info")
+        return redirect(url_for(login_manager.login_view, next=request.full_path if request.method == "GET" else None))
+    if not current_user.is_authenticated:
         return login_manager.unauthorized()
+    return None
+
+
+def lifetime_seconds() -> float:
+    return current_app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()
 
 
 def role_required(role: str):
@@ -66,14 +83,30 @@ def add_security_headers(response):
     response.headers["Referrer-Policy"] = "same-origin"
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+    if request.endpoint != "static":  # pages may show personal data: not kept for the back button after sign-out
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def relative_redirects(response):
+    """Redirects stay on this site whatever the Host header said: Werkzeug's own (e.g. merging the slashes of
+    /students//5) are absolute URLs built from it."""
+    if response.location:
+        parts = urlsplit(response.location)
+        path = "/" + parts.path.lstrip("/")  # never //host, which a browser reads as another site
+        response.location = urlunsplit(("", "", path, parts.query, parts.fragment))
     return response
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """Session cookies are Secure whenever the request came over HTTPS."""
+    """Session cookies are Secure whenever the request came over HTTPS, and are not re-sent with static files,
+    which caches may keep."""
 
     def get_cookie_secure(self, app):
         return super().get_cookie_secure(app) or request.is_secure
+
+    def should_set_cookie(self, app, session):
+        return session.modified or (request.endpoint != "static" and super().should_set_cookie(app, session))
 
 
 def is_safe_redirect(target: str | None) -> bool:
@@ -88,16 +121,3 @@ def is_safe_redirect(target: str | None) -> bool:
 def dummy_password_hash() -> str:
     """Checked against when no account matches, so a wrong email costs what a wrong password costs."""
     return generate_password_hash("not a password", current_app.config["PASSWORD_HASH_METHOD"])
-
-
-def sign_in_limit() -> str:
-    return current_app.config["SIGN_IN_LIMIT"]
-
-
-def submitted_email() -> str:
-    return "email:" + request.form.get("email", "").strip().lower()[:254]
-
-
-def failed_sign_in(response) -> bool:
-    """Only a sign-in that did not succeed counts against the limits; success redirects (302, or 303 from Flask 3.2)."""
-    return not 300 <= response.status_code < 400

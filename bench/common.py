@@ -22,7 +22,6 @@ def make_app(path: Path):
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
         "SECRET_KEY": "bench",
         "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     })
 
@@ -66,6 +65,7 @@ def signed_in_client(app, email="bench@example.org"):
     with client.session_transaction() as session:
         session["_user_id"] = user_id
         session["_fresh"] = True
+        session["signed_in_at"] = int(time.time())
     return client
 
 

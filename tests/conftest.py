@@ -127,7 +127,6 @@ def make_app(database_url):
                 "SQLALCHEMY_DATABASE_URI": database_url,
                 "WTF_CSRF_ENABLED": False,
                 "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast; the real default is scrypt
-                "RATELIMIT_ENABLED": False,
                 "RECORDS_GUARD": True,
                 **config,
             }

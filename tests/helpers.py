@@ -1,6 +1,7 @@
 """What tests share besides fixtures: the test password, a signed-in client, reading rows back, migrations."""
 
 import shutil
+import time
 from pathlib import Path
 
 from models import User, db
@@ -17,6 +18,8 @@ def signed_in(app, email):
     with client.session_transaction() as session:
         session["_user_id"] = user_id
         session["_fresh"] = True
+        session["_permanent"] = True
+        session["signed_in_at"] = int(time.time())
     return client
 
 

@@ -4,7 +4,6 @@ import pytest
 
 from helpers import PASSWORD, read, signed_in
 from models import Course, Enrollment, Student, User, db
-from security import limiter
 
 # Every route, with the least role that may use it. test_every_route_is_in_the_table keeps it complete.
 ROUTES = [
@@ -281,35 +280,3 @@ def test_demo_accounts_print_a_working_sign_in(app):
     output = app.test_cli_runner().invoke(args=["demo-accounts"]).output
     password = output.split("admin@example.org")[1].split()[0]
     assert sign_in(app.test_client(), "admin@example.org", password).headers["Location"] == "/"
-
-
-@pytest.fixture
-def limited_app(app):
-    app.config["RATELIMIT_ENABLED"] = True
-    limiter.init_app(app)
-    limiter.reset()
-    yield app
-    limiter.reset()
-
-
-def test_repeated_failures_for_one_address_are_slowed_down(limited_app):
-    client = limited_app.test_client()
-    for _ in range(5):
-        assert sign_in(client, password="wrong").status_code == 200
-    assert sign_in(client).status_code == 429  # even the right password waits
-
-
-def test_repeated_failures_for_one_account_from_many_addresses_are_slowed_down(limited_app):
-    def from_address(address, password):
-        client = limited_app.test_client()
-        client.environ_base["REMOTE_ADDR"] = address
-        return sign_in(client, password=password)
-
-    for n in range(5):
-        assert from_address(f"10.0.0.{n}", "wrong").status_code == 200
-    assert from_address("10.0.0.99", PASSWORD).status_code == 429
-
-
-def test_successful_sign_ins_are_not_counted(limited_app):
-    for _ in range(7):
-        assert sign_in(limited_app.test_client()).status_code == 302

@@ -1,6 +1,8 @@
 """Headers, cookies, production settings and escaping, on every kind of response."""
 
 import re
+import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -62,6 +64,7 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path, monkeypatch)
 def test_production_mode_comes_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("ROSTER_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "k" * 64)
+    monkeypatch.setenv("TRUSTED_HOSTS", "roster.example.edu")
     assert create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/r.db"}).config["PRODUCTION"]
 
 
@@ -125,3 +128,55 @@ def test_sort_and_filter_parameters_are_allow_listed(client, hostile):
     response = client.get("/students", query_string={"sort": "name; DROP TABLE students", "grade": "1 OR 1=1"})
     assert response.status_code == 200
     assert client.get("/students").status_code == 200  # the table is still there
+
+
+def test_production_refuses_to_start_without_trusted_hosts(tmp_path, monkeypatch):
+    monkeypatch.delenv("TRUSTED_HOSTS", raising=False)
+    with pytest.raises(RuntimeError, match="set TRUSTED_HOSTS"):
+        create_app({"PRODUCTION": True, "SECRET_KEY": "k" * 64, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/r.db"})
+
+
+def test_make_serve_trusts_the_local_host_names_unless_told_otherwise():
+    assert 'TRUSTED_HOSTS="$${TRUSTED_HOSTS:-127.0.0.1,localhost}"' in (Path(__file__).parent.parent / "Makefile").read_text()
+
+
+@pytest.mark.parametrize("path, location", [("/students//5", "/students/5"), ("/users//1?q=a", "/users/1?q=a")])
+def test_werkzeugs_redirects_are_relative_whatever_the_host_header(client, path, location):
+    response = client.get(path, headers={"Host": "evil.example"})
+    assert response.status_code == 308 and response.headers["Location"] == location
+
+
+def test_signed_in_pages_are_not_stored_but_static_files_are_cached(client):
+    assert client.get("/students").headers["Cache-Control"] == "no-store"
+    assert client.get("/nowhere").headers["Cache-Control"] == "no-store"
+    with client.get("/static/style.css") as response:
+        assert "no-store" not in response.headers.get("Cache-Control", "")
+        assert "Set-Cookie" not in response.headers  # a cache may keep a static file: never with a session in it
+
+
+def sign_in_for_real(client):
+    assert client.post("/sign-in", data={"email": "root@example.org", "password": PASSWORD}).status_code == 302
+
+
+@pytest.mark.backends("sqlite")
+def test_a_session_idles_out(make_app, app):
+    client = make_app(PERMANENT_SESSION_LIFETIME=timedelta(seconds=1)).test_client()
+    sign_in_for_real(client)
+    assert client.get("/students").status_code == 200
+    time.sleep(2.1)  # the cookie's signature is older than the idle timeout: itsdangerous counts whole seconds
+    assert client.get("/students").headers["Location"].startswith("/sign-in")
+
+
+def test_each_request_renews_the_idle_timeout(client):
+    assert "Expires=" in client.get("/students").headers["Set-Cookie"]
+
+
+def test_a_session_ends_after_its_absolute_lifetime_however_busy(app):
+    client = app.test_client()
+    sign_in_for_real(client)
+    with client.session_transaction() as session:
+        session["signed_in_at"] -= 24 * 3600 + 1
+    response = client.get("/students?q=ann")
+    assert response.status_code == 302 and response.headers["Location"] == "/sign-in?next=/students?q%3Dann"
+    assert "sign in again" in client.get("/sign-in").get_data(as_text=True)
+    assert client.get("/students").headers["Location"].startswith("/sign-in")

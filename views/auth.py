@@ -1,13 +1,14 @@
 """Signing in and out, the first admin, and changing one's own password."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from werkzeug.security import check_password_hash
 
 import records
 from forms import PasswordForm, SetupForm, SignInForm
 from models import User, db
-from security import dummy_password_hash, failed_sign_in, is_safe_redirect, limiter, sign_in_limit, submitted_email
+from security import dummy_password_hash, is_safe_redirect, start_session
+from sign_in_limits import Attempt, in_words
 
 bp = Blueprint("auth", __name__)
 
@@ -16,15 +17,7 @@ def has_admin() -> bool:
     return db.session.scalar(db.select(User.id).where(User.role == "admin", User.active).limit(1)) is not None
 
 
-def start_session(user):
-    """A fresh session for `user`: nothing carried over from before signing in."""
-    session.clear()
-    login_user(user)
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(sign_in_limit, methods=["POST"], deduct_when=failed_sign_in)
-@limiter.limit(sign_in_limit, methods=["POST"], deduct_when=failed_sign_in, key_func=submitted_email)
 def login():
     """Sign in with email and password."""
     if not has_admin():
@@ -34,15 +27,23 @@ def login():
     form = SignInForm()
     if form.validate_on_submit():
         user = db.session.scalar(db.select(User).where(User.email == form.email.data))
+        attempt = Attempt.of(form.email.data, user)
+        if wait := attempt.seconds_to_wait():
+            form.form_errors.append(f"Too many failed sign-ins. Try again in {in_words(wait)}.")
+            return render_template("auth/sign_in.html", form=form), 429, {"Retry-After": str(wait)}
         if user is not None and user.password_hash is not None:
             correct = user.check_password(form.password.data)
         else:
             correct = check_password_hash(dummy_password_hash(), form.password.data)  # the same work either way
-        if user is not None and correct and user.active:
+        succeeded = user is not None and correct and user.active
+        attempt.record(succeeded)
+        if succeeded:
             start_session(user)
             flash(f"Signed in as {user.name}.", "success")
             target = request.args.get("next")
-            return redirect(target if is_safe_redirect(target) else url_for("main.home"))
+            response = redirect(target if is_safe_redirect(target) else url_for("main.home"))
+            attempt.remember_browser(response)
+            return response
         form.form_errors.append("The email or password is not right, or this account cannot sign in.")
     return render_template("auth/sign_in.html", form=form)
 
