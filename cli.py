@@ -1,7 +1,9 @@
-"""Commands: `flask init-db` creates the schema or checks it is current, `flask seed` fills it with fake people."""
+"""Commands: `flask init-db` creates the schema or checks it is current, `flask seed` fills it with fake people,
+`flask backup` and `flask restore` copy the database out and back while the app serves."""
 
 import random
 import secrets
+from pathlib import Path
 
 import click
 import flask_migrate
@@ -9,7 +11,8 @@ from flask.cli import with_appcontext
 from sqlalchemy import MetaData, func, inspect
 
 import records
-from database import database_revisions, migration_scripts, migrations_directory
+from database import backup, database_revisions, migration_scripts, migrations_directory
+from database.backend import backend
 from database.seed import add_school
 from fake_school import FakeSchool
 from validators import password_problem
@@ -21,6 +24,8 @@ def register_commands(app):
     app.cli.add_command(seed)
     app.cli.add_command(create_admin)
     app.cli.add_command(demo_accounts)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 def database_name() -> str:
@@ -125,3 +130,42 @@ def demo_accounts():
     click.echo("Sign in at http://127.0.0.1:5000 with one of these (the passwords are new on every make run):")
     for role, password in passwords.items():
         click.echo(f"  {role:<7} {role}@example.org  {password}")
+
+@click.command("backup")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(file):
+    """Copy the SQLite database to FILE while the app serves (on a server, say which dump command to run)."""
+    if backend().server:
+        dump, load = backup.server_commands(db.engine.url, str(file))
+        raise click.ClickException(
+            f"Roster backs up only SQLite itself. Back up {database_name()} with:\n  {dump}\n"
+            f"and restore it with:\n  {load}\n{backup.password_note(db.engine.url)}".rstrip()
+        )
+    try:
+        backup.back_up(file)
+    except backup.Refused as refusal:
+        raise click.ClickException(str(refusal)) from refusal
+    click.echo(f"Backed up {database_name()} to {file} (integrity check ok).")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Do not ask first.")
+@with_appcontext
+def restore_command(file, yes):
+    """Replace all data in the SQLite database with the backup in FILE, while the app serves."""
+    if backend().server:
+        _, load = backup.server_commands(db.engine.url, str(file))
+        raise click.ClickException(
+            f"Roster restores only SQLite itself. Restore {database_name()} from a dump with:\n  {load}\n"
+            f"{backup.password_note(db.engine.url)}".rstrip()
+        )
+    try:
+        holds = backup.describe_restorable(file)
+    except backup.Refused as refusal:
+        raise click.ClickException(str(refusal)) from refusal
+    if not yes:
+        click.confirm(f"Replace all data in {database_name()} with {file} ({holds})?", abort=True)
+    backup.restore(file)
+    click.echo(f"Restored {database_name()} from {file} ({holds}).")
