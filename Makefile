@@ -37,7 +37,8 @@ serve: install
 clean:
 	rm -rf $(VENV) .pytest_cache
 
-# Browser tests: axe-core from npm checks accessibility (without npm those checks skip, saying so).
+# Browser tests: from npm, axe-core checks accessibility and vnu-jar (the Nu HTML checker, run on Java) the HTML;
+# without npm or Java those checks skip, saying so.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@

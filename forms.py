@@ -82,6 +82,9 @@ class UserForm(PersonForm):
         ],
         default="viewer",
         validators=[DataRequired()],
+        # HTML allows `required` on a select only above an empty placeholder option. The role needs none: it always
+        # has one, the least by default. The flag stays: the label is not marked optional, and an empty role is refused.
+        render_kw={"required": False},
     )
     active = BooleanField("Active", default=True, description="Inactive users cannot sign in; unticking signs them out.")
     new_password = password_field(

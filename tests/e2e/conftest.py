@@ -2,6 +2,7 @@
 
 import os
 import re
+import shutil
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,6 +20,9 @@ HERE = Path(__file__).parent
 REQUIRE_BROWSER = os.environ.get("ROSTER_REQUIRE_BROWSER") == "1"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 INSTALL_AXE = f"No axe-core at {AXE.relative_to(ROOT)}: install npm (`apt-get install -y npm`) and run `make test`, which runs `npm ci`"
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+INSTALL_VNU = f"No Nu HTML checker at {VNU.relative_to(ROOT)}: install npm (`apt-get install -y npm`) and run `make test`, which runs `npm ci`"
+INSTALL_JAVA = "No `java` to run the Nu HTML checker: install it with `apt-get install -y default-jre-headless`"
 # The policy the app is meant to serve: no inline scripts or styles. Every test page gets it, so a breach shows.
 CONTENT_SECURITY_POLICY = "default-src 'self'"
 NOT_STATIC = re.compile(r"^(?!.*/static/)")  # the policy goes on pages; leaving files alone keeps tests fast
@@ -182,6 +186,19 @@ def axe_source():
     if not AXE.exists():
         unavailable(INSTALL_AXE)
     return AXE.read_text()
+
+
+@pytest.fixture(scope="session")
+def vnu_command() -> list[str]:
+    """The Nu HTML checker's command, to be followed by the files it checks."""
+    java = shutil.which("java")
+    if not java:
+        unavailable(INSTALL_JAVA)
+    if not VNU.exists():
+        unavailable(INSTALL_VNU)
+    # A run this short is spent mostly compiling: the quick compiler alone halves it, given the deeper stack that the
+    # checker's schema needs with that compiler's frames (it overflows the default 1 MB).
+    return [java, "-Xss4m", "-XX:TieredStopAtLevel=1", "-jar", str(VNU), "--errors-only", "--format", "json"]
 
 
 # Long names first in each list, so the pages PAGES reaches through "the first record" show them.
