@@ -113,9 +113,9 @@ def sqlite_files_writable(path: str) -> bool:
 
 
 def discard_connections_that_cannot_write(context):
-    """An error saying the connection cannot write (read-only, disk full) is handled as a lost connection: the pool
-    discards this connection and replaces the others at their next use, for the reason use_once_if_read_only
-    gives (and on SQLite a write that failed midway may leave the connection unable to write)."""
+    """A write refused as read-only is handled as a lost connection: the pool discards this connection and replaces
+    the others at their next use, for the reason use_once_if_read_only gives. It catches what that could not
+    foresee: a connection opened read-only in the instant before the database became writable again."""
     if context.is_disconnect or not isinstance(context.sqlalchemy_exception, DBAPIError):
         return
     if error_code(context.original_exception) in backend(context.engine).read_only_errors:

@@ -33,15 +33,15 @@ class Backend:
     # The servers' answer to "would a write fail?" without writing: a replica, or a server or database set read-only.
     # None on SQLite: whether a file takes writes is the file system's answer (database.writable).
     read_only_query: str | None
-    # The errors (error_code's) of a connection that cannot write. Such a connection stays so after the database is
+    # The errors (error_code's) of a write refused as read-only: the connection may stay so after the database is
     # writable again (SQLite opened the file read-only; the server gave the session its read-only default), so the
-    # pool must discard it (database.discard_connections_that_cannot_write).
+    # pool discards it (database.discard_connections_that_cannot_write).
     read_only_errors: frozenset[int | str]
 
 
-# sqlite3's primary result codes (https://sqlite.org/rescode.html): a read-only file, a failed write (a file made
-# read-only under an open connection), a full disk, a file it can no longer open.
-SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN = 8, 10, 13, 14
+# sqlite3's primary result code for a read-only file (https://sqlite.org/rescode.html). A full disk (SQLITE_FULL)
+# or a refused write to the WAL (SQLITE_IOERR) leaves the connection able to write once the disk allows it.
+SQLITE_READONLY = 8
 # PostgreSQL's SQLSTATE read_only_sql_transaction: a replica, or default_transaction_read_only.
 POSTGRESQL_READ_ONLY = "25006"
 # MariaDB: ER_OPTION_PREVENTS_STATEMENT (read_only), ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION.
@@ -50,7 +50,7 @@ MARIADB_READ_ONLY, MARIADB_READ_ONLY_TRANSACTION = 1290, 1792
 BACKENDS = {
     "sqlite": Backend("sqlite", trigram_table=True, substring_index=False, transactional_ddl=True, param_marker="?",
                       server=False, pragmas=True, read_only_query=None,
-                      read_only_errors=frozenset({SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN})),
+                      read_only_errors=frozenset({SQLITE_READONLY})),
     "postgresql": Backend("postgresql", trigram_table=False, substring_index=True, transactional_ddl=True,
                           param_marker="%s", server=True, pragmas=False,
                           read_only_query="SELECT pg_is_in_recovery() "

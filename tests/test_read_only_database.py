@@ -126,3 +126,35 @@ def test_saves_work_again_once_the_server_takes_writes_again(serving, client, ba
         assert client.get("/users").status_code == 200
     assert add_user(client, "Dee").status_code == 302
     assert sorted(user.name for user in read(serving, User)) == ["Dee", "Root Admin"]
+
+
+READ_ONLY_SESSION = {
+    "sqlite": "PRAGMA query_only = ON",
+    "postgresql": "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
+    "mariadb": "SET SESSION TRANSACTION READ ONLY",
+}
+
+
+def test_a_connection_found_read_only_only_by_a_failed_save_is_replaced(serving, client, backend):
+    """As when the database becomes writable in the instant between a connection's opening (read-only) and the
+    app's look at it (writable): the pool keeps it, until its first failed save discards it."""
+    with serving.app_context():
+        engine = db.engine
+    opened = []
+
+    def first_one_read_only(dbapi_connection, connection_record):  # runs after the app looked at the connection
+        if not opened:
+            cursor = dbapi_connection.cursor()
+            cursor.execute(READ_ONLY_SESSION[backend.name])
+            cursor.close()
+            dbapi_connection.commit()  # the servers' setting is for the transactions after this one
+        opened.append(dbapi_connection)
+
+    engine.dispose()
+    event.listen(engine, "connect", first_one_read_only)
+    try:
+        assert_error_page(add_user(client, "Bea"))
+        assert add_user(client, "Dee").status_code == 302
+    finally:
+        event.remove(engine, "connect", first_one_read_only)
+    assert sorted(user.name for user in read(serving, User)) == ["Dee", "Root Admin"]
