@@ -4,6 +4,8 @@ backend.py says what each backend can do; schema_extras.py adds to the schema wh
 seed.py is `flask seed`'s loader.
 """
 
+import os
+from functools import partial
 from pathlib import Path
 
 from alembic.migration import MigrationContext
@@ -11,9 +13,10 @@ from alembic.script import ScriptDirectory
 from flask import current_app, has_request_context, request
 from flask_migrate import Migrate
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
 
 from database import schema_extras
-from database.backend import backend
+from database.backend import backend, error_code
 from models import db
 
 migrate = Migrate()
@@ -26,6 +29,9 @@ event.listen(db.metadata, "before_drop", lambda metadata, connection, **kw: sche
 SQLITE_BUSY_TIMEOUT_SECONDS = 15
 SERVER_CONNECT_TIMEOUT_SECONDS = 5
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Less free space than this beside a SQLite file is a full disk: a save writes a few pages to the WAL, a checkpoint
+# copies up to 1,000 of them (4 MB) into the database.
+SQLITE_MIN_FREE_BYTES = 8 * 1024 * 1024
 
 
 def init_app(app):
@@ -39,11 +45,13 @@ def init_app(app):
     else:
         options.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_TIMEOUT_SECONDS)
     db.init_app(app)
-    if capabilities.pragmas:  # SQLite: each connection is set up by us, and so is when its transactions begin
-        with app.app_context():
-            for engine in db.engines.values():
+    with app.app_context():
+        for engine in db.engines.values():
+            if capabilities.pragmas:  # SQLite: each connection is set up by us, and so is when its transactions begin
                 event.listen(engine, "connect", configure_sqlite_connection)
                 event.listen(engine, "begin", begin_sqlite_transaction)
+            event.listen(engine, "connect", partial(use_once_if_read_only, capabilities))
+            event.listen(engine, "handle_error", discard_connections_that_cannot_write)
     # Batch mode lets migrations alter tables on SQLite too, which can change little with ALTER TABLE.
     migrate.init_app(app, db, directory=str(Path(app.root_path) / "migrations"), render_as_batch=True)
 
@@ -56,6 +64,68 @@ def configure_sqlite_connection(dbapi_connection, connection_record):
     cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
+
+
+def use_once_if_read_only(capabilities, dbapi_connection, connection_record):
+    """A connection opened while the database could not be written serves one request, then the pool replaces it.
+
+    Such a connection stays read-only after the database is writable again: SQLite opened the file read-only,
+    without a word; the server gave the session its read-only default. Kept in the pool, it would fail saves
+    until the workers restart.
+    """
+    cursor = dbapi_connection.cursor()
+    try:
+        reason = why_read_only(capabilities, partial(first_value, cursor))
+    finally:
+        cursor.close()
+        dbapi_connection.rollback()  # PostgreSQL's and MariaDB's drivers began a transaction
+    if reason:
+        connection_record.invalidate(soft=True)  # replaced at its next checkout
+
+
+def first_value(cursor, statement: str):
+    cursor.execute(statement)
+    return cursor.fetchone()[0]
+
+
+def why_read_only(capabilities, first_value) -> str | None:
+    """Why a write would fail on the connection that `first_value(statement)` runs statements on, found without
+    writing; None when it would not."""
+    if capabilities.read_only_query is not None:
+        return "the database server is read-only (a replica, or set read-only)" if first_value(
+            capabilities.read_only_query) else None
+    path = first_value("SELECT file FROM pragma_database_list WHERE name = 'main'")  # "" for a database in memory
+    if not path:
+        return None
+    if not sqlite_files_writable(path):
+        return f"{path} (or its -wal or -shm file) is read-only"
+    stat = os.statvfs(Path(path).parent)
+    if stat.f_bavail * stat.f_frsize < SQLITE_MIN_FREE_BYTES:
+        return f"{stat.f_bavail * stat.f_frsize} bytes free beside {path}"
+    return None
+
+
+def sqlite_files_writable(path: str) -> bool:
+    """Whether this process may write the database file and its WAL files: a file SQLite may not write it opens
+    read-only, and a WAL file made read-only fails the writes of connections that had it open."""
+    files = (path, f"{path}-wal", f"{path}-shm")
+    return all(os.access(file, os.W_OK, effective_ids=True) or not os.path.lexists(file) for file in files)
+
+
+def discard_connections_that_cannot_write(context):
+    """A write refused as read-only is handled as a lost connection: the pool discards this connection and replaces
+    the others at their next use, for the reason use_once_if_read_only gives. It catches what that could not
+    foresee: a connection opened read-only in the instant before the database became writable again."""
+    if context.is_disconnect or not isinstance(context.sqlalchemy_exception, DBAPIError):
+        return
+    if error_code(context.original_exception) in backend(context.engine).read_only_errors:
+        context.is_disconnect = True
+
+
+def why_not_writable() -> str | None:
+    """Why a save would fail now, found without writing: None when it would not. /healthz asks it: reads may work
+    while every save fails."""
+    return why_read_only(backend(), lambda statement: db.session.connection().exec_driver_sql(statement).scalar())
 
 
 def begin_sqlite_transaction(connection):

@@ -1,5 +1,6 @@
 """What the database is and what it can do, as named capabilities: the one place that asks which backend it is."""
 
+import sqlite3
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine
@@ -29,15 +30,39 @@ class Backend:
     server: bool
     # SQLite: WAL, foreign keys and the page cache are settings of each connection, made by PRAGMA statements.
     pragmas: bool
+    # The servers' answer to "would a write fail?" without writing: a replica, or a server or database set read-only.
+    # None on SQLite: whether a file takes writes is the file system's answer (database.writable).
+    read_only_query: str | None
+    # The errors (error_code's) of a write refused as read-only: the connection may stay so after the database is
+    # writable again (SQLite opened the file read-only; the server gave the session its read-only default), so the
+    # pool discards it (database.discard_connections_that_cannot_write).
+    read_only_errors: frozenset[int | str]
 
+
+# sqlite3's primary result code for a read-only file (https://sqlite.org/rescode.html). A full disk (SQLITE_FULL)
+# or a refused write to the WAL (SQLITE_IOERR) leaves the connection able to write once the disk allows it.
+SQLITE_READONLY = 8
+# PostgreSQL's SQLSTATE read_only_sql_transaction: a replica, or default_transaction_read_only.
+POSTGRESQL_READ_ONLY = "25006"
+# MariaDB: ER_OPTION_PREVENTS_STATEMENT (read_only), ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION.
+MARIADB_READ_ONLY, MARIADB_READ_ONLY_TRANSACTION = 1290, 1792
 
 BACKENDS = {
     "sqlite": Backend("sqlite", trigram_table=True, substring_index=False, transactional_ddl=True, param_marker="?",
-                      server=False, pragmas=True),
+                      server=False, pragmas=True, read_only_query=None,
+                      read_only_errors=frozenset({SQLITE_READONLY})),
     "postgresql": Backend("postgresql", trigram_table=False, substring_index=True, transactional_ddl=True,
-                          param_marker="%s", server=True, pragmas=False),
+                          param_marker="%s", server=True, pragmas=False,
+                          read_only_query="SELECT pg_is_in_recovery() "
+                                          "OR current_setting('transaction_read_only')::bool",
+                          read_only_errors=frozenset({POSTGRESQL_READ_ONLY})),
+    # read_only spares users with READ ONLY ADMIN (root), but a server set read-only is a replica or on its way out:
+    # Roster must not write there even when it could.
     "mariadb": Backend("mariadb", trigram_table=False, substring_index=False, transactional_ddl=False,
-                       param_marker="%s", server=True, pragmas=False),
+                       param_marker="%s", server=True, pragmas=False,
+                       read_only_query="SELECT @@global.read_only OR @@global.innodb_read_only "
+                                       "OR @@session.tx_read_only",
+                       read_only_errors=frozenset({MARIADB_READ_ONLY, MARIADB_READ_ONLY_TRANSACTION})),
 }
 
 
@@ -50,3 +75,14 @@ def backend(bind: Connection | Engine | URL | str | None = None) -> Backend:
     if name not in BACKENDS:
         raise ValueError(f"Roster runs on SQLite, PostgreSQL or MariaDB, not {name} ({url.drivername})")
     return BACKENDS[name]
+
+
+def error_code(error: BaseException) -> int | str | None:
+    """The driver's code for a database error: sqlite3's primary result code, MariaDB's error number (PyMySQL, whose
+    errors carry a SQLSTATE too, often the vague HY000), PostgreSQL's SQLSTATE (psycopg); None when it has none."""
+    if isinstance(error, sqlite3.Error):
+        code = getattr(error, "sqlite_errorcode", None)
+        return None if code is None else code & 0xFF  # an extended code (SQLITE_IOERR_WRITE) in its primary's group
+    if error.args and isinstance(error.args[0], int):
+        return error.args[0]
+    return getattr(error, "sqlstate", None)

@@ -3,6 +3,7 @@
 from flask import Blueprint, current_app, render_template
 from sqlalchemy.exc import SQLAlchemyError
 
+from database import why_not_writable
 from listing.counts import counted_rows
 from models import Course, Student, User, db
 
@@ -18,11 +19,16 @@ def home():
 
 @bp.get("/healthz")
 def healthz():
-    """200 when the database answers, 503 when not; the reason goes to the log, never into the answer."""
+    """200 when the database answers and would take a write, 503 when not; the reason goes to the log only."""
+    unavailable = "unavailable\n", 503, {"Content-Type": "text/plain", "Cache-Control": "no-store"}
     try:
         db.session.execute(db.text("SELECT 1"))
-    except SQLAlchemyError:
+        reason = why_not_writable()
+    except (SQLAlchemyError, OSError):
         db.session.rollback()
         current_app.logger.exception("Health check: the database did not answer")
-        return "unavailable\n", 503, {"Content-Type": "text/plain", "Cache-Control": "no-store"}
+        return unavailable
+    if reason:
+        current_app.logger.error("Health check: saves would fail: %s", reason)
+        return unavailable
     return "ok\n", 200, {"Content-Type": "text/plain", "Cache-Control": "no-store"}
