@@ -51,7 +51,7 @@ def require_sign_in():
         logout_user()
         session.clear()
         flash("You have been signed in for a long time: sign in again to go on.", "info")
-        return redirect(url_for(login_manager.login_view, next=request.full_path if request.method == "GET" else None))
+        return redirect(url_for(login_manager.login_view, next=request.full_path.rstrip("?") if request.method == "GET" else None))
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     return None
