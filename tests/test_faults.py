@@ -2,6 +2,7 @@
 killed. Whatever the app acknowledged is stored afterwards, once and whole; what it did not is stored whole or not at
 all. (A save is acknowledged by its redirect to the new record; a connection cut before that is not.)"""
 
+import http.client
 import os
 import random
 import re
@@ -17,12 +18,12 @@ import pytest
 import pg_cluster
 from helpers import read
 from models import Course, Enrollment, Student
-from served import Browser, serving
+from served import Browser, csrf_token, serving
 
 WRITERS = 4  # threads, each one person saving new students
 MAX_STEPS = 400  # each writer's, however long the faults last
 REQUEST_SECONDS = 15  # longer is a hang: the app gives up on a database server after 5 s
-AFTER_FAILURE_SECONDS = 0.05  # a person tries again, but not in a tight loop
+AFTER_FAILURE_SECONDS = 0.1  # a person tries again, but not in a tight loop
 WAIT_SECONDS = 20  # for the load to start, and to go on after each fault
 KILL_INTERVAL_SECONDS = 0.3
 MAX_KILLS = 10
@@ -67,9 +68,9 @@ class Writer(threading.Thread):
         fields = student(self.number, step, self.course_ids)
         status, _, html = self.exchange(browser, "GET", "/students/new")
         if status == 200:
-            token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
             self.posted[fields["name"]] = fields
-            status, location, _ = self.exchange(browser, "POST", "/students/new", {**fields, "csrf_token": token})
+            form = {**fields, "csrf_token": csrf_token(html)}
+            status, location, _ = self.exchange(browser, "POST", "/students/new", form)
             if status in (302, 303) and (saved := re.fullmatch(r"/students/(\d+)", location or "")):
                 self.acknowledged[fields["name"]] = int(saved.group(1))
                 return
@@ -81,7 +82,7 @@ class Writer(threading.Thread):
             status, location, html = browser.request(method, path, form)
         except TimeoutError:
             status, location, html = "timeout", None, ""
-        except OSError:  # reset, broken pipe, or http.client's RemoteDisconnected
+        except (OSError, http.client.HTTPException):  # reset, broken pipe, closed before or half way through the answer
             status, location, html = "cut", None, ""
         self.answers.append(Answer(started, time.monotonic(), status, 'class="error-code"' in html, html[:300]))
         return status, location, html
