@@ -17,7 +17,7 @@ import pytest
 
 import pg_cluster
 from helpers import read
-from models import Course, Enrollment, Student
+from models import Course, Enrollment, Student, db
 from served import Browser, csrf_token, serving
 
 WRITERS = 4  # threads, each one person saving new students
@@ -155,6 +155,19 @@ def stored_fields(student, course_ids) -> dict:
     return {"name": student.name, "email": student.email, "grade": str(student.grade),
             "birthday": student.birthday.isoformat(), "enrolled_on": student.enrolled_on.isoformat(),
             "gpa": f"{student.gpa:.2f}", "course_ids": sorted(course_ids)}
+
+
+@pytest.mark.backends("postgresql", "mariadb")
+def test_an_answer_stands_when_the_server_drops_the_connection_before_the_request_ends(app, client, backend):
+    def read_then_lose_the_connection():
+        db.session.scalar(db.select(Student.id).limit(1))  # the request's transaction, ended at its teardown
+        backend.drop_connections()
+        time.sleep(0.2)  # until the server has ended it
+        return "made"
+
+    app.add_url_rule("/made", "made", read_then_lose_the_connection)
+    response = client.get("/made")
+    assert (response.status_code, response.get_data(as_text=True)) == (200, "made")
 
 
 @pytest.fixture
