@@ -134,7 +134,11 @@ def register_errorhandlers(app):
         if isinstance(error, SecurityError):  # an untrusted Host header: no URLs can be built for the layout
             return error.get_response()
         try:
-            current_user.is_authenticated  # loads the signed-in user for the layout
+            # The layout shows the signed-in user: load them here, or again when the rollback above expired them (a
+            # save failed as the database went down), so a database that is down fails here, not half way through
+            # rendering the page (which would leave the bare page of the server instead of ours).
+            if current_user.is_authenticated:
+                current_user.name
         except SQLAlchemyError:  # the database is down: the page says so with a signed-out header
             db.session.rollback()
             # Flask-Login has no public way to make this request signed out without touching the session.

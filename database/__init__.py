@@ -45,6 +45,7 @@ def init_app(app):
     else:
         options.setdefault("connect_args", {}).setdefault("timeout", SQLITE_BUSY_TIMEOUT_SECONDS)
     db.init_app(app)
+    app.teardown_appcontext(close_session)  # after Flask-SQLAlchemy's, so it runs before it (teardowns run in reverse)
     with app.app_context():
         for engine in db.engines.values():
             if capabilities.pragmas:  # SQLite: each connection is set up by us, and so is when its transactions begin
@@ -54,6 +55,16 @@ def init_app(app):
             event.listen(engine, "handle_error", discard_connections_that_cannot_write)
     # Batch mode lets migrations alter tables on SQLite too, which can change little with ALTER TABLE.
     migrate.init_app(app, db, directory=str(Path(app.root_path) / "migrations"), render_as_batch=True)
+
+
+def close_session(error):
+    """Ends the request's session, whose rollback fails when the server went away after the answer was made: then the
+    answer stands (the connection is dropped from the pool), instead of becoming the server's bare 500 page."""
+    try:
+        db.session.close()
+    except DBAPIError as failure:
+        if not failure.connection_invalidated:
+            raise
 
 
 def configure_sqlite_connection(dbapi_connection, connection_record):

@@ -1,22 +1,15 @@
 """Served as in production: gunicorn with 4 workers, CSRF on, several people creating and editing at once."""
 
-import http.client
-import re
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
-from pathlib import Path
-from urllib.parse import urlencode
 
 import pytest
 
-from helpers import PASSWORD, read
+from helpers import read
 from models import Student
+from served import Browser, serving
 
-ROOT = Path(__file__).parent.parent
-WORKERS = 4
 PEOPLE = 6  # threads, each one person with a browser session of their own
 SECONDS = 3  # how long they keep going
 ENOUGH = 3  # creates each person makes at least, however slow the machine (for at most MAX_SECONDS)
@@ -27,62 +20,8 @@ STUDENT = {"grade": "5", "enrolled_on": "2024-09-01"}
 @pytest.fixture
 def server(app, database_url, tmp_path):
     """gunicorn serving the app on this test's database; yields its host and port."""
-    config = {"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "served"}
-    log = tmp_path / "gunicorn.log"
-    command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--workers", str(WORKERS),
-               "--bind", "127.0.0.1:0", "--no-control-socket", "--error-logfile", str(log),
-               f"app:create_app({config!r})"]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        yield wait_for_address(log, process)
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def wait_for_address(log: Path, process, seconds=30) -> tuple[str, int]:
-    """gunicorn chose a free port (port 0): read it from its log, then wait until every worker answers."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and process.poll() is None:
-        text = log.read_text() if log.exists() else ""
-        if (listening := re.search(r"Listening at: http://127\.0\.0\.1:(\d+)", text)) and text.count(
-            "Booting worker"
-        ) >= WORKERS:
-            return "127.0.0.1", int(listening.group(1))
-        time.sleep(0.1)
-    raise AssertionError(f"gunicorn did not start:\n{log.read_text() if log.exists() else ''}")
-
-
-class Browser:
-    """One person's browser: keeps the session cookie and sends each form back with its CSRF token."""
-
-    def __init__(self, address):
-        self.connection = http.client.HTTPConnection(*address, timeout=30)
-        self.cookie = None
-
-    def request(self, method, path, form=None) -> tuple[int, str | None, str]:
-        headers = {"Cookie": self.cookie} if self.cookie else {}
-        body = None
-        if form is not None:
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        self.connection.request(method, path, body, headers)
-        response = self.connection.getresponse()
-        html = response.read().decode()
-        if cookie := response.getheader("Set-Cookie"):
-            self.cookie = cookie.split(";", 1)[0]
-        return response.status, response.getheader("Location"), html
-
-    def sign_in(self):
-        """As the test app's admin: successful sign-ins are not rate limited, so everyone can share it."""
-        status, location, html = self.submit("/sign-in", {"email": "root@example.org", "password": PASSWORD})
-        assert (status, location) == (302, "/"), html
-
-    def submit(self, path, fields) -> tuple[int, str | None, str]:
-        status, _, html = self.request("GET", path)
-        assert status == 200, html
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
-        return self.request("POST", path, {**fields, "csrf_token": token})
+    with serving(database_url, tmp_path / "gunicorn.log") as served:
+        yield served.address
 
 
 class Person(threading.Thread):
