@@ -8,7 +8,7 @@ from decimal import Decimal
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, event, func, inspect, select
 from sqlalchemy.dialects import mysql
-from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, declared_attr, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -89,6 +89,13 @@ class Record:
     search_text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)
+    # Raised by the write path on every recorded change (records/history.py); an UPDATE names the version it read,
+    # so two saves racing cannot both win.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls):
+        return {"version_id_col": cls.version, "version_id_generator": False}
 
     @classmethod
     def search_text_for(cls, values) -> str:
@@ -255,6 +262,48 @@ class SignInAttempt(db.Model):
         Index("ix_sign_in_attempts_email_at", "email", "at"),
         Index("ix_sign_in_attempts_address_at", "address", "at"),
         Index("ix_sign_in_attempts_device_at", "device", "at"),
+    )
+
+
+class ChangeSet(db.Model):
+    """The changes one request or command made: who, when, and which change set they undid."""
+
+    __tablename__ = "change_sets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, index=True)
+    user_id: Mapped[int | None]  # no foreign key: a deleted user's changes stay theirs
+    user_name: Mapped[str] = mapped_column(String(NAME_MAX))  # as it was then
+    undoes_id: Mapped[int | None] = mapped_column(ForeignKey("change_sets.id", ondelete="SET NULL"), index=True)
+
+    changes: Mapped[list["Change"]] = relationship(back_populates="change_set", order_by="Change.id")
+
+    __table_args__ = (Index("ix_change_sets_user_id_id", "user_id", "id"),)
+
+
+class Change(db.Model):
+    """What a change set did to one row: created, edited or deleted it, each field's value before and after."""
+
+    __tablename__ = "changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    change_set_id: Mapped[int] = mapped_column(ForeignKey("change_sets.id", ondelete="CASCADE"), index=True)
+    table_name: Mapped[str] = mapped_column(String(20))
+    row_id: Mapped[int]
+    action: Mapped[str] = mapped_column(String(10))  # create, edit, delete
+    label: Mapped[str] = mapped_column(String(TITLE_MAX + CODE_MAX + 1))  # the row as it read then: "Ana Ruiz"
+    version: Mapped[int | None]  # the row's version after; none once deleted
+    # JSON: {field: [before, after]}; a set of related rows as {field: {"+": [ids], "-": [ids]}}. Names of related
+    # rows as they were, in `labels` alike.
+    data: Mapped[str] = mapped_column(Text)
+    labels: Mapped[str] = mapped_column(Text, default="{}")
+
+    change_set: Mapped[ChangeSet] = relationship(back_populates="changes")
+
+    __table_args__ = (
+        Index("ix_changes_table_name_row_id_id", "table_name", "row_id", "id"),
+        Index("ix_changes_table_name_id", "table_name", "id"),
+        Index("ix_changes_action_id", "action", "id"),
     )
 
 

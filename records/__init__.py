@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from models import Enrollment, User, db
+from records import history
 
 WRITING = "roster.writing"  # the session.info key that marks a change in progress
 
@@ -26,6 +27,7 @@ def change():
     session.info[WRITING] = True
     try:
         yield session
+        history.record(session)
         session.commit()
     except BaseException:
         session.rollback()

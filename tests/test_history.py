@@ -1,0 +1,64 @@
+"""The change history: every change of the write path is recorded, who made it, and each field before and after."""
+
+import json
+
+from helpers import PASSWORD, read
+from models import Change, ChangeSet, Course, Student, User
+
+STUDENT = {"name": "Ana Ruiz", "email": "ana@school.example", "grade": "7", "gpa": "3.25", "enrolled_on": "2024-09-01"}
+
+
+def changes(app, **where):
+    return [(c.table_name, c.action, json.loads(c.data)) for c in read(app, Change, **where)]
+
+
+def test_a_create_records_every_field_and_who(client, app):
+    client.post("/students/new", data=STUDENT)
+    [(table, action, data)] = changes(app)
+    assert (table, action) == ("students", "create")
+    assert data["name"] == [None, "Ana Ruiz"] and data["gpa"] == [None, "3.25"] and data["course_ids"] == [None, []]
+    assert "search_text" not in data and "version" not in data
+    [change_set] = read(app, ChangeSet)
+    assert (change_set.user_name, change_set.user_id) == ("Root Admin", 1)
+
+
+def test_an_edit_records_only_what_changed_and_raises_the_version(client, app, add):
+    id = add(Student, name="Ana Ruiz", email="ana@school.example", grade=7)
+    client.post(f"/students/{id}/edit", data={**STUDENT, "grade": "8", "version": "1"})
+    [(table, action, data)] = changes(app)
+    assert (action, data) == ("edit", {"grade": [7, 8], "gpa": [None, "3.25"], "enrolled_on": data["enrolled_on"]})
+    assert read(app, Student)[0].version == 2
+
+
+def test_a_delete_keeps_the_row_and_its_enrollments(client, app, add):
+    course = add(Course, code="MATH-101", title="Algebra", credits=3)
+    client.post("/students/new", data={**STUDENT, "course_ids": [str(course)]})
+    id = read(app, Student)[0].id
+    client.post(f"/students/{id}/delete", data={"version": "1"})
+    [(_, action, data)] = changes(app, action="delete")
+    assert data["name"] == ["Ana Ruiz", None] and data["course_ids"] == [[course], None]
+    [deleted] = read(app, Change, action="delete")
+    assert json.loads(deleted.labels) == {"course_ids": {str(course): "MATH-101"}}
+
+
+def test_enrolling_from_a_course_page_is_in_both_histories(client, app, add):
+    course = add(Course, code="MATH-101", title="Algebra", credits=3)
+    student = add(Student, name="Ana Ruiz", email="ana@school.example", grade=7)
+    client.post(f"/courses/{course}/enrollments", data={"student_id": student})
+    recorded = {(table, json.dumps(data)) for table, _, data in changes(app)}
+    assert recorded == {
+        ("students", json.dumps({"course_ids": {"+": [course], "-": []}})),
+        ("courses", json.dumps({"student_ids": {"+": [student], "-": []}})),
+    }
+    assert read(app, Student)[0].version == 2 and read(app, Course)[0].version == 2
+
+
+def test_a_new_password_is_recorded_as_set_never_its_hash(client, app, add):
+    id = add(User, name="Ada", email="ada@example.org")
+    client.post(f"/users/{id}/edit", data={"name": "Ada", "email": "ada@example.org", "role": "viewer", "active": "y",
+                                          "new_password": PASSWORD, "version": "1"})
+    [(_, _, data)] = changes(app)
+    assert data == {"password": [False, True]}
+    stored = " ".join(c.data + c.labels for c in read(app, Change))
+    user = read(app, User, id=id)[0]
+    assert user.password_hash not in stored and user.session_token not in stored
