@@ -5,9 +5,10 @@ from datetime import date
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, DecimalField, EmailField, IntegerField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.widgets import HiddenInput
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from models import CODE_MAX, EMAIL_MAX, NAME_MAX, TITLE_MAX, Course, Student, User, db
+from models import CODE_MAX, EMAIL_MAX, ID_MAX, NAME_MAX, TITLE_MAX, Course, Student, User, db
 from validators import (
     FIRST_DAY,
     LAST_DAY,
@@ -39,10 +40,17 @@ class CheckedForm(FlaskForm):
         return valid
 
 
+def known_version(value):
+    return value if value is not None and 1 <= value <= ID_MAX else None
+
+
 class RecordForm(CheckedForm):
-    """A form that creates or edits one row of `model`; `obj` is the row being edited."""
+    """A form that creates or edits one row of `model`; `obj` is the row being edited. It posts the version of the
+    row it was opened at, so a save over a newer one is merged, never silently overwrites it (records.conflicts)."""
 
     model: type
+    version = IntegerField(widget=HiddenInput(), filters=[known_version], validators=[Optional()])
+    merged = None  # after a save over a newer version: what was kept of it (records.conflicts.Merge)
 
     def __init__(self, *args, obj=None, **kwargs):
         super().__init__(*args, obj=obj, **kwargs)

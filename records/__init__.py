@@ -10,9 +10,10 @@ from contextlib import contextmanager
 
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from models import Enrollment, User, db
-from records import history
+from records import conflicts, history
 
 WRITING = "roster.writing"  # the session.info key that marks a change in progress
 
@@ -37,15 +38,29 @@ def change():
 
 
 def save(form, record) -> bool:
-    """Writes a valid form into `record`, new or not. False, with a form error, when the database refuses it:
-    another request took the same unique value since the form was checked."""
+    """Writes a valid form into `record`, new or not. A form opened at an older version of the record is merged
+    with what was saved since (records.conflicts; `form.merged` says what was kept); where both changed a field, or
+    the database refuses the save (another request took the same unique value, or saved this record at the same
+    moment), False, nothing saved and the form saying why."""
+    opened = form.version.data if record.id is not None and "version" in form else None
     try:
         with change() as session:
+            if opened is not None and opened != record.version:
+                form.merged = conflicts.merge(form, record, opened)
+                if form.merged.conflicts:
+                    form.form_errors.append(
+                        f"{' and '.join(form.merged.by)} saved this while you were editing, and changed what you "
+                        "changed: nothing is saved yet. Check the fields marked below, then save again."
+                    )
+                    return False
             populate(record, form)
             session.add(record)
     except IntegrityError:
         if form.validate():
             form.form_errors.append("This could not be saved because it conflicts with another record. Try again.")
+        return False
+    except StaleDataError:
+        form.form_errors.append("Someone saved this at the same moment, so yours is not saved yet: save again.")
         return False
     return True
 
@@ -58,7 +73,7 @@ def populate(record, form):
         if name == "new_password":
             if field.data:
                 set_password(record, field.data)
-        elif name != "csrf_token":
+        elif name not in ("csrf_token", "version"):
             field.populate_obj(record, name)
     if was_active and isinstance(record, User) and not record.active:
         record.end_sessions()

@@ -63,7 +63,7 @@ def new():
     """Create a course."""
     form, course = COURSES.form(), Course()
     if submitted(form) and records.save(form, course):
-        return after_save(COURSES, course)
+        return after_save(COURSES, course, form)
     return render_template("courses/form.html", resource=COURSES, form=form, course=None, pickers=pickers(form))
 
 
@@ -74,7 +74,7 @@ def edit(id):
     course = db.get_or_404(Course, id)
     form = COURSES.form(obj=course)
     if submitted(form) and records.save(form, course):
-        return after_save(COURSES, course)
+        return after_save(COURSES, course, form)
     return render_template("courses/form.html", resource=COURSES, form=form, course=course, pickers=pickers(form))
 
 

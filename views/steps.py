@@ -16,7 +16,9 @@ def submitted(form) -> bool:
     return not searching(form) and form.validate_on_submit()
 
 
-def after_save(resource, record):
+def after_save(resource, record, form):
+    if form.merged and (note := form.merged.note()):
+        flash(note, "info")
     flash(f"Saved {resource.noun} “{record}”.", "success")
     if request.form.get("then") == "add-another":
         return redirect(url_for(".new"))

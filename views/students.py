@@ -36,7 +36,7 @@ def new():
     """Create a student, with an advisor and courses."""
     form, student = STUDENTS.form(), Student()
     if submitted(form) and records.save(form, student):
-        return after_save(STUDENTS, student)
+        return after_save(STUDENTS, student, form)
     return render_template("students/form.html", resource=STUDENTS, form=form, student=None, pickers=pickers(form))
 
 
@@ -47,7 +47,7 @@ def edit(id):
     student = get_student_with_courses(id)
     form = STUDENTS.form(obj=student)
     if submitted(form) and records.save(form, student):
-        return after_save(STUDENTS, student)
+        return after_save(STUDENTS, student, form)
     return render_template("students/form.html", resource=STUDENTS, form=form, student=student, pickers=pickers(form))
 
 

@@ -55,7 +55,7 @@ def new():
     """Create a user."""
     form, user = USERS.form(), User()
     if submitted(form) and records.save(form, user):
-        return after_save(USERS, user)
+        return after_save(USERS, user, form)
     return render_template("users/form.html", resource=USERS, form=form, user=None)
 
 
@@ -66,7 +66,7 @@ def edit(id):
     user = db.get_or_404(User, id)
     form = USERS.form(obj=user)
     if submitted(form) and records.save(form, user):
-        return after_save(USERS, user)
+        return after_save(USERS, user, form)
     return render_template("users/form.html", resource=USERS, form=form, user=user)
 
 

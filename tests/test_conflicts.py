@@ -1,0 +1,90 @@
+"""Two people editing one record: a save over a newer version merges what each changed, and never silently drops
+what the other saved."""
+
+import re
+
+import pytest
+
+from helpers import PASSWORD, read, signed_in
+from models import Course, Enrollment, Student, User, db
+
+RECORDS = {
+    "students": (Student, {"name": "Ana Ruiz", "email": "ana@school.example", "grade": "7", "gpa": "3.00",
+                           "enrolled_on": "2024-09-01"}, "gpa", "name"),
+    "users": (User, {"name": "Omar Haddad", "email": "omar@example.org", "age": "40", "role": "viewer", "active": "y"},
+              "age", "name"),
+    "courses": (Course, {"code": "MATH-101", "title": "Algebra", "credits": "3"}, "credits", "title"),
+}
+
+
+@pytest.fixture
+def maria(app):
+    """A second admin, editing in her own browser."""
+    with app.app_context():
+        user = User(name="Maria Lopez", email="maria@example.org", role="admin")
+        user.set_password(PASSWORD, app.config["PASSWORD_HASH_METHOD"])
+        db.session.add(user)
+        db.session.commit()
+    return signed_in(app, "maria@example.org")
+
+
+def created(client, app, kind):
+    model, values, *_ = RECORDS[kind]
+    assert client.post(f"/{kind}/new", data=values).status_code == 302
+    return read(app, model)[-1].id, dict(values, version="1")
+
+
+@pytest.mark.parametrize("kind", RECORDS)
+def test_fields_changed_on_each_side_are_merged(app, client, maria, kind):
+    model, values, number, text = RECORDS[kind]
+    id, opened = created(client, app, kind)
+    first = {"students": "2.00", "users": "41", "courses": "4"}[kind]
+    assert maria.post(f"/{kind}/{id}/edit", data={**opened, number: first}).status_code == 302
+    response = client.post(f"/{kind}/{id}/edit", data={**opened, text: "Renamed"}, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Maria Lopez changed the" in html and "your changes were saved with it" in html
+    row = read(app, model, id=id)[0]
+    assert (str(getattr(row, number)), getattr(row, text), row.version) == (first, "Renamed", 3)
+
+
+@pytest.mark.parametrize("kind", RECORDS)
+def test_a_field_both_changed_is_not_saved_and_shows_both_values(app, client, maria, kind):
+    model, values, number, _ = RECORDS[kind]
+    id, opened = created(client, app, kind)
+    theirs, mine = {"students": ("2.00", "3.50"), "users": ("41", "42"), "courses": ("4", "5")}[kind]
+    maria.post(f"/{kind}/{id}/edit", data={**opened, number: theirs})
+    response = client.post(f"/{kind}/{id}/edit", data={**opened, number: mine})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert f"Maria Lopez saved “{theirs}” here on" in html and f'value="{mine}"' in html
+    assert 'name="version" type="hidden" value="2"' in html
+    assert str(getattr(read(app, model, id=id)[0], number)) == theirs  # nothing lost
+    resolved = client.post(f"/{kind}/{id}/edit", data={**opened, number: mine, "version": "2"})
+    assert resolved.status_code == 302 and str(getattr(read(app, model, id=id)[0], number)) == mine
+
+
+def test_a_conflict_keeps_their_other_changes_in_the_form(app, client, maria):
+    id, opened = created(client, app, "students")
+    maria.post(f"/students/{id}/edit", data={**opened, "gpa": "2.00", "grade": "8"})
+    html = client.post(f"/students/{id}/edit", data={**opened, "gpa": "3.50"}).get_data(as_text=True)
+    assert re.search(r'name="grade"[^>]*value="8"', html)  # saving this form again keeps Maria's grade
+
+
+def test_courses_added_and_removed_on_both_sides_are_all_kept(app, client, maria, add):
+    math, art, music = (add(Course, code=code, title=code, credits=1) for code in ("MATH-1", "ART-1", "MUS-1"))
+    model, values, *_ = RECORDS["students"]
+    client.post("/students/new", data={**values, "course_ids": [str(math), str(art)]})
+    id = read(app, Student)[0].id
+    opened = {**values, "version": "1"}
+    maria.post(f"/students/{id}/edit", data={**opened, "course_ids": [str(math), str(art), str(music)]})
+    client.post(f"/students/{id}/edit", data={**opened, "course_ids": [str(math)]})
+    assert sorted(e.course_id for e in read(app, Enrollment, student_id=id)) == sorted([math, music])
+
+
+def test_enrolling_from_the_course_page_while_the_student_is_edited_is_kept(app, client, maria, add):
+    math = add(Course, code="MATH-1", title="Algebra", credits=1)
+    id, opened = created(client, app, "students")
+    maria.post(f"/courses/{math}/enrollments", data={"student_id": id})
+    client.post(f"/students/{id}/edit", data={**opened, "grade": "8"})
+    assert read(app, Student, id=id)[0].grade == 8
+    assert [e.course_id for e in read(app, Enrollment, student_id=id)] == [math]
