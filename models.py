@@ -288,11 +288,12 @@ class Change(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     change_set_id: Mapped[int] = mapped_column(ForeignKey("change_sets.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None]  # the change set's, so the Changes page finds one person's changes by an index
     table_name: Mapped[str] = mapped_column(String(20))
     row_id: Mapped[int]
     action: Mapped[str] = mapped_column(String(10))  # create, edit, delete
     label: Mapped[str] = mapped_column(String(TITLE_MAX + CODE_MAX + 1))  # the row as it read then: "Ana Ruiz"
-    version: Mapped[int | None]  # the row's version after; none once deleted
+    version: Mapped[int]  # the row's version after; for a delete, the version deleted
     # JSON: {field: [before, after]}; a set of related rows as {field: {"+": [ids], "-": [ids]}}. Names of related
     # rows as they were, in `labels` alike.
     data: Mapped[str] = mapped_column(Text)
@@ -304,6 +305,7 @@ class Change(db.Model):
         Index("ix_changes_table_name_row_id_id", "table_name", "row_id", "id"),
         Index("ix_changes_table_name_id", "table_name", "id"),
         Index("ix_changes_action_id", "action", "id"),
+        Index("ix_changes_user_id_id", "user_id", "id"),
     )
 
 

@@ -79,8 +79,8 @@ def values_since(record, opened: int) -> tuple[dict, dict]:
 
 
 def decoded(record, name, value):
-    """A value as the history keeps it (JSON), as the record's attribute holds it."""
-    column = type(record).__table__.columns.get(name)
+    """A value as the history keeps it (JSON), as the record's (or its model's) attribute holds it."""
+    column = record.__table__.columns.get(name)
     if value is None or column is None:
         return value
     kind = column.type.python_type

@@ -11,13 +11,14 @@ import json
 from dataclasses import dataclass, field
 
 import click
-from flask import has_request_context
+from flask import g, has_request_context
 from flask_login import current_user
 from sqlalchemy import inspect
 
 from models import Change, ChangeSet, Course, Enrollment, Student, User, db
 
 RECORDED = (User, Student, Course)
+UNDOES = "roster.undoes"  # session.info: the change set an undo is undoing (records.undo)
 NOT_RECORDED = {"id", "search_text", "created_at", "updated_at", "version", "session_token", "password_hash"}
 PASSWORD = "password"  # recorded as [had one before, has one after]
 RELATED = {"advisor_id": User, "teacher_id": User}  # columns naming another row: its name is kept beside the id
@@ -37,6 +38,7 @@ class Entry:
 
 def record(session):
     """Writes the history of what `session` is about to commit (a no-op when nothing recorded changes)."""
+    undoes = session.info.pop(UNDOES, None)
     with session.no_autoflush:  # what it reads must be as it was before this change
         entries = gather(session)
         enrollments = changed_enrollments(session)
@@ -57,8 +59,10 @@ def record(session):
             if related in entries and entries[related].action == "edit":
                 changed = entries[related].fields.setdefault(name, {"+": [], "-": []})
                 changed[sign].append(getattr(enrollment, other))
-    change_set = ChangeSet(**who())
+    change_set = ChangeSet(**who(), undoes_id=undoes)
     session.add(change_set)
+    if has_request_context():
+        g.change_set = change_set  # for the flash that offers to undo it
     for entry in entries.values():
         if entry.action == "create":
             entry.fields = {name: [None, value] for name, value in snapshot(entry.record).items()}
@@ -67,8 +71,8 @@ def record(session):
         row = entry.record
         session.add(
             Change(
-                change_set=change_set, table_name=row.__tablename__, row_id=row.id, action=entry.action,
-                label=entry.label or str(row), version=None if entry.action == "delete" else row.version,
+                change_set=change_set, user_id=change_set.user_id, table_name=row.__tablename__, row_id=row.id,
+                action=entry.action, label=entry.label or str(row), version=row.version,
                 data=json.dumps(entry.fields, default=str), labels=json.dumps(labels(session, entry.fields)),
             )
         )

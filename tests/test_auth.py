@@ -3,7 +3,8 @@
 import pytest
 
 from helpers import PASSWORD, read, signed_in
-from models import Course, Enrollment, Student, User, db
+import records
+from models import ChangeSet, Course, Enrollment, Student, User, db
 
 # Every route, with the least role that may use it. test_every_route_is_in_the_table keeps it complete.
 ROUTES = [
@@ -38,6 +39,11 @@ ROUTES = [
     ("GET", "/courses/{course}/enroll", "editor"),
     ("POST", "/courses/{course}/enrollments", "editor"),
     ("POST", "/courses/{course}/enrollments/{student}/delete", "editor"),
+    ("GET", "/users/{user}/history", "viewer"),
+    ("GET", "/students/{student}/history", "viewer"),
+    ("GET", "/courses/{course}/history", "viewer"),
+    ("GET", "/changes", "viewer"),
+    ("POST", "/changes/{change_set}/undo", "editor"),  # a change to a student
 ]
 PUBLIC = [("GET", "/sign-in"), ("POST", "/sign-in"), ("GET", "/setup"), ("POST", "/setup"), ("GET", "/healthz"),
           ("GET", "/static/<path:filename>")]
@@ -45,16 +51,20 @@ ROLES = ["viewer", "editor", "admin"]
 
 
 @pytest.fixture
-def ids(add):
+def ids(app, add):
     user = add(User, name="Target User", email="target@example.org")
     course = add(Course, code="ART-1", title="Drawing", credits=2)
     student = add(Student, name="Target Student", email="target@school.example")
     add(Enrollment, student_id=student, course_id=course)
-    return {"user": user, "course": course, "student": student}
+    with app.app_context():
+        with records.change():
+            db.session.get(Student, student).grade = 6
+        change_set = db.session.scalar(db.select(ChangeSet.id))
+    return {"user": user, "course": course, "student": student, "change_set": change_set}
 
 
 def test_every_route_is_in_the_table(app):
-    listed = {(method, path.replace("{user}", "<int:id>").replace("{student}", "<int:id>").replace("{course}", "<int:id>"))
+    listed = {(method, path.replace("{user}", "<int:id>").replace("{student}", "<int:id>").replace("{course}", "<int:id>").replace("{change_set}", "<int:id>"))
               for method, path, _ in ROUTES} | set(PUBLIC)
     listed = {(m, p.replace("enrollments/<int:id>/", "enrollments/<int:student_id>/")) for m, p in listed}
     rules = {(method, rule.rule) for rule in app.url_map.iter_rules() for method in rule.methods - {"HEAD", "OPTIONS"}}

@@ -11,10 +11,12 @@ from security import role_required
 from validators import possible_ids
 from models import Course, Enrollment, Student, db
 from views.pickers import MATCHES, pickers
-from views.steps import after_delete, after_save, list_page, submitted
+from views.history import add_history
+from views.steps import after_delete, after_save, list_page, offer_undo, submitted
 
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
+add_history(bp, COURSES)
 
 
 def enrolled_students(course_id):
@@ -110,6 +112,7 @@ def enroll(id):
     name, code = str(student), course.code
     records.enroll(student, course)
     flash(f"Enrolled “{name}” in {code}.", "success")
+    offer_undo()
     return redirect(url_for(".enroll_search", id=course.id, find=request.form.get("find", "")[:100] or None))
 
 
@@ -121,4 +124,5 @@ def unenroll(id, student_id):
     name, code = str(enrollment.student), enrollment.course.code
     records.unenroll(enrollment)
     flash(f"Took “{name}” off {code}.", "success")
+    offer_undo()
     return redirect(url_for(".detail", id=id))

@@ -1,6 +1,6 @@
 """The steps every resource's views share: show its list, tell a save from a picker search, answer a save."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 
 from views.pickers import searching
 
@@ -20,6 +20,7 @@ def after_save(resource, record, form):
     if form.merged and (note := form.merged.note()):
         flash(note, "info")
     flash(f"Saved {resource.noun} “{record}”.", "success")
+    offer_undo()
     if request.form.get("then") == "add-another":
         return redirect(url_for(".new"))
     return redirect(url_for(".detail", id=record.id))
@@ -27,4 +28,11 @@ def after_save(resource, record, form):
 
 def after_delete(resource, name: str):
     flash(f"Deleted {resource.noun} “{name}”.", "success")
+    offer_undo()
     return redirect(url_for(".index"))
+
+
+def offer_undo():
+    """The next page's flash offers Undo of the change set this request made, if it made one."""
+    if change_set := g.get("change_set"):
+        flash(str(change_set.id), "undo")

@@ -8,9 +8,11 @@ from resources import STUDENTS
 from security import role_required
 from models import Enrollment, Student, db
 from views.pickers import pickers
+from views.history import add_history
 from views.steps import after_delete, after_save, list_page, submitted
 
 bp = Blueprint("students", __name__, url_prefix="/students")
+add_history(bp, STUDENTS)
 
 
 def get_student_with_courses(id):

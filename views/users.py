@@ -9,9 +9,11 @@ import records
 from resources import USERS
 from security import role_required
 from models import Course, Student, User, db
+from views.history import add_history
 from views.steps import after_delete, after_save, list_page, submitted
 
 bp = Blueprint("users", __name__, url_prefix="/users")
+add_history(bp, USERS)
 
 SHOWN = 10  # related rows a detail or delete page lists before linking to the rest
 

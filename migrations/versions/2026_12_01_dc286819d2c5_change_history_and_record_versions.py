@@ -37,11 +37,12 @@ def upgrade():
     op.create_table('changes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('change_set_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('table_name', sa.String(length=20), nullable=False),
     sa.Column('row_id', sa.Integer(), nullable=False),
     sa.Column('action', sa.String(length=10), nullable=False),
     sa.Column('label', sa.String(length=221), nullable=False),
-    sa.Column('version', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('data', sa.Text(), nullable=False),
     sa.Column('labels', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['change_set_id'], ['change_sets.id'], name=op.f('fk_changes_change_set_id_change_sets'), ondelete='CASCADE'),
@@ -51,6 +52,7 @@ def upgrade():
     )
     with op.batch_alter_table('changes', schema=None) as batch_op:
         batch_op.create_index('ix_changes_action_id', ['action', 'id'], unique=False)
+        batch_op.create_index('ix_changes_user_id_id', ['user_id', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_changes_change_set_id'), ['change_set_id'], unique=False)
         batch_op.create_index('ix_changes_table_name_id', ['table_name', 'id'], unique=False)
         batch_op.create_index('ix_changes_table_name_row_id_id', ['table_name', 'row_id', 'id'], unique=False)
@@ -78,17 +80,7 @@ def downgrade():
     with op.batch_alter_table('courses', schema=None) as batch_op:
         batch_op.drop_column('version')
 
-    with op.batch_alter_table('changes', schema=None) as batch_op:
-        batch_op.drop_index('ix_changes_table_name_row_id_id')
-        batch_op.drop_index('ix_changes_table_name_id')
-        batch_op.drop_index(batch_op.f('ix_changes_change_set_id'))
-        batch_op.drop_index('ix_changes_action_id')
-
+    # Dropping a table drops its indexes (MariaDB refuses to drop one a foreign key needs first).
     op.drop_table('changes')
-    with op.batch_alter_table('change_sets', schema=None) as batch_op:
-        batch_op.drop_index('ix_change_sets_user_id_id')
-        batch_op.drop_index(batch_op.f('ix_change_sets_undoes_id'))
-        batch_op.drop_index(batch_op.f('ix_change_sets_at'))
-
     op.drop_table('change_sets')
     # ### end Alembic commands ###

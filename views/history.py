@@ -1,0 +1,195 @@
+"""The change history: each record's History page, the site-wide Changes page, and undoing a change set."""
+
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+from wtforms import DateField, Form, IntegerField, SelectChoice, SelectField
+from wtforms.validators import NumberRange, Optional
+
+from formatting import long_date
+from listing.args import RowIdField
+from models import Change, ChangeSet, User, db
+from records import undo as undoing
+from resources import COURSES, STUDENTS, USERS
+from security import is_safe_redirect
+from views.steps import offer_undo
+
+bp = Blueprint("changes", __name__, url_prefix="/changes")
+
+PAGE_SIZE = 50
+RESOURCES = {resource.model.__tablename__: resource for resource in (USERS, STUDENTS, COURSES)}
+# Fields that are not a form's: how the history names them.
+NAMES = {"password": "Password", "course_ids": "Courses", "student_ids": "Students", "advisee_ids": "Advisees",
+         "course_taught_ids": "Courses taught"}
+ACTIONS = {"create": "Added", "edit": "Changed", "delete": "Deleted"}
+
+
+@dataclass
+class Entry:
+    """One row's change, as the history pages show it."""
+
+    change: Change
+    change_set: ChangeSet
+    resource: object
+    lines: list[tuple[str, str, str, bool]]  # (field, before, after, False); for a set, (field, added, removed, True)
+
+    @property
+    def exists(self) -> bool:
+        return self.change.action != "delete"
+
+
+def entries(rows) -> list[Entry]:
+    return [Entry(change, change_set, RESOURCES[change.table_name], lines(change)) for change, change_set in rows]
+
+
+def lines(change: Change) -> list[tuple[str, str, str, bool]]:
+    resource, labels = RESOURCES[change.table_name], json.loads(change.labels)
+    shown = []
+    for name, values in json.loads(change.data).items():
+        label = NAMES.get(name) or field_label(resource.form, name)
+        if isinstance(values, dict):
+            added, removed = ([labels.get(name, {}).get(str(id), f"#{id}") for id in values[s]] for s in "+-")
+            shown.append((label, ", ".join(added), ", ".join(removed), True))
+        elif change.action == "edit":
+            before, after = (value(resource, name, v, labels) for v in values)
+            shown.append((label, before, after, False))
+        else:
+            kept = values[1] if change.action == "create" else values[0]
+            shown.append((label, "", value(resource, name, kept, labels), False))
+    return shown
+
+
+def field_label(form, name: str) -> str:
+    unbound = getattr(form, name, None)
+    return unbound.args[0] if unbound is not None and unbound.args else name.replace("_", " ").capitalize()
+
+
+def value(resource, name, raw, labels) -> str:
+    if raw is None or raw == "" or raw == []:
+        return "—"
+    if name in labels:
+        ids = raw if isinstance(raw, list) else [raw]
+        return ", ".join(labels[name].get(str(id), f"#{id}") for id in ids)
+    if isinstance(raw, bool):
+        return "yes" if raw else "no"
+    column = resource.model.__table__.columns.get(name)
+    if column is not None and column.type.python_type is date:
+        return long_date(date.fromisoformat(raw))
+    return str(raw)
+
+
+def newest_first(query, before: int | None):
+    """A page of changes, newest first, from the cursor on: the rows and the cursor of the next page."""
+    if before:
+        query = query.where(Change.id < before)
+    rows = db.session.execute(query.join(ChangeSet).add_columns(ChangeSet).order_by(Change.id.desc()).limit(PAGE_SIZE + 1)).all()
+    return entries(rows[:PAGE_SIZE]), rows[PAGE_SIZE - 1][0].id if len(rows) > PAGE_SIZE else None
+
+
+def add_history(blueprint, resource):
+    """The History page of each of the resource's records, /<name>/<id>/history, linked from its page."""
+
+    def history(id):
+        record = db.session.get(resource.model, id)
+        before = request.args.get("before", type=int)
+        query = db.select(Change).where(Change.table_name == resource.model.__tablename__, Change.row_id == id)
+        shown, next_before = newest_first(query, before if before and 0 < before <= 2**62 else None)
+        if record is None and not shown:
+            abort(404)
+        name = str(record) if record else shown[0].change.label
+        return render_template("history.html", resource=resource, record=record, name=name, entries=shown,
+                               next_before=next_before, undone=undone_sets(shown))
+
+    history.__doc__ = f"Every change to one {resource.noun}, newest first."
+    blueprint.add_url_rule("/<int:id>/history", "history", history)
+
+
+def undone_sets(shown: list[Entry]) -> dict[int, ChangeSet]:
+    """Which of these change sets were undone, and by which."""
+    ids = {entry.change_set.id for entry in shown}
+    undos = db.session.scalars(db.select(ChangeSet).where(ChangeSet.undoes_id.in_(ids))) if ids else []
+    return {undo.undoes_id: undo for undo in undos}
+
+
+class ChangesArgs(Form):
+    """The Changes page's filters."""
+
+    user = RowIdField("By")
+    kind = SelectField("Record", choices=[SelectChoice("", "Any"), *(SelectChoice(n, r.title) for n, r in RESOURCES.items())])
+    action = SelectField("Change", choices=[SelectChoice("", "Any"), *(SelectChoice(*a) for a in ACTIONS.items())])
+    since = DateField("From", validators=[Optional()])
+    until = DateField("To", validators=[Optional()])
+    before = IntegerField(validators=[Optional(), NumberRange(1, 2**62)])
+
+
+@bp.get("")
+def index():
+    """Every change, newest first, by who, record, kind of change and date."""
+    args = ChangesArgs(request.args)
+    args.validate()
+    query = db.select(Change)
+    if args.user.data and not args.user.errors:
+        query = query.where(Change.user_id == args.user.data)
+    if args.kind.data in RESOURCES:
+        query = query.where(Change.table_name == args.kind.data)
+    if args.action.data in ACTIONS:
+        query = query.where(Change.action == args.action.data)
+    if args.since.data and not args.since.errors:
+        first = db.select(db.func.min(ChangeSet.id)).where(ChangeSet.at >= args.since.data).scalar_subquery()
+        query = query.where(Change.change_set_id >= first)
+    if args.until.data and not args.until.errors:
+        last = db.select(db.func.max(ChangeSet.id)).where(ChangeSet.at < args.until.data + timedelta(days=1))
+        query = query.where(Change.change_set_id <= last.scalar_subquery())
+    shown, next_before = newest_first(query, None if args.before.errors else args.before.data)
+    by = db.session.get(User, args.user.data) if args.user.data and not args.user.errors else None
+    without_user = url_for(".index", **{k: v for k, v in request.args.items() if k not in ("user", "before")})
+    return render_template("changes.html", args=args, entries=shown, next_before=next_before,
+                           undone=undone_sets(shown), by=by, without_user=without_user)
+
+
+def may_undo(change_set: ChangeSet) -> bool:
+    return all(current_user.at_least(RESOURCES[change.table_name].edit_role) for change in change_set.changes)
+
+
+@bp.post("/<int:id>/undo")
+def undo(id):
+    """Undo a change set, asking first when later changes touched the same fields."""
+    change_set = db.get_or_404(ChangeSet, id, options=[selectinload(ChangeSet.changes)])
+    if not may_undo(change_set):
+        abort(403, f"Your role ({current_user.role}) may not do this; ask an admin.")
+    back = after_undo(change_set, request.form.get("next"))
+    if db.session.scalar(db.select(ChangeSet.id).where(ChangeSet.undoes_id == id).limit(1)):
+        flash("That change was undone already.", "info")
+        return redirect(back)
+    later = undoing.later_changes(change_set)
+    if later and not request.form.get("overwrite"):
+        rows = db.session.execute(db.select(Change, ChangeSet).join(ChangeSet).where(Change.id.in_([c.id for c in later])))
+        return render_template("undo.html", change_set=change_set, entries=entries(rows), back=back)
+    missing = undoing.undo(change_set)
+    flash(f"Undone: {summary(change_set)}.", "success")
+    for what in missing:
+        flash(f"Could not bring back {what}.", "warning")
+    offer_undo()
+    return redirect(back)
+
+
+def after_undo(change_set: ChangeSet, next: str | None) -> str:
+    """Back to the history page the undo was asked on; from elsewhere, to the row (or its history, if gone)."""
+    if is_safe_redirect(next) and (next.startswith(url_for(".index")) or "/history" in next):
+        return next
+    if len(change_set.changes) > 1:
+        return url_for(".index")
+    change = change_set.changes[0]
+    resource = RESOURCES[change.table_name]
+    return url_for(f"{resource.name}.{'history' if change.action == 'create' else 'detail'}", id=change.row_id)
+
+
+def summary(change_set: ChangeSet) -> str:
+    first = change_set.changes[0]
+    what = f"{ACTIONS[first.action].lower()} {RESOURCES[first.table_name].noun} “{first.label}”"
+    more = len(change_set.changes) - 1
+    return f"{what} and {more} more" if more else what
