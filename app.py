@@ -134,6 +134,12 @@ def register_errorhandlers(app):
             db.session.rollback()
         if isinstance(error, SecurityError):  # an untrusted Host header: no URLs can be built for the layout
             return error.get_response()
+        if error.code == 404:
+            try:
+                if page := history.explain_deleted():  # a record's page, after someone deleted the record
+                    return page
+            except SQLAlchemyError:
+                db.session.rollback()
         try:
             # The layout shows the signed-in user: load them here, or again when the rollback above expired them (a
             # save failed as the database went down), so a database that is down fails here, not half way through

@@ -79,10 +79,17 @@ def populate(record, form):
         record.end_sessions()
 
 
-def delete(record):
-    """Deletes a record the user has confirmed deleting; the database removes or unsets what refers to it."""
-    with change() as session:
-        session.delete(record)
+def delete(record, version: int | None = None) -> bool:
+    """Deletes a record the user has confirmed deleting (at `version`, if given: False, and nothing deleted, when
+    it has changed since); the database removes or unsets what refers to it."""
+    if version is not None and version != record.version:
+        return False
+    try:
+        with change() as session:
+            session.delete(record)
+    except StaleDataError:  # changed at the same moment: its DELETE named the version read, and found none
+        return False
+    return True
 
 
 def enroll(student, course) -> bool:

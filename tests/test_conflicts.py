@@ -6,7 +6,7 @@ import re
 import pytest
 
 from helpers import PASSWORD, read, signed_in
-from models import Course, Enrollment, Student, User, db
+from models import Change, Course, Enrollment, Student, User, db
 
 RECORDS = {
     "students": (Student, {"name": "Ana Ruiz", "email": "ana@school.example", "grade": "7", "gpa": "3.00",
@@ -88,3 +88,51 @@ def test_enrolling_from_the_course_page_while_the_student_is_edited_is_kept(app,
     client.post(f"/students/{id}/edit", data={**opened, "grade": "8"})
     assert read(app, Student, id=id)[0].grade == 8
     assert [e.course_id for e in read(app, Enrollment, student_id=id)] == [math]
+
+
+def test_a_delete_confirmed_at_an_older_version_asks_again(app, client, maria):
+    id, opened = created(client, app, "students")
+    maria.post(f"/students/{id}/edit", data={**opened, "gpa": "2.00"})
+    response = client.post(f"/students/{id}/delete", data={"version": "1"}, follow_redirects=True)
+    assert response.request.path == f"/students/{id}/confirm-delete"
+    assert "was changed after you were asked: look again before deleting" in response.get_data(as_text=True)
+    assert read(app, Student, id=id)
+    assert 'name="version" value="2"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_record_deleted_while_you_edit_says_so_and_offers_to_restore_it(app, client, maria, method):
+    id, opened = created(client, app, "students")
+    maria.post(f"/students/{id}/delete")
+    response = client.open(f"/students/{id}/edit", method=method, data={**opened, "gpa": "2.00"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert "Student “Ana Ruiz” was deleted" in html and "Maria Lopez deleted it on" in html
+    assert ("your changes are not saved" in html) == (method == "POST")
+    [deleting] = [change.change_set_id for change in read(app, Change, action="delete")]
+    assert f'action="/changes/{deleting}/undo">' in html.split("Restore it")[0][-300:]
+    assert client.post(f"/changes/{deleting}/undo").headers["Location"] == f"/students/{id}"
+    assert read(app, Student, id=id)[0].name == "Ana Ruiz"
+
+
+def test_a_record_never_made_is_a_plain_404(client):
+    response = client.get("/students/999")
+    assert response.status_code == 404 and "was deleted" not in response.get_data(as_text=True)
+
+
+def test_enrolling_someone_enrolled_meanwhile_says_so(app, client, maria, add):
+    math = add(Course, code="MATH-1", title="Algebra", credits=1)
+    id, _ = created(client, app, "students")
+    maria.post(f"/courses/{math}/enrollments", data={"student_id": id})
+    html = client.post(f"/courses/{math}/enrollments", data={"student_id": id}, follow_redirects=True).get_data(as_text=True)
+    assert "“Ana Ruiz” was enrolled in MATH-1 already." in html
+
+
+def test_taking_off_someone_taken_off_meanwhile_says_so(app, client, maria, add):
+    math = add(Course, code="MATH-1", title="Algebra", credits=1)
+    id, _ = created(client, app, "students")
+    client.post(f"/courses/{math}/enrollments", data={"student_id": id})
+    maria.post(f"/courses/{math}/enrollments/{id}/delete")
+    response = client.post(f"/courses/{math}/enrollments/{id}/delete", follow_redirects=True)
+    assert response.request.path == f"/courses/{math}"
+    assert "That student is not on this course any more" in response.get_data(as_text=True)

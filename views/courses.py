@@ -12,7 +12,7 @@ from validators import possible_ids
 from models import Course, Enrollment, Student, db
 from views.pickers import MATCHES, pickers
 from views.history import add_history
-from views.steps import after_delete, after_save, list_page, offer_undo, submitted
+from views.steps import after_save, delete_confirmed, list_page, offer_undo, submitted
 
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
@@ -95,9 +95,7 @@ def confirm_delete(id):
 def delete(id):
     """Delete a course; the database removes its enrollments in the same transaction."""
     course = db.get_or_404(Course, id)
-    name = str(course)
-    records.delete(course)
-    return after_delete(COURSES, name)
+    return delete_confirmed(COURSES, course)
 
 
 @bp.post("/<int:id>/enrollments")
@@ -110,9 +108,11 @@ def enroll(id):
         abort(400, "Choose a student to enroll.")
     student = db.get_or_404(Student, student_id)
     name, code = str(student), course.code
-    records.enroll(student, course)
-    flash(f"Enrolled “{name}” in {code}.", "success")
-    offer_undo()
+    if records.enroll(student, course):
+        flash(f"Enrolled “{name}” in {code}.", "success")
+        offer_undo()
+    else:
+        flash(f"“{name}” was enrolled in {code} already.", "info")
     return redirect(url_for(".enroll_search", id=course.id, find=request.form.get("find", "")[:100] or None))
 
 
@@ -120,7 +120,11 @@ def enroll(id):
 @role_required(COURSES.edit_role)
 def unenroll(id, student_id):
     """Take a student off this course."""
-    enrollment = db.get_or_404(Enrollment, (student_id, id), options=[joinedload(Enrollment.student)])
+    enrollment = db.session.get(Enrollment, (student_id, id), options=[joinedload(Enrollment.student)])
+    if enrollment is None:  # taken off by someone else meanwhile, or never there
+        db.get_or_404(Course, id)
+        flash("That student is not on this course any more: see its History.", "info")
+        return redirect(url_for(".detail", id=id))
     name, code = str(enrollment.student), enrollment.course.code
     records.unenroll(enrollment)
     flash(f"Took “{name}” off {code}.", "success")

@@ -193,3 +193,23 @@ def summary(change_set: ChangeSet) -> str:
     what = f"{ACTIONS[first.action].lower()} {RESOURCES[first.table_name].noun} “{first.label}”"
     more = len(change_set.changes) - 1
     return f"{what} and {more} more" if more else what
+
+
+def explain_deleted():
+    """A record's page that 404s because the record was deleted: who deleted it and when, and Restore. None for
+    any other 404."""
+    resource = next((r for r in RESOURCES.values() if r.name == request.blueprint), None)
+    id = (request.view_args or {}).get("id")
+    if resource is None or id is None:
+        return None
+    found = db.session.execute(
+        db.select(Change, ChangeSet).join(ChangeSet)
+        .where(Change.table_name == resource.model.__tablename__, Change.row_id == id, Change.action == "delete")
+        .order_by(Change.id.desc()).limit(1)
+    ).first()
+    if found is None:
+        return None
+    change, change_set = found
+    may = may_undo(db.session.get(ChangeSet, change_set.id))
+    return render_template("deleted.html", resource=resource, change=change, change_set=change_set, may_restore=may,
+                           editing=request.method == "POST"), 404

@@ -2,6 +2,7 @@
 
 from flask import flash, g, redirect, render_template, request, url_for
 
+import records
 from views.pickers import searching
 
 
@@ -26,7 +27,13 @@ def after_save(resource, record, form):
     return redirect(url_for(".detail", id=record.id))
 
 
-def after_delete(resource, name: str):
+def delete_confirmed(resource, record):
+    """Deletes a record at the version its confirmation page showed; one changed since is shown again first."""
+    name = str(record)
+    if not records.delete(record, request.form.get("version", type=int)):
+        flash(f"{resource.noun.capitalize()} “{name}” was changed after you were asked: look again before deleting.",
+              "warning")
+        return redirect(url_for(".confirm_delete", id=record.id))
     flash(f"Deleted {resource.noun} “{name}”.", "success")
     offer_undo()
     return redirect(url_for(".index"))

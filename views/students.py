@@ -9,7 +9,7 @@ from security import role_required
 from models import Enrollment, Student, db
 from views.pickers import pickers
 from views.history import add_history
-from views.steps import after_delete, after_save, list_page, submitted
+from views.steps import after_save, delete_confirmed, list_page, submitted
 
 bp = Blueprint("students", __name__, url_prefix="/students")
 add_history(bp, STUDENTS)
@@ -65,6 +65,4 @@ def confirm_delete(id):
 def delete(id):
     """Delete a student; the database removes their enrollments in the same transaction."""
     student = db.get_or_404(Student, id)
-    name = str(student)
-    records.delete(student)
-    return after_delete(STUDENTS, name)
+    return delete_confirmed(STUDENTS, student)

@@ -10,7 +10,7 @@ from resources import USERS
 from security import role_required
 from models import Course, Student, User, db
 from views.history import add_history
-from views.steps import after_delete, after_save, list_page, submitted
+from views.steps import after_save, delete_confirmed, list_page, submitted
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 add_history(bp, USERS)
@@ -88,6 +88,4 @@ def delete(id):
     if user.id == current_user.id:
         flash("You cannot delete your own account; ask another admin.", "error")
         return redirect(url_for(".confirm_delete", id=id))
-    name = str(user)
-    records.delete(user)
-    return after_delete(USERS, name)
+    return delete_confirmed(USERS, user)
