@@ -88,3 +88,10 @@ def test_a_signaling_nan_gpa_is_a_field_error(app, client, gpa):
     assert response.status_code == 200
     assert "at most two decimals" in response.get_data(as_text=True)
     assert read(app, Student, email="ana@school.example") == []
+
+
+@pytest.mark.parametrize("value", ["n1e999999999", "n-1e999999999"])
+def test_a_cursor_with_a_number_past_decimals_range_is_ignored(client, value):
+    """Found by tests/test_fuzz.py: abs() of a Decimal past the context's exponent limit raised Overflow (a 500)."""
+    response = client.get(f"/students?sort=gpa&page=2&cursor=1.1.{value}")
+    assert response.status_code == 200
