@@ -104,8 +104,8 @@ PATH_IDS = [0, ID_MAX, ID_MAX + 1, 2**63]  # no row, or past any row id (the rou
 
 
 def plausible(field: UnboundField, name: str) -> list[str]:
-    """What a person could post in the field and have it accepted, so that fuzzing reaches the checks that come
-    after the field's own (uniqueness, the save): read from the field's type and its range."""
+    """Values a person could post in the field and have it accepted, so that fuzzing reaches the checks that come
+    after the field's own (uniqueness, the save, the account's password): read from the field's type and range."""
     kind, kwargs = field.field_class, field.kwargs
     if issubclass(kind, (PickOne, PickMany)):
         return []
@@ -115,9 +115,9 @@ def plausible(field: UnboundField, name: str) -> list[str]:
         default = kwargs.get("default")
         return [str(default if default is not None else kwargs["choices"][0].value)]
     if issubclass(kind, PasswordField):
-        return [PASSWORD]
+        return [PASSWORD, "not the password"]  # the accounts' (tests/helpers.py), or a wrong one
     if issubclass(kind, EmailField):
-        return [f"{name}@example.org"]
+        return [f"{name}@example.org", "root@example.org"]  # a new one, or the admin's (tests/conftest.py)
     if issubclass(kind, DateField):
         return ["2024-01-01"]
     if issubclass(kind, (IntegerField, DecimalField)):
@@ -140,11 +140,11 @@ def typed(field: UnboundField) -> st.SearchStrategy:
 @st.composite
 def fields(draw, known: dict[str, tuple[list[str], st.SearchStrategy]], hostile) -> list[tuple[str, str | bytes]]:
     """(name, value) pairs: a few of the known names spoiled (left out, given once or again and again, with values
-    from their strategy), the others given their plausible values (if any); then unknown names, in any order."""
+    from their strategy), the others given one of their plausible values (if any); then unknown names, in any order."""
     spoiled = draw(st.sets(st.sampled_from(sorted(known))), label="spoiled")
     pairs = []
     for name, (good, values) in known.items():
-        given = draw(st.lists(values, max_size=3)) if name in spoiled else good
+        given = draw(st.lists(values, max_size=3)) if name in spoiled else [draw(st.sampled_from(good))] if good else []
         pairs += [(name, value) for value in given]
     pairs += draw(st.lists(st.tuples(TEXT | INVALID_UTF8, hostile), max_size=3))
     return draw(st.permutations(pairs))
