@@ -4,7 +4,7 @@ import re
 from datetime import date
 
 from wtforms import IntegerField, PasswordField, SelectMultipleField
-from wtforms.validators import DataRequired, Optional, ValidationError
+from wtforms.validators import DataRequired, Optional, StopValidation, ValidationError
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from models import ID_MAX, db
@@ -59,8 +59,12 @@ def not_in_future(form, field):
 
 
 def two_places(form, field):
-    if field.data is not None and (not field.data.is_finite() or field.data.as_tuple().exponent < -2):
-        raise ValidationError("Enter a number with at most two decimals, like 3.25.")
+    """Stops the checks after it at a NaN or infinity: NumberRange's NaN check raises on a signaling NaN (sNaN)."""
+    message = "Enter a number with at most two decimals, like 3.25."
+    if field.data is not None and not field.data.is_finite():
+        raise StopValidation(message)
+    if field.data is not None and field.data.as_tuple().exponent < -2:
+        raise ValidationError(message)
 
 
 def unique(form, field):

@@ -44,7 +44,8 @@ def storable(value) -> bool:
     if isinstance(value, int):
         return abs(value) <= ID_MAX
     if isinstance(value, Decimal):
-        return value.is_finite() and abs(value) <= ID_MAX // 100  # stored as hundredths
+        # stored as hundredths; copy_abs, unlike abs(), does not round, which overflows past 1e999999
+        return value.is_finite() and value.copy_abs() <= ID_MAX // 100
     return "\x00" not in value if isinstance(value, str) else True
 
 

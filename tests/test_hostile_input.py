@@ -78,3 +78,20 @@ def test_invalid_utf8_in_a_user_form_is_a_field_error(app, client):
     response = post_raw(client, "/users/new", "name=Bo%C3&email=bo%40example.org&role=viewer&active=y")
     assert "did not arrive as UTF-8" in response.get_data(as_text=True)
     assert read(app, User, email="bo@example.org") == []
+
+
+@pytest.mark.parametrize("gpa", ["sNaN", "-sNaN", "sNaN12"])
+def test_a_signaling_nan_gpa_is_a_field_error(app, client, gpa):
+    """Found by tests/test_fuzz.py: Decimal("sNaN") reached NumberRange, whose NaN check raises on it (a 500)."""
+    response = client.post("/students/new", data={"name": "Ana", "email": "ana@school.example", "grade": "5",
+                                                  "enrolled_on": "2024-09-01", "gpa": gpa})
+    assert response.status_code == 200
+    assert "at most two decimals" in response.get_data(as_text=True)
+    assert read(app, Student, email="ana@school.example") == []
+
+
+@pytest.mark.parametrize("value", ["n1e999999999", "n-1e999999999"])
+def test_a_cursor_with_a_number_past_decimals_range_is_ignored(client, value):
+    """Found by tests/test_fuzz.py: abs() of a Decimal past the context's exponent limit raised Overflow (a 500)."""
+    response = client.get(f"/students?sort=gpa&page=2&cursor=1.1.{value}")
+    assert response.status_code == 200
