@@ -16,8 +16,10 @@ from fuzzing import (
     EDGE_DATES, EDGE_NUMBERS, EDGE_TEXT, HOSTILE_IN_URLS, NAME, RAW, RESOURCES, body, encoded, fields, form_values,
     kind_of, names_read_from, pages, plausible, posted_forms, query_readers, query_values, rows, url,
 )
+import records
+from helpers import read
 from listing.keyset import TAGS
-from models import Course, Enrollment, Student, User, db
+from models import ChangeSet, Course, Enrollment, Student, User, db
 
 # Each test's max_examples: the whole file runs in under a minute on SQLite, PostgreSQL and MariaDB together on a
 # shared 2-core machine; the sweeps, not the examples, are what reliably reach every edge value.
@@ -36,7 +38,11 @@ def existing(app, add):
     course = add(Course, code="MATH-101", title="Algebra", credits=3, teacher_id=teacher)
     student = add(Student, name="Ana", email="ana@school.example", advisor_id=teacher)
     add(Enrollment, student_id=student, course_id=course)
-    return {"users.id": teacher, "students.id": student, "courses.id": course, "courses.student_id": student}
+    with app.app_context(), records.change():  # a change set, for the routes that undo one
+        db.session.get(Student, student).grade = 6
+    change_set = read(app, ChangeSet)[0].id
+    return {"users.id": teacher, "students.id": student, "courses.id": course, "courses.student_id": student,
+            "changes.id": change_set}
 
 
 @pytest.fixture
