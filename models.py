@@ -246,22 +246,24 @@ class Enrollment(db.Model):
     course: Mapped[Course] = relationship(back_populates="enrollments")
 
 
-class SignInAttempt(db.Model):
-    """A sign-in whose password was checked: the log the sign-in limits count (sign_in_limits.py)."""
+class SignIn(db.Model):
+    """The sign-in log: a sign-in, a sign-in whose password was wrong (the limits count those: sign_in_limits.py),
+    or a sign-out."""
 
-    __tablename__ = "sign_in_attempts"
+    __tablename__ = "sign_ins"
+    EVENTS = ("sign-in", "failure", "sign-out")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, index=True)
     email: Mapped[str] = mapped_column(String(EMAIL_MAX))  # as typed: an unknown email is limited like a known one
     address: Mapped[str] = mapped_column(String(45))
     device: Mapped[str | None] = mapped_column(String(32))  # the browser's device cookie, if it had one for the user
-    succeeded: Mapped[bool]
+    event: Mapped[str] = mapped_column(String(10))  # one of EVENTS
 
     __table_args__ = (
-        Index("ix_sign_in_attempts_email_at", "email", "at"),
-        Index("ix_sign_in_attempts_address_at", "address", "at"),
-        Index("ix_sign_in_attempts_device_at", "device", "at"),
+        Index("ix_sign_ins_email_at", "email", "at"),
+        Index("ix_sign_ins_address_at", "address", "at"),
+        Index("ix_sign_ins_device_at", "device", "at"),
     )
 
 

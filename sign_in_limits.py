@@ -1,6 +1,6 @@
 """Limits on guessing passwords, counted in the database's sign-in log so they hold across workers and machines.
 
-Each checked sign-in is a row of `sign_in_attempts`. Failures within SIGN_IN_WINDOW seconds are limited to
+Each checked sign-in is a row of the sign-in log, `sign_ins`. Failures within SIGN_IN_WINDOW seconds are limited to
 SIGN_IN_LIMIT, counted one of two ways (OWASP's "device cookies"):
 - a browser that signed in to this account before carries a signed device cookie for it, and is limited by its own
   failures only: guessing from elsewhere never locks the account's owner out;
@@ -16,7 +16,7 @@ from datetime import timedelta
 from flask import current_app, request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from models import SignInAttempt, User, db, utcnow
+from models import SignIn, User, db, utcnow
 
 DEVICE_COOKIE = "roster_device"
 DEVICE_COOKIE_DAYS = 365
@@ -42,18 +42,18 @@ class Attempt:
     def seconds_to_wait(self) -> int:
         """0 when this attempt may be checked; else how long until the oldest counted failure leaves the window."""
         if self.device is not None:
-            counted = [SignInAttempt.device == self.device]
+            counted = [SignIn.device == self.device]
         else:
-            unknown = SignInAttempt.device.is_(None)
-            counted = [unknown & (SignInAttempt.address == self.address), unknown & (SignInAttempt.email == self.email)]
+            unknown = SignIn.device.is_(None)
+            counted = [unknown & (SignIn.address == self.address), unknown & (SignIn.email == self.email)]
         window = timedelta(seconds=current_app.config["SIGN_IN_WINDOW"])
         now = utcnow()
         waits = [0]
         for where in counted:
             oldest_counted = db.session.scalar(
-                db.select(SignInAttempt.at)
-                .where(where, ~SignInAttempt.succeeded, SignInAttempt.at > now - window)
-                .order_by(SignInAttempt.at.desc())
+                db.select(SignIn.at)
+                .where(where, SignIn.event == "failure", SignIn.at > now - window)
+                .order_by(SignIn.at.desc())
                 .offset(current_app.config["SIGN_IN_LIMIT"] - 1)
                 .limit(1)
             )
@@ -62,12 +62,8 @@ class Attempt:
         return max(waits)
 
     def record(self, succeeded: bool):
-        """Logs the attempt, and forgets attempts older than SIGN_IN_LOG_DAYS."""
-        db.session.add(SignInAttempt(email=self.email, address=self.address, device=self.device, succeeded=succeeded))
-        if succeeded:
-            cutoff = utcnow() - timedelta(days=current_app.config["SIGN_IN_LOG_DAYS"])
-            db.session.execute(db.delete(SignInAttempt).where(SignInAttempt.at < cutoff))
-        db.session.commit()
+        """Logs the attempt."""
+        log(self.email, "sign-in" if succeeded else "failure", self.device)
 
     def remember_browser(self, response):
         """A successful sign-in makes (or renews) this browser's device cookie for the user."""
@@ -76,6 +72,15 @@ class Attempt:
             DEVICE_COOKIE, value, max_age=timedelta(days=DEVICE_COOKIE_DAYS), secure=request.is_secure,
             httponly=True, samesite="Lax",
         )
+
+
+def log(email: str, event: str, device: str | None = None):
+    """Adds to the sign-in log, and forgets what is older than SIGN_IN_LOG_DAYS."""
+    db.session.add(SignIn(email=email, address=request.remote_addr or "", device=device, event=event))
+    if event != "failure":
+        cutoff = utcnow() - timedelta(days=current_app.config["SIGN_IN_LOG_DAYS"])
+        db.session.execute(db.delete(SignIn).where(SignIn.at < cutoff))
+    db.session.commit()
 
 
 def known_device(user: User | None) -> str | None:

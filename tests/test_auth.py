@@ -43,6 +43,7 @@ ROUTES = [
     ("GET", "/students/{student}/history", "viewer"),
     ("GET", "/courses/{course}/history", "viewer"),
     ("GET", "/changes", "viewer"),
+    ("GET", "/sign-ins", "admin"),
     ("POST", "/changes/{change_set}/undo", "editor"),  # a change to a student
 ]
 PUBLIC = [("GET", "/sign-in"), ("POST", "/sign-in"), ("GET", "/setup"), ("POST", "/setup"), ("GET", "/healthz"),

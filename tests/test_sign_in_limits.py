@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from helpers import PASSWORD, read
-from models import SignInAttempt, db, utcnow
+from models import SignIn, db, utcnow
 from sign_in_limits import DEVICE_COOKIE, in_words
 
 OWNER = "root@example.org"
@@ -103,7 +103,7 @@ def test_the_limit_lifts_after_the_window(app):
     for _ in range(5):
         sign_in(client, "wrong")
     with app.app_context():  # the failures happened longer ago than the window
-        db.session.execute(db.update(SignInAttempt).values(at=utcnow() - timedelta(seconds=61)))
+        db.session.execute(db.update(SignIn).values(at=utcnow() - timedelta(seconds=61)))
         db.session.commit()
     assert sign_in(client).status_code == 302
 
@@ -115,12 +115,12 @@ def test_successful_sign_ins_are_not_counted(app):
 
 def test_attempts_are_logged_and_old_ones_forgotten(app):
     with app.app_context():
-        db.session.add(SignInAttempt(email=OWNER, address="10.0.0.9", succeeded=True, at=utcnow() - timedelta(days=91)))
+        db.session.add(SignIn(email=OWNER, address="10.0.0.9", event="sign-in", at=utcnow() - timedelta(days=91)))
         db.session.commit()
     sign_in(browser(app), "wrong")
     sign_in(browser(app))
-    logged = sorted((row.email, row.address, row.succeeded) for row in read(app, SignInAttempt))
-    assert logged == [(OWNER, "10.0.0.1", False), (OWNER, "10.0.0.1", True)]
+    logged = sorted((row.email, row.address, row.event) for row in read(app, SignIn))
+    assert logged == [(OWNER, "10.0.0.1", "failure"), (OWNER, "10.0.0.1", "sign-in")]
 
 
 @pytest.mark.parametrize(
@@ -142,7 +142,7 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_limit(make_app, app):
         sign_in(through_proxy(proxied, "203.0.113.7"), "wrong", email=f"someone{n}@example.org")
     assert sign_in(through_proxy(proxied, "203.0.113.7")).status_code == 429
     assert sign_in(through_proxy(proxied, "198.51.100.2")).status_code == 302
-    assert {row.address for row in read(app, SignInAttempt)} == {"203.0.113.7", "198.51.100.2"}
+    assert {row.address for row in read(app, SignIn)} == {"203.0.113.7", "198.51.100.2"}
 
 
 def test_forwarded_addresses_are_not_believed_by_default(app):

@@ -6,11 +6,13 @@ from werkzeug.security import check_password_hash
 
 import records
 from forms import PasswordForm, SetupForm, SignInForm
-from models import User, db
-from security import dummy_password_hash, is_safe_redirect, start_session
-from sign_in_limits import Attempt, in_words
+from models import EMAIL_MAX, ID_MAX, SignIn, User, db
+from security import dummy_password_hash, is_safe_redirect, role_required, start_session
+from sign_in_limits import Attempt, in_words, log
 
 bp = Blueprint("auth", __name__)
+
+PAGE_SIZE = 50
 
 
 def has_admin() -> bool:
@@ -51,6 +53,7 @@ def login():
 @bp.post("/sign-out")
 def logout():
     """Sign out, ending this user's sessions everywhere."""
+    log(current_user.email, "sign-out")
     records.end_sessions(current_user._get_current_object())
     logout_user()
     session.clear()
@@ -83,3 +86,19 @@ def password():
         flash("Your password is changed. Other devices signed in as you are signed out.", "success")
         return redirect(url_for("main.home"))
     return render_template("auth/password.html", form=form)
+
+
+@bp.get("/sign-ins")
+@role_required("admin")
+def sign_ins():
+    """The sign-in log, newest first: sign-ins, failed attempts and sign-outs, for one email or all."""
+    email = request.args.get("email", "").strip().lower()[:EMAIL_MAX]
+    before = request.args.get("before", type=int)
+    query = db.select(SignIn).order_by(SignIn.id.desc()).limit(PAGE_SIZE + 1)
+    if email:
+        query = query.where(SignIn.email == email)
+    if before and 0 < before <= ID_MAX:
+        query = query.where(SignIn.id < before)
+    rows = db.session.scalars(query).all()
+    next_before = rows[PAGE_SIZE - 1].id if len(rows) > PAGE_SIZE else None
+    return render_template("auth/sign_ins.html", rows=rows[:PAGE_SIZE], email=email, next_before=next_before)

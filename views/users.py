@@ -8,7 +8,7 @@ from sqlalchemy.orm import aliased, undefer
 import records
 from resources import USERS
 from security import role_required
-from models import Course, Student, User, db
+from models import Course, SignIn, Student, User, db
 from views.history import add_history
 from views.steps import after_save, delete_confirmed, list_page, submitted
 
@@ -19,13 +19,15 @@ SHOWN = 10  # related rows a detail or delete page lists before linking to the r
 
 
 def get_user_and_first_related(id):
-    """A user with their counts and first advisees in one statement, then their first courses: 2 statements."""
+    """A user with their counts, when they last signed in, and first advisees in one statement, then their first
+    courses: 2 statements."""
     first_advisees = (
         db.select(Student).where(Student.advisor_id == id).order_by(Student.name, Student.id).limit(SHOWN).subquery()
     )
     advisee = aliased(Student, first_advisees)
+    signed_in = db.select(db.func.max(SignIn.at)).where(SignIn.email == User.email, SignIn.event == "sign-in")
     query = (
-        db.select(User, advisee)
+        db.select(User, advisee, signed_in.scalar_subquery())
         .options(undefer(User.advisee_count), undefer(User.course_count))
         .outerjoin(advisee, true())
         .where(User.id == id)
@@ -35,7 +37,8 @@ def get_user_and_first_related(id):
     if not rows:
         abort(404)
     courses = db.select(Course).where(Course.teacher_id == id).order_by(Course.code).limit(SHOWN)
-    return rows[0][0], [row[1] for row in rows if row[1] is not None], db.session.scalars(courses).all()
+    advisees = [row[1] for row in rows if row[1] is not None]
+    return rows[0][0], advisees, db.session.scalars(courses).all(), rows[0][2]
 
 
 @bp.get("")
@@ -47,8 +50,9 @@ def index():
 @bp.get("/<int:id>")
 def detail(id):
     """One user, with the students they advise and the courses they teach."""
-    user, advisees, courses = get_user_and_first_related(id)
-    return render_template("users/detail.html", resource=USERS, user=user, advisees=advisees, courses=courses)
+    user, advisees, courses, last_signed_in = get_user_and_first_related(id)
+    return render_template("users/detail.html", resource=USERS, user=user, advisees=advisees, courses=courses,
+                           last_signed_in=last_signed_in)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -76,7 +80,7 @@ def edit(id):
 @role_required(USERS.edit_role)
 def confirm_delete(id):
     """Ask before deleting a user, saying which students lose their advisor and which courses their teacher."""
-    user, advisees, courses = get_user_and_first_related(id)
+    user, advisees, courses, _ = get_user_and_first_related(id)
     return render_template("users/delete.html", resource=USERS, record=user, advisees=advisees, courses=courses)
 
 
