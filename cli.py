@@ -14,7 +14,9 @@ import records
 from database import backup, database_revisions, migration_scripts, migrations_directory
 from database.backend import backend
 from database.seed import add_school
+from records import history
 from fake_school import FakeSchool
+from formatting import plural
 from validators import password_problem
 from models import ROLES, Course, Student, User, db
 
@@ -26,6 +28,7 @@ def register_commands(app):
     app.cli.add_command(demo_accounts)
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(history_commands)
 
 
 def database_name() -> str:
@@ -169,3 +172,20 @@ def restore_command(file, yes):
         click.confirm(f"Replace all data in {database_name()} with {file} ({holds})?", abort=True)
     backup.restore(file)
     click.echo(f"Restored {database_name()} from {file} ({holds}).")
+
+
+@click.group("history")
+def history_commands():
+    """The change history."""
+
+
+@history_commands.command("prune")
+@click.option("--before", required=True, type=click.DateTime(["%Y-%m-%d"]), help="Delete what was changed before this day.")
+@click.option("--yes", is_flag=True, help="Do not ask first.")
+@with_appcontext
+def prune(before, yes):
+    """Delete the history of changes made before a day (UTC), for retention rules; the records stay as they are."""
+    if not yes:
+        click.confirm(f"Delete the history of every change made before {before:%-d %B %Y} in {database_name()}? "
+                      "Those changes can no longer be traced or undone.", abort=True)
+    click.echo(f"Deleted the history of {plural(history.prune(before), 'change')} made before {before:%-d %B %Y}.")

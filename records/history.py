@@ -180,3 +180,13 @@ def who() -> dict:
         return {"user_id": current_user.id, "user_name": current_user.name}
     context = click.get_current_context(silent=True)
     return {"user_id": None, "user_name": context.command_path if context else "Roster"}
+
+
+def prune(before) -> int:
+    """Deletes the history of changes made before `before` (a date), set-based; returns how many rows' changes."""
+    old_sets = db.select(ChangeSet.id).where(ChangeSet.at < before)
+    deleted = db.session.execute(db.delete(Change).where(Change.change_set_id.in_(old_sets))).rowcount
+    db.session.execute(db.update(ChangeSet).where(ChangeSet.undoes_id.in_(old_sets)).values(undoes_id=None))
+    db.session.execute(db.delete(ChangeSet).where(ChangeSet.at < before))
+    db.session.commit()
+    return deleted

@@ -1,9 +1,10 @@
 """The change history: every change of the write path is recorded, who made it, and each field before and after."""
 
 import json
+from datetime import datetime
 
 from helpers import PASSWORD, read
-from models import Change, ChangeSet, Course, Student, User
+from models import Change, ChangeSet, Course, Student, User, db
 
 STUDENT = {"name": "Ana Ruiz", "email": "ana@school.example", "grade": "7", "gpa": "3.25", "enrolled_on": "2024-09-01"}
 
@@ -62,3 +63,18 @@ def test_a_new_password_is_recorded_as_set_never_its_hash(client, app, add):
     stored = " ".join(c.data + c.labels for c in read(app, Change))
     user = read(app, User, id=id)[0]
     assert user.password_hash not in stored and user.session_token not in stored
+
+
+def test_prune_deletes_the_history_before_a_day_and_asks_first(client, app):
+    client.post("/students/new", data=STUDENT)
+    with app.app_context():
+        db.session.execute(db.update(ChangeSet).values(at=datetime(2020, 1, 1)))
+        db.session.commit()
+    client.post("/students/new", data={**STUDENT, "email": "other@school.example"})
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["history", "prune", "--before", "2021-01-01"], input="n\n").exit_code == 1
+    assert len(read(app, Change)) == 2
+    result = runner.invoke(args=["history", "prune", "--before", "2021-01-01", "--yes"])
+    assert "Deleted the history of 1 change made before 1 January 2021." in result.output
+    assert [json.loads(c.data)["email"][1] for c in read(app, Change)] == ["other@school.example"]
+    assert len(read(app, Student)) == 2
