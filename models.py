@@ -62,6 +62,11 @@ def fold(text: str) -> str:
 Timestamp = DateTime().with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")
 
 
+# SQLite gives a deleted row's id to the next row unless told not to: a record's id must stay its own, for its
+# history and for Undo (PostgreSQL and MariaDB never reuse one).
+NEVER_REUSED_IDS = {"sqlite_autoincrement": True}
+
+
 class Hundredths(TypeDecorator):
     """A Decimal with two places, stored as an exact integer count of hundredths."""
 
@@ -138,6 +143,7 @@ class User(Record, db.Model):
         Index("ix_users_age_id", "age", "id"),
         Index("ix_users_created_at_id", "created_at", "id"),
         Index("ix_users_role_id", "role", "id"),
+        NEVER_REUSED_IDS,
     )
 
     advisees: Mapped[list["Student"]] = relationship(back_populates="advisor", passive_deletes=True)
@@ -193,6 +199,7 @@ class Student(Record, db.Model):
         Index("ix_students_grade_id", "grade", "id"),
         Index("ix_students_gpa_id", "gpa", "id"),
         Index("ix_students_enrolled_on_id", "enrolled_on", "id"),
+        NEVER_REUSED_IDS,
     )
 
     def __str__(self):
@@ -227,6 +234,7 @@ class Course(Record, db.Model):
     __table_args__ = (
         Index("ix_courses_title_id", "title", "id"),
         Index("ix_courses_credits_id", "credits", "id"),
+        NEVER_REUSED_IDS,
     )
 
     def __str__(self):

@@ -95,3 +95,17 @@ def test_copying_a_table_others_refer_to_keeps_their_rows(make_app, tmp_path):
         assert db.session.execute(db.text("SELECT count(*) FROM notes")).scalar() == 1
         assert db.session.execute(db.text("PRAGMA foreign_keys")).scalar() == 1
     assert [user.name for user in read(app, User)] == ["Ada"]
+
+
+def test_a_deleted_records_id_is_never_given_to_another_after_migrating(make_app):
+    app = make_app()
+    with app.app_context():
+        upgrade()
+        for email in ("a@example.org", "b@example.org"):
+            db.session.add(User(name="A", email=email))
+        db.session.commit()
+        newest = db.session.scalar(db.select(db.func.max(User.id)))
+        db.session.execute(db.delete(User).where(User.id == newest))
+        db.session.add(User(name="C", email="c@example.org"))
+        db.session.commit()
+        assert db.session.scalar(db.select(User.id).where(User.email == "c@example.org")) > newest

@@ -120,3 +120,13 @@ def test_an_undone_change_is_marked_and_not_undone_twice(client, app):
     assert "Undone by Root Admin" in html
     client.post(f"/changes/{first}/undo")
     assert len([c for c in read(app, ChangeSet) if c.undoes_id == first]) == 1
+
+
+def test_a_deleted_students_id_is_not_given_to_the_next_one_so_it_can_come_back(client, app):
+    id = new_student(client, app)
+    client.post(f"/students/{id}/delete")
+    deleting = newest_change_set(app)
+    newer = new_student(client, app, email="other@school.example")
+    assert newer != id
+    client.post(f"/changes/{deleting}/undo")
+    assert {s.id for s in read(app, Student)} == {id, newer}

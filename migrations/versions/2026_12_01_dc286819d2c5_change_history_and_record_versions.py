@@ -9,6 +9,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import mysql
 
+from database import schema_extras
+
 # revision identifiers, used by Alembic.
 revision = 'dc286819d2c5'
 down_revision = 'dfe9d391861e'
@@ -57,14 +59,18 @@ def upgrade():
         batch_op.create_index('ix_changes_table_name_id', ['table_name', 'id'], unique=False)
         batch_op.create_index('ix_changes_table_name_row_id_id', ['table_name', 'row_id', 'id'], unique=False)
 
-    with op.batch_alter_table('courses', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1', nullable=False))
-
-    with op.batch_alter_table('students', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1', nullable=False))
-
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1', nullable=False))
+    # A record's id is never given to another one, so its history and Undo keep meaning that record. PostgreSQL's
+    # and MariaDB's counters never go back; SQLite's reuses the largest id once its row is deleted, unless the table
+    # is AUTOINCREMENT, which only a copy of the table can make it: the search index and triggers are remade after.
+    sqlite = op.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        schema_extras.drop(op.get_bind())
+    for table in ('users', 'students', 'courses'):
+        options = {"recreate": "always", "table_kwargs": {"sqlite_autoincrement": True}} if sqlite else {}
+        with op.batch_alter_table(table, schema=None, **options) as batch_op:
+            batch_op.add_column(sa.Column('version', sa.Integer(), server_default='1', nullable=False))
+    if sqlite:
+        schema_extras.create(op.get_bind())
 
     # ### end Alembic commands ###
 
