@@ -49,6 +49,65 @@ def picker_matches(page: Page):
     page.wait_for_load_state()
 
 
+def changed_gpa(page: Page, address: str, gpa: str):
+    """Saves a new GPA on a student's form; `address` is the student's page."""
+    page.goto(address + "/edit")
+    page.get_by_label("GPA", exact=True).fill(gpa)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".flash").first).to_be_visible()
+
+
+def edit_conflict(page: Page):
+    """A student's form saved after a colleague saved another GPA: the screen showing both."""
+    address = first_record(page, "/students")
+    page.goto(address + "/edit")
+    colleague = page.context.new_page()  # another tab
+    changed_gpa(colleague, address, "1.23")
+    colleague.close()
+    page.bring_to_front()
+    page.get_by_label("GPA", exact=True).fill("3.21")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("while you were editing").first).to_be_visible()
+    page.wait_for_load_state()
+
+
+def history(page: Page):
+    address = first_record(page, "/students")
+    changed_gpa(page, address, "1.23")
+    page.goto(address + "/history")
+
+
+def changes(page: Page):
+    changed_gpa(page, first_record(page, "/students"), "1.23")
+    page.goto("/changes")
+
+
+def undo_over_later_changes(page: Page):
+    """Undo of a change whose field was changed again since: the page that asks first."""
+    address = first_record(page, "/students")
+    changed_gpa(page, address, "1.23")
+    changed_gpa(page, address, "2.34")
+    page.goto(address + "/history")
+    page.get_by_role("button", name="Undo").last.click()
+    expect(page.get_by_role("heading", name="Undo over later changes?")).to_be_visible()
+    page.wait_for_load_state()
+
+
+def deleted(page: Page):
+    """A student just deleted: the list with Undo in its message."""
+    page.goto(first_record(page, "/students") + "/confirm-delete")
+    page.get_by_role("button", name="Yes, delete student").click()
+    expect(page.locator(".flash-with-undo")).to_be_visible()
+    page.wait_for_load_state()
+
+
+def deleted_record(page: Page):
+    """The page of a student someone deleted: who did, and Restore."""
+    address = first_record(page, "/students")
+    deleted(page)
+    page.goto(address)
+
+
 PAGES = {
     "sign-in": lambda page: signed_out(page, "/sign-in"),
     "course list": lambda page: page.goto("/courses"),
@@ -71,4 +130,11 @@ PAGES = {
     "saved, with a message": lambda page: saved(page, "/students"),
     "delete confirmation": lambda page: page.goto(first_record(page, "/students") + "/confirm-delete"),
     "page not found": lambda page: page.goto("/students/0"),
+    "edit conflict": edit_conflict,
+    "record history": history,
+    "changes": changes,
+    "undo over later changes": undo_over_later_changes,
+    "deleted, with undo": deleted,
+    "deleted record": deleted_record,
+    "sign-in log": lambda page: page.goto("/sign-ins"),
 }

@@ -45,7 +45,7 @@ def tab_through(page: Page) -> list[dict]:
     for _ in range(3 * stops + 3):
         page.keyboard.press("Tab")
         focused = page.evaluate(FOCUSED)
-        if reached and focused["stop"] == reached[0]["stop"]:
+        if len(reached) > 1 and focused["stop"] == reached[0]["stop"]:  # round again (not still in a date input)
             break
         if focused["stop"] is not None and (not reached or focused["stop"] != reached[-1]["stop"]):
             reached.append(focused)  # a date input takes several presses: day, month, year
