@@ -276,7 +276,7 @@ class SignIn(db.Model):
 
 
 class ChangeSet(db.Model):
-    """The changes one request or command made: who, when, and which change set they undid."""
+    """The changes one request or command made: who, when, which change set they undid, and which undid them."""
 
     __tablename__ = "change_sets"
 
@@ -284,7 +284,9 @@ class ChangeSet(db.Model):
     at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, index=True)
     user_id: Mapped[int | None]  # no foreign key: a deleted user's changes stay theirs
     user_name: Mapped[str] = mapped_column(String(NAME_MAX))  # as it was then
-    undoes_id: Mapped[int | None] = mapped_column(ForeignKey("change_sets.id", ondelete="SET NULL"), index=True)
+    undoes_id: Mapped[int | None] = mapped_column(ForeignKey("change_sets.id", ondelete="SET NULL"))
+    # The change set that undid this one: kept here, so a page of changes needs no search for it.
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("change_sets.id", ondelete="SET NULL"))
 
     changes: Mapped[list["Change"]] = relationship(back_populates="change_set", order_by="Change.id")
 

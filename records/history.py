@@ -15,7 +15,7 @@ from flask import g, has_request_context
 from flask_login import current_user
 from sqlalchemy import inspect
 
-from models import Change, ChangeSet, Course, Enrollment, Student, User, db
+from models import Change, ChangeSet, Course, Enrollment, Student, User, db, utcnow
 
 RECORDED = (User, Student, Course)
 UNDOES = "roster.undoes"  # session.info: the change set an undo is undoing (records.undo)
@@ -59,24 +59,27 @@ def record(session):
             if related in entries and entries[related].action == "edit":
                 changed = entries[related].fields.setdefault(name, {"+": [], "-": []})
                 changed[sign].append(getattr(enrollment, other))
-    change_set = ChangeSet(**who(), undoes_id=undoes)
-    session.add(change_set)
+    # Written as two statements, not as ORM objects: the history must cost a save little (bench.history).
+    person = who()
+    change_set = session.execute(db.insert(ChangeSet).values(at=utcnow(), undoes_id=undoes, **person))
+    change_set_id = change_set.inserted_primary_key[0]
     if has_request_context():
-        g.change_set = change_set  # for the flash that offers to undo it
+        g.change_set_id = change_set_id  # for the flash that offers to undo it
+    if undoes is not None:
+        session.execute(db.update(ChangeSet).where(ChangeSet.id == undoes).values(undone_by_id=change_set_id))
+    rows = []
     for entry in entries.values():
         if entry.action == "create":
             entry.fields = {name: [None, value] for name, value in snapshot(entry.record).items()}
             if isinstance(entry.record, Student):  # flushed: its enrollments know their course ids now
                 entry.fields["course_ids"] = [None, [enrollment.course_id for enrollment in entry.record.enrollments]]
         row = entry.record
-        session.add(
-            Change(
-                change_set=change_set, user_id=change_set.user_id, table_name=row.__tablename__, row_id=row.id,
-                action=entry.action, label=entry.label or str(row), version=row.version,
-                data=json.dumps(entry.fields, default=str), labels=json.dumps(labels(session, entry.fields)),
-            )
-        )
-    session.flush()
+        rows.append({
+            "change_set_id": change_set_id, "user_id": person["user_id"], "table_name": row.__tablename__,
+            "row_id": row.id, "action": entry.action, "label": entry.label or str(row), "version": row.version,
+            "data": json.dumps(entry.fields, default=str), "labels": json.dumps(labels(session, entry.fields)),
+        })
+    session.execute(db.insert(Change), rows)
 
 
 def gather(session) -> dict:
@@ -187,6 +190,7 @@ def prune(before) -> int:
     old_sets = db.select(ChangeSet.id).where(ChangeSet.at < before)
     deleted = db.session.execute(db.delete(Change).where(Change.change_set_id.in_(old_sets))).rowcount
     db.session.execute(db.update(ChangeSet).where(ChangeSet.undoes_id.in_(old_sets)).values(undoes_id=None))
+    db.session.execute(db.update(ChangeSet).where(ChangeSet.undone_by_id.in_(old_sets)).values(undone_by_id=None))
     db.session.execute(db.delete(ChangeSet).where(ChangeSet.at < before))
     db.session.commit()
     return deleted

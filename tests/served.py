@@ -67,10 +67,10 @@ class Browser:
 
     def __init__(self, address, timeout=30):
         self.connection = http.client.HTTPConnection(*address, timeout=timeout)
-        self.cookie = None
+        self.cookies = {}  # name -> value: the session, and the device cookie a sign-in leaves
 
     def request(self, method, path, form=None) -> tuple[int, str | None, str]:
-        headers = {"Cookie": self.cookie} if self.cookie else {}
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
         body = None
         if form is not None:
             body = urlencode(form, doseq=True)  # a list is a field's several values, as a <select multiple> sends
@@ -82,8 +82,9 @@ class Browser:
         except (OSError, http.client.HTTPException):
             self.connection.close()  # a connection cut half way cannot be used again; the next request opens one
             raise
-        if cookie := response.getheader("Set-Cookie"):
-            self.cookie = cookie.split(";", 1)[0]
+        for cookie in response.msg.get_all("Set-Cookie") or []:
+            name, _, value = cookie.split(";", 1)[0].partition("=")
+            self.cookies[name] = value
         return response.status, response.getheader("Location"), html
 
     def sign_in(self):

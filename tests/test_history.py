@@ -1,9 +1,10 @@
 """The change history: every change of the write path is recorded, who made it, and each field before and after."""
 
 import json
+import re
 from datetime import datetime
 
-from helpers import PASSWORD, read
+from helpers import PASSWORD, read, signed_in
 from models import Change, ChangeSet, Course, Student, User, db
 
 STUDENT = {"name": "Ana Ruiz", "email": "ana@school.example", "grade": "7", "gpa": "3.25", "enrolled_on": "2024-09-01"}
@@ -78,3 +79,25 @@ def test_prune_deletes_the_history_before_a_day_and_asks_first(client, app):
     assert "Deleted the history of 1 change made before 1 January 2021." in result.output
     assert [json.loads(c.data)["email"][1] for c in read(app, Change)] == ["other@school.example"]
     assert len(read(app, Student)) == 2
+
+
+def test_the_changes_page_filters_by_who_record_kind_of_change_and_day(client, app, add):
+    maria = add(User, name="Maria Lopez", email="maria@example.org", role="admin")
+    client.post("/students/new", data=STUDENT)
+    client.post("/courses/new", data={"code": "MATH-1", "title": "Algebra", "credits": "3"})
+    signed_in(app, "maria@example.org").post("/students/1/delete")
+    with app.app_context():
+        db.session.execute(db.update(ChangeSet).where(ChangeSet.id == 1).values(at=datetime(2024, 3, 5, 10)))
+        db.session.commit()
+
+    def shown(query):
+        html = client.get(f"/changes?{query}").get_data(as_text=True)
+        return [(m.group(1), m.group(2)) for m in re.finditer(r"<strong>([^<]+)</strong>\s*(added|changed|deleted)", html)]
+
+    assert shown("") == [("Maria Lopez", "deleted"), ("Root Admin", "added"), ("Root Admin", "added")]
+    assert shown(f"user={maria}") == [("Maria Lopez", "deleted")]
+    assert shown("kind=courses") == [("Root Admin", "added")]
+    assert shown("action=delete") == [("Maria Lopez", "deleted")]
+    assert shown("since=2024-03-05&until=2024-03-05") == [("Root Admin", "added")]
+    assert shown("until=2024-03-04") == []
+    assert shown("before=2147483648&user=-1&since=2024-02-30") == shown("")  # what cannot be read is ignored

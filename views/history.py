@@ -6,13 +6,13 @@ from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
-from wtforms import DateField, Form, IntegerField, SelectChoice, SelectField
-from wtforms.validators import NumberRange, Optional
+from sqlalchemy.orm import aliased, selectinload
+from wtforms import DateField, Form, SelectChoice, SelectField
+from wtforms.validators import Optional
 
 from formatting import long_date
 from listing.args import RowIdField
-from models import Change, ChangeSet, User, db
+from models import ID_MAX, Change, ChangeSet, User, db
 from records import undo as undoing
 from resources import COURSES, STUDENTS, USERS
 from security import is_safe_redirect
@@ -34,6 +34,7 @@ class Entry:
 
     change: Change
     change_set: ChangeSet
+    undone_by: str | None  # who undid its change set, if anyone
     resource: object
     lines: list[tuple[str, str, str, bool]]  # (field, before, after, False); for a set, (field, added, removed, True)
 
@@ -43,7 +44,9 @@ class Entry:
 
 
 def entries(rows) -> list[Entry]:
-    return [Entry(change, change_set, RESOURCES[change.table_name], lines(change)) for change, change_set in rows]
+    """rows: (change, its change set, the name of who undid it)."""
+    return [Entry(change, change_set, undone_by, RESOURCES[change.table_name], lines(change))
+            for change, change_set, undone_by in rows]
 
 
 def lines(change: Change) -> list[tuple[str, str, str, bool]]:
@@ -86,8 +89,15 @@ def newest_first(query, before: int | None):
     """A page of changes, newest first, from the cursor on: the rows and the cursor of the next page."""
     if before:
         query = query.where(Change.id < before)
-    rows = db.session.execute(query.join(ChangeSet).add_columns(ChangeSet).order_by(Change.id.desc()).limit(PAGE_SIZE + 1)).all()
+    rows = db.session.execute(with_change_sets(query).order_by(Change.id.desc()).limit(PAGE_SIZE + 1)).all()
     return entries(rows[:PAGE_SIZE]), rows[PAGE_SIZE - 1][0].id if len(rows) > PAGE_SIZE else None
+
+
+def with_change_sets(query):
+    """Each change with its change set, and the name of whoever undid that."""
+    undoing = aliased(ChangeSet)
+    return (query.join(ChangeSet, Change.change_set_id == ChangeSet.id).add_columns(ChangeSet, undoing.user_name)
+            .outerjoin(undoing, ChangeSet.undone_by_id == undoing.id))
 
 
 def add_history(blueprint, resource):
@@ -97,22 +107,15 @@ def add_history(blueprint, resource):
         record = db.session.get(resource.model, id)
         before = request.args.get("before", type=int)
         query = db.select(Change).where(Change.table_name == resource.model.__tablename__, Change.row_id == id)
-        shown, next_before = newest_first(query, before if before and 0 < before <= 2**62 else None)
+        shown, next_before = newest_first(query, before if before and 0 < before <= ID_MAX else None)
         if record is None and not shown:
             abort(404)
         name = str(record) if record else shown[0].change.label
         return render_template("history.html", resource=resource, record=record, name=name, entries=shown,
-                               next_before=next_before, undone=undone_sets(shown))
+                               next_before=next_before)
 
     history.__doc__ = f"Every change to one {resource.noun}, newest first."
     blueprint.add_url_rule("/<int:id>/history", "history", history)
-
-
-def undone_sets(shown: list[Entry]) -> dict[int, ChangeSet]:
-    """Which of these change sets were undone, and by which."""
-    ids = {entry.change_set.id for entry in shown}
-    undos = db.session.scalars(db.select(ChangeSet).where(ChangeSet.undoes_id.in_(ids))) if ids else []
-    return {undo.undoes_id: undo for undo in undos}
 
 
 class ChangesArgs(Form):
@@ -123,7 +126,7 @@ class ChangesArgs(Form):
     action = SelectField("Change", choices=[SelectChoice("", "Any"), *(SelectChoice(*a) for a in ACTIONS.items())])
     since = DateField("From", validators=[Optional()])
     until = DateField("To", validators=[Optional()])
-    before = IntegerField(validators=[Optional(), NumberRange(1, 2**62)])
+    before = RowIdField("Before")
 
 
 @bp.get("")
@@ -138,17 +141,23 @@ def index():
         query = query.where(Change.table_name == args.kind.data)
     if args.action.data in ACTIONS:
         query = query.where(Change.action == args.action.data)
+    # A date range is a range of ids, each end found by one index seek: changes are numbered in the order made.
     if args.since.data and not args.since.errors:
-        first = db.select(db.func.min(ChangeSet.id)).where(ChangeSet.at >= args.since.data).scalar_subquery()
-        query = query.where(Change.change_set_id >= first)
+        first_set = db.select(ChangeSet.id).where(ChangeSet.at >= args.since.data).order_by(ChangeSet.at).limit(1)
+        first = (db.select(Change.id).where(Change.change_set_id >= first_set.scalar_subquery())
+                 .order_by(Change.change_set_id, Change.id).limit(1))
+        query = query.where(Change.id >= first.scalar_subquery())
     if args.until.data and not args.until.errors:
-        last = db.select(db.func.max(ChangeSet.id)).where(ChangeSet.at < args.until.data + timedelta(days=1))
-        query = query.where(Change.change_set_id <= last.scalar_subquery())
+        next_day = args.until.data + timedelta(days=1)
+        last_set = db.select(ChangeSet.id).where(ChangeSet.at < next_day).order_by(ChangeSet.at.desc()).limit(1)
+        last = (db.select(Change.id).where(Change.change_set_id <= last_set.scalar_subquery())
+                .order_by(Change.change_set_id.desc(), Change.id.desc()).limit(1))
+        query = query.where(Change.id <= last.scalar_subquery())
     shown, next_before = newest_first(query, None if args.before.errors else args.before.data)
     by = db.session.get(User, args.user.data) if args.user.data and not args.user.errors else None
     without_user = url_for(".index", **{k: v for k, v in request.args.items() if k not in ("user", "before")})
     return render_template("changes.html", args=args, entries=shown, next_before=next_before,
-                           undone=undone_sets(shown), by=by, without_user=without_user)
+                           by=by, without_user=without_user)
 
 
 def may_undo(change_set: ChangeSet) -> bool:
@@ -162,12 +171,12 @@ def undo(id):
     if not may_undo(change_set):
         abort(403, f"Your role ({current_user.role}) may not do this; ask an admin.")
     back = after_undo(change_set, request.form.get("next"))
-    if db.session.scalar(db.select(ChangeSet.id).where(ChangeSet.undoes_id == id).limit(1)):
+    if change_set.undone_by_id is not None:
         flash("That change was undone already.", "info")
         return redirect(back)
     later = undoing.later_changes(change_set)
     if later and not request.form.get("overwrite"):
-        rows = db.session.execute(db.select(Change, ChangeSet).join(ChangeSet).where(Change.id.in_([c.id for c in later])))
+        rows = db.session.execute(with_change_sets(db.select(Change).where(Change.id.in_([c.id for c in later]))))
         return render_template("undo.html", change_set=change_set, entries=entries(rows), back=back)
     missing = undoing.undo(change_set)
     flash(f"Undone: {summary(change_set)}.", "success")
@@ -203,13 +212,13 @@ def explain_deleted():
     if resource is None or id is None:
         return None
     found = db.session.execute(
-        db.select(Change, ChangeSet).join(ChangeSet)
+        with_change_sets(db.select(Change))
         .where(Change.table_name == resource.model.__tablename__, Change.row_id == id, Change.action == "delete")
         .order_by(Change.id.desc()).limit(1)
     ).first()
     if found is None:
         return None
-    change, change_set = found
+    change, change_set, _ = found
     may = may_undo(db.session.get(ChangeSet, change_set.id))
     return render_template("deleted.html", resource=resource, change=change, change_set=change_set, may_restore=may,
                            editing=request.method == "POST"), 404

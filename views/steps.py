@@ -41,5 +41,5 @@ def delete_confirmed(resource, record):
 
 def offer_undo():
     """The next page's flash offers Undo of the change set this request made, if it made one."""
-    if change_set := g.get("change_set"):
-        flash(str(change_set.id), "undo")
+    if change_set_id := g.get("change_set_id"):
+        flash(str(change_set_id), "undo")

@@ -26,14 +26,15 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('user_name', sa.String(length=100), nullable=False),
     sa.Column('undoes_id', sa.Integer(), nullable=True),
+    sa.Column('undone_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['undoes_id'], ['change_sets.id'], name=op.f('fk_change_sets_undoes_id_change_sets'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['undone_by_id'], ['change_sets.id'], name=op.f('fk_change_sets_undone_by_id_change_sets'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_change_sets')),
     mysql_charset='utf8mb4',
     mysql_collate='utf8mb4_bin'
     )
     with op.batch_alter_table('change_sets', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_change_sets_at'), ['at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_change_sets_undoes_id'), ['undoes_id'], unique=False)
         batch_op.create_index('ix_change_sets_user_id_id', ['user_id', 'id'], unique=False)
 
     op.create_table('changes',
