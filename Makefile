@@ -28,6 +28,7 @@ bench: install
 	$(PYTHON) -m bench.lists --rows 1000000
 	$(PYTHON) -m bench.seed --rows 200000 --whole 1000000
 	$(PYTHON) -m bench.writes
+	$(PYTHON) -m bench.history
 
 # Production mode refuses to make up a key: give SECRET_KEY, or the one init-db keeps in instance/ is passed on.
 serve: install
