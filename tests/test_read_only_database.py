@@ -158,3 +158,52 @@ def test_a_connection_found_read_only_only_by_a_failed_save_is_replaced(serving,
     finally:
         event.remove(engine, "connect", first_one_read_only)
     assert sorted(user.name for user in read(serving, User)) == ["Dee", "Root Admin"]
+
+
+@contextmanager
+def small_disk(tmp_path):
+    """A 16 MB file system (twice the free space /healthz asks for) of the test's own (tmpfs), so the database's disk can fill up and empty again."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small file system here: {mounted.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "--lazy", str(mount)], check=True)
+
+
+def fill(directory: Path) -> Path:
+    filler = directory / "filler"
+    with open(filler, "wb", buffering=0) as file:
+        try:
+            while True:
+                file.write(b"\0" * 65536)
+        except OSError:  # the disk is full
+            pass
+    return filler
+
+
+@pytest.mark.backends("sqlite")
+def test_a_full_disk_fails_saves_cleanly_says_503_and_recovers_once_there_is_room(make_app, tmp_path):
+    with small_disk(tmp_path) as disk:
+        app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{disk / 'roster.db'}", PROPAGATE_EXCEPTIONS=False)
+        with app.app_context():
+            db.create_all()
+            db.session.add(User(name="Root Admin", email="root@example.org", role="admin"))
+            db.session.commit()
+        client = signed_in(app, "root@example.org")
+        assert add_user(client, "Ada").status_code == 302
+        filler = fill(disk)
+        assert client.get("/healthz").status_code == 503
+        for number in range(500):  # the database's own free pages may take a few saves first
+            if (response := add_user(client, f"Bea{number}")).status_code != 302:
+                break
+        assert_error_page(response)
+        filler.unlink()
+        assert add_user(client, "Cy").status_code == 302
+        assert client.get("/healthz").status_code == 200
+        assert {"Ada", "Cy", "Root Admin"} <= {user.name for user in read(app, User)}
+        with app.app_context():
+            db.engine.dispose()
