@@ -34,7 +34,8 @@ def change():
         session.rollback()
         raise
     finally:
-        session.info.pop(WRITING, None)
+        for key in (WRITING, history.CHANGE_SET, history.UNDOES):
+            session.info.pop(key, None)
 
 
 def save(form, record) -> bool:

@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 import click
 from flask import g, has_request_context
 from flask_login import current_user
-from sqlalchemy import inspect
+from sqlalchemy import Integer, String, Text, inspect
+
+from database.backend import backend
 
 from models import Change, ChangeSet, Course, Enrollment, Student, User, db, utcnow
 
 RECORDED = (User, Student, Course)
 UNDOES = "roster.undoes"  # session.info: the change set an undo is undoing (records.undo)
+CHANGE_SET = "roster.change_set"  # session.info: (id, user id) of the change set being written
 NOT_RECORDED = {"id", "search_text", "created_at", "updated_at", "version", "session_token", "password_hash"}
 PASSWORD = "password"  # recorded as [had one before, has one after]
 RELATED = {"advisor_id": User, "teacher_id": User}  # columns naming another row: its name is kept beside the id
@@ -38,7 +41,6 @@ class Entry:
 
 def record(session):
     """Writes the history of what `session` is about to commit (a no-op when nothing recorded changes)."""
-    undoes = session.info.pop(UNDOES, None)
     with session.no_autoflush:  # what it reads must be as it was before this change
         entries = gather(session)
         enrollments = changed_enrollments(session)
@@ -47,26 +49,26 @@ def record(session):
             related = enrollment.student if model is Student else enrollment.course
             if related is not None and related not in entries and not inspect(related).pending:
                 entries[related] = Entry(related, "edit")
+    if not entries:
+        session.flush()
+        return
+    # Written as statements, not as ORM objects: the history must cost a save little (bench.history).
+    with session.no_autoflush:  # the change set first: what the database would unlink itself is recorded before
+        change_set_id = open_change_set(session)
+        for entry in entries.values():
+            if entry.action == "delete" and isinstance(entry.record, User):
+                unlink(session, entry.record)
     for entry in entries.values():
         if entry.action == "edit":
             entry.record.version += 1
     session.flush()
-    if not entries:
-        return
     for enrollment, sign in enrollments:
         for model, (name, other) in ENROLLED.items():
             related = enrollment.student if model is Student else enrollment.course
             if related in entries and entries[related].action == "edit":
                 changed = entries[related].fields.setdefault(name, {"+": [], "-": []})
                 changed[sign].append(getattr(enrollment, other))
-    # Written as two statements, not as ORM objects: the history must cost a save little (bench.history).
-    person = who()
-    change_set = session.execute(db.insert(ChangeSet).values(at=utcnow(), undoes_id=undoes, **person))
-    change_set_id = change_set.inserted_primary_key[0]
-    if has_request_context():
-        g.change_set_id = change_set_id  # for the flash that offers to undo it
-    if undoes is not None:
-        session.execute(db.update(ChangeSet).where(ChangeSet.id == undoes).values(undone_by_id=change_set_id))
+    user_id = session.info[CHANGE_SET][1]
     rows = []
     for entry in entries.values():
         if entry.action == "create":
@@ -75,11 +77,55 @@ def record(session):
                 entry.fields["course_ids"] = [None, [enrollment.course_id for enrollment in entry.record.enrollments]]
         row = entry.record
         rows.append({
-            "change_set_id": change_set_id, "user_id": person["user_id"], "table_name": row.__tablename__,
+            "change_set_id": change_set_id, "user_id": user_id, "table_name": row.__tablename__,
             "row_id": row.id, "action": entry.action, "label": entry.label or str(row), "version": row.version,
             "data": json.dumps(entry.fields, default=str), "labels": json.dumps(labels(session, entry.fields)),
         })
     session.execute(db.insert(Change), rows)
+
+
+def open_change_set(session) -> int:
+    """The change set of the change in progress, made on first use: by record() as it commits, or earlier by
+    a change written as statements over sets of rows (record_rows), whose history needs it first."""
+    if CHANGE_SET not in session.info:
+        person, undoes = who(), session.info.pop(UNDOES, None)
+        with session.no_autoflush:
+            inserted = session.execute(db.insert(ChangeSet).values(at=utcnow(), undoes_id=undoes, **person))
+            change_set_id = inserted.inserted_primary_key[0]
+            if undoes is not None:
+                session.execute(db.update(ChangeSet).where(ChangeSet.id == undoes).values(undone_by_id=change_set_id))
+        session.info[CHANGE_SET] = (change_set_id, person["user_id"])
+        if has_request_context():
+            g.change_set_id = change_set_id  # for the flash that offers to undo it
+    return session.info[CHANGE_SET][0]
+
+
+def unlink(session, user: User):
+    """A deleted user's advisees and courses lose them as advisor and teacher, set-based: each row's change is
+    recorded by one INSERT … SELECT of its old value, then made by one UPDATE (not left to the database's
+    ON DELETE SET NULL, which the history would not see)."""
+    for model, column in ((Student, Student.advisor_id), (Course, Course.teacher_id)):
+        where = column == user.id
+        record_rows(session, model, where, {column.key: (column, None)}, labels={column.key: {str(user.id): user.name}})
+        session.execute(db.update(model).where(where).values({column: None, model.version: model.version + 1,
+                                                              model.updated_at: utcnow()}),
+                        execution_options={"synchronize_session": False})
+
+
+def record_rows(session, model, where, fields: dict, labels: dict):
+    """The history of an edit of every row of `model` that `where` selects, in one INSERT … SELECT: `fields` maps
+    a field to (its old value, its new one) as SQL expressions or values. Runs before the change itself."""
+    change_set_id, user_id = open_change_set(session), session.info[CHANGE_SET][1]
+    json_object, json_array = (getattr(db.func, name) for name in backend().json_functions)
+    sql = [(old, db.null() if new is None else new) for old, new in fields.values()]
+    pairs = [part for name, (old, new) in zip(fields, sql) for part in (db.literal(name), json_array(old, new))]
+    columns = ["change_set_id", "user_id", "table_name", "row_id", "action", "label", "version", "data", "labels"]
+    rows = db.select(
+        db.literal(change_set_id), db.literal(user_id, Integer), db.literal(model.__tablename__), model.id,
+        db.literal("edit"), db.cast(label_of(model), String), model.version + 1, db.cast(json_object(*pairs), Text),
+        db.literal(json.dumps(labels)),
+    ).where(where)
+    session.execute(db.insert(Change).from_select(columns, rows))
 
 
 def gather(session) -> dict:
@@ -132,9 +178,7 @@ def referred_to(row) -> dict:
     if isinstance(row, Course):
         ids = db.select(Enrollment.student_id).where(Enrollment.course_id == row.id)
         return {"student_ids": [db.session.scalars(ids).all(), None]}
-    advisees = db.session.scalars(db.select(Student.id).where(Student.advisor_id == row.id)).all()
-    taught = db.session.scalars(db.select(Course.id).where(Course.teacher_id == row.id)).all()
-    return {"advisee_ids": [advisees, None], "course_taught_ids": [taught, None]}
+    return {}  # a user's advisees and courses: each their own change (unlink)
 
 
 def changed_enrollments(session) -> list[tuple[Enrollment, str]]:

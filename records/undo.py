@@ -1,45 +1,56 @@
 """Undoing a change set: each row it touched is put back as it was, as one new change set of its own (so an undo
 can be undone too).
 
-A created row is deleted; a deleted row comes back with its id, its enrollments in courses (or students) that still
-exist, and, for a user, the advisees and courses that still have no other advisor or teacher; an edited row gets its
-fields' earlier values. Where a later change set touched the same fields of the same rows, `later_changes` names
+A created row is deleted; a deleted row comes back with its id and its enrollments in courses (or students) that
+still exist; an edited row gets its fields' earlier values: by statements over all the rows whose one field the
+change set changed alike (a deleted user's advisees, a bulk action), where it kept no later value. Where a later change set touched the same fields of the same rows, `later_changes` names
 them, and the caller asks before `undo(..., overwrite=True)` replaces what they saved.
 """
 
 import json
+from collections import defaultdict
 
-from records import change, conflicts
+from sqlalchemy.orm import aliased
+
+from models import Change, ChangeSet, Course, Enrollment, Student, User, db, utcnow
+from records import change, conflicts, history
 from records.history import UNDOES
-from models import Change, ChangeSet, Course, Enrollment, Student, User, db
 
+CHUNK = 500  # ids in one statement: far below every backend's limit on parameters
 MODELS = {model.__tablename__: model for model in (User, Student, Course)}
 SETS = {"course_ids": (Enrollment.course_id, Enrollment.student_id), "student_ids": (Enrollment.student_id, Enrollment.course_id)}
 
 
-def later_changes(change_set: ChangeSet) -> list[Change]:
-    """Later changes to the same fields of the same rows: what undoing `change_set` would overwrite."""
-    later = []
-    for undone in change_set.changes:
-        fields = set(json.loads(undone.data))
-        for change in db.session.scalars(
-            db.select(Change).where(
-                Change.table_name == undone.table_name, Change.row_id == undone.row_id, Change.id > undone.id
-            )
-        ):
-            if undone.action != "edit" or fields & set(json.loads(change.data)):
-                later.append(change)
-    return later
+def later_changes(change_set: ChangeSet) -> list[int]:
+    """The ids of later changes to the same fields of the same rows: what undoing `change_set` would overwrite.
+    One query, whatever the number of rows the change set touched."""
+    undone, later = aliased(Change), aliased(Change)
+    pairs = db.session.execute(
+        db.select(later.id, later.data, undone.action, undone.data)
+        .join(undone, (later.table_name == undone.table_name) & (later.row_id == undone.row_id) & (later.id > undone.id))
+        .where(undone.change_set_id == change_set.id, later.change_set_id != change_set.id)
+    )
+    return sorted({id for id, data, action, fields in pairs
+                   if action != "edit" or set(json.loads(fields)) & set(json.loads(data))})
 
 
 def undo(change_set: ChangeSet) -> list[str]:
     """Puts back what `change_set` changed. Returns what could not come back, in words."""
     missing = []
+    rows = db.session.execute(
+        db.select(Change.id, Change.table_name, Change.row_id, Change.action, Change.data, Change.labels, Change.version)
+        .where(Change.change_set_id == change_set.id).order_by(Change.id.desc())
+    ).all()
     with change() as session:
         session.info[UNDOES] = change_set.id
-        for undone in reversed(change_set.changes):
+        same_edits = defaultdict(list)  # (table, field, old, new) -> the rows it was done to: put back set-based
+        for undone in rows:
             model = MODELS[undone.table_name]
             data, labels = json.loads(undone.data), json.loads(undone.labels)
+            if undone.action == "edit" and len(data) == 1 and plain(model, next(iter(data))):
+                [(name, (old, new))] = data.items()
+                same_edits[(undone.table_name, name, json.dumps(old), json.dumps(new), undone.labels)].append(undone.row_id)
+                continue
             row = session.get(model, undone.row_id)
             if undone.action == "create":
                 if row is not None:
@@ -49,7 +60,29 @@ def undo(change_set: ChangeSet) -> list[str]:
                     missing += restore(session, model, undone, data, labels)
             elif row is not None:
                 missing += put_back(session, row, data, labels)
+        for (table, name, old, new, labels), ids in same_edits.items():
+            put_back_rows(session, MODELS[table], name, json.loads(old), json.loads(new), ids, json.loads(labels))
     return missing
+
+
+def plain(model, name: str) -> bool:
+    """A column whose values SQL writes into JSON as Python does (whole numbers, text), so an edit of it can be put
+    back, and recorded, by statements (dates, booleans and hundredths differ between the two)."""
+    column = model.__table__.columns.get(name)
+    return column is not None and column.type.python_type in (int, str)
+
+
+def put_back_rows(session, model, name, old, new, ids: list[int], labels: dict):
+    """One field of many rows back to `old`, CHUNK rows a statement, with the history of it; rows whose field is
+    no longer `new` keep what they have."""
+    column = model.__table__.columns[name]
+    before, after = conflicts.decoded(model, name, old), conflicts.decoded(model, name, new)
+    for start in range(0, len(ids), CHUNK):
+        where = model.id.in_(ids[start:start + CHUNK]) & (column == after if after is not None else column.is_(None))
+        history.record_rows(session, model, where, {name: (column, before)}, labels)
+        session.execute(db.update(model).where(where).values({column: before, model.version: model.version + 1,
+                                                              model.updated_at: utcnow()}),
+                        execution_options={"synchronize_session": False})
 
 
 def put_back(session, row, data: dict, labels: dict) -> list[str]:
@@ -64,7 +97,7 @@ def put_back(session, row, data: dict, labels: dict) -> list[str]:
     return missing
 
 
-def restore(session, model, deleted: Change, data: dict, labels: dict) -> list[str]:
+def restore(session, model, deleted, data: dict, labels: dict) -> list[str]:
     columns = {name: conflicts.decoded(model, name, values[0]) for name, values in data.items() if name in
                model.__table__.columns}
     row = model(id=deleted.row_id, version=deleted.version + 1, **columns)
@@ -74,12 +107,6 @@ def restore(session, model, deleted: Change, data: dict, labels: dict) -> list[s
     for name, (ids, _) in data.items():
         if name in SETS:
             missing += relink(session, row, name, ids, labels)
-        elif name == "advisee_ids":
-            session.execute(db.update(Student).where(Student.id.in_(ids), Student.advisor_id.is_(None))
-                            .values(advisor_id=row.id, version=Student.version + 1))
-        elif name == "course_taught_ids":
-            session.execute(db.update(Course).where(Course.id.in_(ids), Course.teacher_id.is_(None))
-                            .values(teacher_id=row.id, version=Course.version + 1))
     return missing
 
 

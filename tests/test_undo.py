@@ -130,3 +130,15 @@ def test_a_deleted_students_id_is_not_given_to_the_next_one_so_it_can_come_back(
     assert newer != id
     client.post(f"/changes/{deleting}/undo")
     assert {s.id for s in read(app, Student)} == {id, newer}
+
+
+def test_deleting_a_user_is_in_each_advisees_history_and_undo_puts_it_back(client, app, add):
+    adviser = add(User, name="Lisa Padilla", email="lisa@example.org")
+    ids = [new_student(client, app, email=f"s{n}@school.example", advisor_id=str(adviser)) for n in range(3)]
+    client.post(f"/users/{adviser}/delete")
+    html = client.get(f"/students/{ids[0]}/history").get_data(as_text=True)
+    assert re.search(r"Advisor: <del>Lisa Padilla</del> → <ins>—</ins>", html)
+    undo(client, app)
+    assert [read(app, Student, id=id)[0].advisor_id for id in ids] == [adviser] * 3
+    redo = client.get(f"/students/{ids[0]}/history").get_data(as_text=True)
+    assert re.search(r"Advisor: <del>—</del> → <ins>Lisa Padilla</ins>", redo)

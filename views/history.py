@@ -176,7 +176,7 @@ def undo(id):
         return redirect(back)
     later = undoing.later_changes(change_set)
     if later and not request.form.get("overwrite"):
-        rows = db.session.execute(with_change_sets(db.select(Change).where(Change.id.in_([c.id for c in later]))))
+        rows = db.session.execute(with_change_sets(db.select(Change).where(Change.id.in_(later[:PAGE_SIZE]))))
         return render_template("undo.html", change_set=change_set, entries=entries(rows), back=back)
     missing = undoing.undo(change_set)
     flash(f"Undone: {summary(change_set)}.", "success")
