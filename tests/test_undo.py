@@ -142,3 +142,12 @@ def test_deleting_a_user_is_in_each_advisees_history_and_undo_puts_it_back(clien
     assert [read(app, Student, id=id)[0].advisor_id for id in ids] == [adviser] * 3
     redo = client.get(f"/students/{ids[0]}/history").get_data(as_text=True)
     assert re.search(r"Advisor: <del>—</del> → <ins>Lisa Padilla</ins>", redo)
+
+
+def test_recently_deleted_lists_deletes_with_restore(client, app):
+    id = new_student(client, app)
+    client.post(f"/students/{id}/delete")
+    html = client.get("/changes").get_data(as_text=True)
+    assert 'href="/changes?action=delete">Recently deleted</a>' in html
+    deleted = client.get("/changes?action=delete").get_data(as_text=True)
+    assert deleted.count(">Restore</button>") == 1 and ">Undo</button>" not in deleted.split("<main")[1]
