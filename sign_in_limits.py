@@ -74,13 +74,15 @@ class Attempt:
         )
 
 
-def log(email: str, event: str, device: str | None = None):
-    """Adds to the sign-in log, and forgets what is older than SIGN_IN_LOG_DAYS."""
+def log(email: str, event: str, device: str | None = None, commit: bool = True):
+    """Adds to the sign-in log, and forgets what is older than SIGN_IN_LOG_DAYS; `commit=False` leaves it to the
+    change the request makes next (a sign-out's), so that nothing follows that commit."""
     db.session.add(SignIn(email=email, address=request.remote_addr or "", device=device, event=event))
     if event != "failure":
         cutoff = utcnow() - timedelta(days=current_app.config["SIGN_IN_LOG_DAYS"])
         db.session.execute(db.delete(SignIn).where(SignIn.at < cutoff))
-    db.session.commit()
+    if commit:
+        db.session.commit()
 
 
 def known_device(user: User | None) -> str | None:

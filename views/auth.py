@@ -53,7 +53,7 @@ def login():
 @bp.post("/sign-out")
 def logout():
     """Sign out, ending this user's sessions everywhere."""
-    log(current_user.email, "sign-out")
+    log(current_user.email, "sign-out", commit=False)
     records.end_sessions(current_user._get_current_object())
     logout_user()
     session.clear()
@@ -92,7 +92,7 @@ def password():
 @role_required("admin")
 def sign_ins():
     """The sign-in log, newest first: sign-ins, failed attempts and sign-outs, for one email or all."""
-    email = request.args.get("email", "").strip().lower()[:EMAIL_MAX]
+    email = "".join(c for c in request.args.get("email", "") if c.isprintable()).strip().lower()[:EMAIL_MAX]
     before = request.args.get("before", type=int)
     query = db.select(SignIn).order_by(SignIn.id.desc()).limit(PAGE_SIZE + 1)
     if email:
