@@ -17,9 +17,10 @@ DATA = Path(os.environ.get("ROSTER_BENCH_DATA", ROOT / "bench" / "data"))  # the
 HEAD = ScriptDirectory(str(ROOT / "migrations")).get_current_head()
 
 
-def make_app(path: Path):
+def make_app(path: Path | None, url: str | None = None):
+    """The app on the SQLite file at `path`, or on the database at `url`."""
     return create_app({
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+        "SQLALCHEMY_DATABASE_URI": url or f"sqlite:///{path}",
         "SECRET_KEY": "bench",
         "WTF_CSRF_ENABLED": False,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",

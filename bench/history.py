@@ -14,6 +14,9 @@ from pathlib import Path
 
 import records
 import records.history
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+
 from bench.common import DATA, interleaved, machine, make_app, ms, print_table, seeded, signed_in_client
 from models import Student, User, db
 
@@ -88,10 +91,50 @@ def with_history(rows: int, changes: int) -> Path:
     return path
 
 
-def page_speed(rows: int, few: int, many: int, rounds: int) -> list[tuple]:
+def on_postgresql(url: str, rows: int, changes: int):
+    """The app on a PostgreSQL database of `rows` seeded students and `changes` history rows like with_history's,
+    made once (roster_bench_history_<rows>_<changes> on the server of `url`) and reused."""
+    server = make_url(url)
+    name = f"roster_bench_history_{rows}_{changes}"
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.execute(db.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).scalar()
+        if not exists:
+            connection.execute(db.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    app = make_app(None, server.set(database=name).render_as_string(hide_password=False))
+    if not exists:
+        runner = app.test_cli_runner()
+        for arguments in (["init-db"], ["seed", "--users", "200", "--students", str(rows), "--random-seed", "7"]):
+            assert (result := runner.invoke(args=arguments)).exit_code == 0, result.output
+        rare = max(changes // 60, 1)
+        with app.app_context():
+            db.session.add(User(name="Bench Admin", email="bench@example.org", role="admin"))
+            db.session.execute(db.text(f"""
+                INSERT INTO change_sets (id, at, user_id, user_name)
+                SELECT i, timestamp '2020-01-01' + i * interval '60 seconds',
+                       CASE WHEN i % {rare // 2 or 1} = 7 THEN 2 ELSE 1 END, 'Bench Admin'
+                FROM generate_series(1, {changes // 2}) AS i"""))
+            db.session.execute(db.text(f"""
+                INSERT INTO changes (id, change_set_id, user_id, table_name, row_id, action, label, version, data, labels)
+                SELECT i, (i + 1) / 2, CASE WHEN ((i + 1) / 2) % {rare // 2 or 1} = 7 THEN 2 ELSE 1 END,
+                       CASE WHEN i % {rare} = 11 THEN 'courses' ELSE 'students' END,
+                       CASE WHEN i % 100 = 0 THEN 1 ELSE 1 + i % {rows} END,
+                       CASE WHEN i % {rare} = 13 THEN 'delete' ELSE 'edit' END, 'Student', 2 + i / {rows},
+                       '{{"grade": [5, 6]}}', '{{}}'
+                FROM generate_series(1, {changes}) AS i"""))
+            for table in ("change_sets", "changes"):
+                db.session.execute(db.text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))"))
+            db.session.commit()
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.execute(db.text("ANALYZE"))
+    return app
+
+
+def page_speed(rows: int, few: int, many: int, rounds: int, database_url: str | None = None) -> list[tuple]:
     clients = {}
     for size in (few, many):
-        app = make_app(with_history(rows, size))
+        app = on_postgresql(database_url, rows, size) if database_url else make_app(with_history(rows, size))
         clients[size] = signed_in_client(app)
     middle = {few: few // 2, many: many // 2}
     day = "2020-01-03"
@@ -111,7 +154,8 @@ def page_speed(rows: int, few: int, many: int, rounds: int) -> list[tuple]:
             assert response.status_code == 200, response.status_code
 
         times = interleaved({size: (lambda size=size: visit(size)) for size in (few, many)}, rounds)
-        figures.append((f"{what}: {few:,} vs {many:,} history rows", ms(times[few]), ms(times[many]),
+        where = "PostgreSQL" if database_url else "SQLite"
+        figures.append((f"{what}: {few:,} vs {many:,} history rows, {where}", ms(times[few]), ms(times[many]),
                         times[many] / times[few], "≤ 1.2"))
     return figures
 
@@ -152,6 +196,7 @@ def main(argv=None):
     parser.add_argument("--few", type=int, default=10_000)
     parser.add_argument("--many", type=int, default=10_000_000)
     parser.add_argument("--big", type=int, default=100_000, help="rows a big change touches (of 2x that many)")
+    parser.add_argument("--database-url", help="a PostgreSQL server to measure the history pages on too")
     args = parser.parse_args(argv)
     print(f"{machine()}; {args.rounds} rounds, medians")
     started = time.perf_counter()
@@ -161,6 +206,9 @@ def main(argv=None):
                        big_change(2 * args.big, args.big, args.rounds))
     met &= print_table("History pages: few (A) and many (B) history rows",
                        page_speed(args.rows, args.few, args.many, args.rounds))
+    if args.database_url:
+        met &= print_table("History pages on PostgreSQL: few (A) and many (B) history rows",
+                           page_speed(args.rows, args.few, args.many, args.rounds, args.database_url))
     print(f"\n({time.perf_counter() - started:.0f} s)")
     print(f"\nEvery goal met: {'yes' if met else 'NO'}")
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased
 from wtforms import DateField, Form, SelectChoice, SelectField
 from wtforms.validators import Optional
 
@@ -160,17 +160,50 @@ def index():
                            by=by, without_user=without_user)
 
 
-def may_undo(change_set: ChangeSet) -> bool:
-    return all(current_user.at_least(RESOURCES[change.table_name].edit_role) for change in change_set.changes)
+@dataclass
+class Outline:
+    """What a change set did, in brief, read without loading its every row: its main change (a create or delete
+    before an edit), how many rows it changed, and in which tables."""
+
+    main: Change
+    rows: int
+    tables: list[str]
+
+    @classmethod
+    def of(cls, change_set_id: int) -> "Outline":
+        of_set = Change.change_set_id == change_set_id
+        main = db.session.scalar(db.select(Change).where(of_set)
+                                 .order_by(db.case((Change.action == "edit", 1), else_=0), Change.id).limit(1))
+        rows = db.session.scalar(db.select(db.func.count()).where(of_set))
+        tables = db.session.scalars(db.select(Change.table_name).where(of_set).distinct()).all()
+        return cls(main, rows, tables)
+
+    def may_undo(self) -> bool:
+        return all(current_user.at_least(RESOURCES[table].edit_role) for table in self.tables)
+
+    def summary(self) -> str:
+        main = self.main
+        what = f"{ACTIONS[main.action].lower()} {RESOURCES[main.table_name].noun} “{main.label}”"
+        return f"{what} and {self.rows - 1:,} more" if self.rows > 1 else what
+
+    def after_undo(self, next: str | None) -> str:
+        """Back to the history page the undo was asked on; from elsewhere, to the row (or its history, if gone)."""
+        if is_safe_redirect(next) and (next.startswith(url_for(".index")) or "/history" in next):
+            return next
+        if self.rows > 1:
+            return url_for(".index")
+        gone = self.main.action == "create"
+        return url_for(f"{RESOURCES[self.main.table_name].name}.{'history' if gone else 'detail'}", id=self.main.row_id)
 
 
 @bp.post("/<int:id>/undo")
 def undo(id):
     """Undo a change set, asking first when later changes touched the same fields."""
-    change_set = db.get_or_404(ChangeSet, id, options=[selectinload(ChangeSet.changes)])
-    if not may_undo(change_set):
+    change_set = db.get_or_404(ChangeSet, id)
+    outline = Outline.of(id)
+    if not outline.may_undo():
         abort(403, f"Your role ({current_user.role}) may not do this; ask an admin.")
-    back = after_undo(change_set, request.form.get("next"))
+    back = outline.after_undo(request.form.get("next"))
     if change_set.undone_by_id is not None:
         flash("That change was undone already.", "info")
         return redirect(back)
@@ -178,30 +211,13 @@ def undo(id):
     if later and not request.form.get("overwrite"):
         rows = db.session.execute(with_change_sets(db.select(Change).where(Change.id.in_(later[:PAGE_SIZE]))))
         return render_template("undo.html", change_set=change_set, entries=entries(rows), back=back)
+    summary = outline.summary()
     missing = undoing.undo(change_set)
-    flash(f"Undone: {summary(change_set)}.", "success")
+    flash(f"Undone: {summary}.", "success")
     for what in missing:
         flash(f"Could not bring back {what}.", "warning")
     offer_undo()
     return redirect(back)
-
-
-def after_undo(change_set: ChangeSet, next: str | None) -> str:
-    """Back to the history page the undo was asked on; from elsewhere, to the row (or its history, if gone)."""
-    if is_safe_redirect(next) and (next.startswith(url_for(".index")) or "/history" in next):
-        return next
-    if len(change_set.changes) > 1:
-        return url_for(".index")
-    change = change_set.changes[0]
-    resource = RESOURCES[change.table_name]
-    return url_for(f"{resource.name}.{'history' if change.action == 'create' else 'detail'}", id=change.row_id)
-
-
-def summary(change_set: ChangeSet) -> str:
-    first = change_set.changes[0]
-    what = f"{ACTIONS[first.action].lower()} {RESOURCES[first.table_name].noun} “{first.label}”"
-    more = len(change_set.changes) - 1
-    return f"{what} and {more} more" if more else what
 
 
 def explain_deleted():
@@ -219,6 +235,6 @@ def explain_deleted():
     if found is None:
         return None
     change, change_set, _ = found
-    may = may_undo(db.session.get(ChangeSet, change_set.id))
+    may = Outline.of(change_set.id).may_undo()
     return render_template("deleted.html", resource=resource, change=change, change_set=change_set, may_restore=may,
                            editing=request.method == "POST"), 404
