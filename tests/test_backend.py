@@ -1,5 +1,6 @@
 """database/backend.py tells each backend's capabilities as they are: each is checked against the database itself."""
 
+import json
 from dataclasses import asdict
 
 import pytest
@@ -25,7 +26,7 @@ def reported(app):
 
 
 # Checked against the database by tests of their own: below, and in test_read_only_database.py.
-CHECKED_APART = ("read_only_query", "read_only_errors")
+CHECKED_APART = ("read_only_query", "read_only_errors", "json_functions")
 
 
 def test_each_backend_reports_its_name_and_capabilities(app, backend):
@@ -87,3 +88,10 @@ def test_server_connections_are_checked_before_use_and_time_out(app):
     assert ("connect_timeout" in options["connect_args"]) == server
     assert ("timeout" in options["connect_args"]) == (not server)  # SQLite's wait for another writer's lock
 
+
+
+def test_json_functions_build_what_python_reads_back(app):
+    json_object, json_array = (getattr(db.func, name) for name in reported(app).json_functions)
+    with app.app_context():
+        built = db.session.scalar(db.select(db.cast(json_object(db.literal("a"), json_array(1, "x", db.null())), db.Text)))
+    assert json.loads(built) == {"a": [1, "x", None]}
