@@ -21,6 +21,14 @@ from bench.common import DATA, interleaved, machine, make_app, ms, print_table, 
 from models import Student, User, db
 
 
+def fresh_copy(source: Path, path: Path) -> Path:
+    """A copy of a database, without the WAL of an earlier copy at the same place (SQLite would apply it)."""
+    for suffix in ("-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    shutil.copy(source, path)
+    return path
+
+
 def saves(app, client, ids, count: int, rng, versioned: bool):
     """`count` edits of random students, as the edit form posts them (with the version it was opened at, or not)."""
     for _ in range(count):
@@ -38,8 +46,7 @@ def saves(app, client, ids, count: int, rng, versioned: bool):
 
 
 def save_cost(rows: int, count: int, rounds: int) -> list[tuple]:
-    path = DATA / "history-saves.db"
-    shutil.copy(seeded(rows), path)
+    path = fresh_copy(seeded(rows), DATA / "history-saves.db")
     app = make_app(path)
     client = signed_in_client(app)
     with app.app_context():
@@ -167,7 +174,7 @@ def big_change(rows: int, affected: int, rounds: int) -> list[tuple]:
     times = {"without": [], "with": []}
     for _ in range(rounds):
         for case in times:
-            shutil.copy(seeded(rows), path)
+            fresh_copy(seeded(rows), path)
             with sqlite3.connect(path) as connection:
                 connection.execute(f"UPDATE students SET advisor_id = 1 WHERE id <= {affected}")
             app = make_app(path)
