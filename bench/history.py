@@ -170,11 +170,10 @@ def page_speed(rows: int, few: int, many: int, rounds: int, database_url: str | 
 def big_change(rows: int, affected: int, rounds: int) -> list[tuple]:
     """Deleting a user who advises `affected` students through the write path: the change itself (A: the same
     statements, but the history's INSERT … SELECT left out) against the change with its history (B)."""
-    path = DATA / "history-big-change.db"
     times = {"without": [], "with": []}
-    for _ in range(rounds):
+    for round in range(rounds):
         for case in times:
-            fresh_copy(seeded(rows), path)
+            path = fresh_copy(seeded(rows), DATA / f"history-big-change-{round}-{case}.db")
             with sqlite3.connect(path) as connection:
                 connection.execute(f"UPDATE students SET advisor_id = 1 WHERE id <= {affected}")
             app = make_app(path)
@@ -190,7 +189,10 @@ def big_change(rows: int, affected: int, rounds: int) -> list[tuple]:
                 finally:
                     records.history.record_rows = writing
                 assert db.session.scalar(db.select(db.func.count()).where(Student.advisor_id == 1)) == 0
+                db.session.remove()
                 db.engine.dispose()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
     a, b = statistics.median(times["without"]), statistics.median(times["with"])
     return [(f"deleting a user who advises {affected:,} of {rows:,} students", ms(a), ms(b), b / a, "≤ 1.5")]
 
