@@ -30,7 +30,8 @@ def fresh_copy(source: Path, path: Path) -> Path:
 
 
 def saves(app, client, ids, count: int, rng, versioned: bool):
-    """`count` edits of random students, as the edit form posts them (with the version it was opened at, or not)."""
+    """`count` edits of random students, as the edit form posts them (with the version it was opened at, or not),
+    each followed by the page it redirects to."""
     for _ in range(count):
         id = rng.choice(ids)
         with app.app_context():
@@ -43,6 +44,7 @@ def saves(app, client, ids, count: int, rng, versioned: bool):
             db.session.rollback()
         response = client.post(f"/students/{id}/edit", data=form)
         assert response.status_code == 302, response.status_code
+        client.get(response.headers["Location"])  # as a browser does: the page that shows "Saved" (and clears it)
 
 
 def save_cost(rows: int, count: int, rounds: int) -> list[tuple]:
