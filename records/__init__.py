@@ -1,9 +1,10 @@
 """The write path: the only way rows of users, students, courses and enrollments change.
 
-Every change runs inside `change()`, which commits it whole or not at all; what later joins every change (the
-history, the version checks) is added there once. `flask seed` is the one exception: it inserts through the driver
-for speed (database seed loader). With RECORDS_GUARD on (the tests), a request or command that changes those
-tables outside `change()` fails (records.guard).
+Every change runs inside `change()`, which commits it whole or not at all, with its history (records.history); a
+save over a newer version is merged (records.conflicts); a change set is undone by records.undo. The exceptions are
+`flask seed`, which inserts through the driver for speed (database.seed), and `flask restore`, which puts a whole
+database back (database.backup). With RECORDS_GUARD on (the tests), a request or command that changes those tables
+outside `change()` fails (records.guard).
 """
 
 from contextlib import contextmanager
