@@ -222,9 +222,11 @@ def label_of(model):
 
 
 def who() -> dict:
-    """The signed-in user, or the command that made the change."""
-    if has_request_context() and current_user.is_authenticated:
-        return {"user_id": current_user.id, "user_name": current_user.name}
+    """The signed-in user, or the command that made the change (signed out, only the first-run setup changes any)."""
+    if has_request_context():
+        if current_user.is_authenticated:
+            return {"user_id": current_user.id, "user_name": current_user.name}
+        return {"user_id": None, "user_name": "First-run setup"}
     context = click.get_current_context(silent=True)
     return {"user_id": None, "user_name": context.command_path if context else "Roster"}
 

@@ -101,3 +101,19 @@ def test_the_changes_page_filters_by_who_record_kind_of_change_and_day(client, a
     assert shown("since=2024-03-05&until=2024-03-05") == [("Root Admin", "added")]
     assert shown("until=2024-03-04") == []
     assert shown("before=2147483648&user=-1&since=2024-02-30") == shown("")  # what cannot be read is ignored
+
+
+def test_a_password_change_reads_as_set_on_the_history_page(client, app, add):
+    id = add(User, name="Ada", email="ada@example.org")
+    client.post(f"/users/{id}/edit", data={"name": "Ada", "email": "ada@example.org", "role": "viewer", "active": "y",
+                                          "new_password": PASSWORD, "version": "1"})
+    assert "<li>Password: set</li>" in client.get(f"/users/{id}/history").get_data(as_text=True)
+
+
+def test_the_first_admin_is_added_by_the_first_run_setup(make_app):
+    app = make_app()
+    with app.app_context():
+        db.create_all()
+    app.test_client().post("/setup", data={"name": "Ada", "email": "ada@example.org", "password": PASSWORD,
+                                           "confirm": PASSWORD})
+    assert [change_set.user_name for change_set in read(app, ChangeSet)] == ["First-run setup"]

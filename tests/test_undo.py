@@ -151,3 +151,11 @@ def test_recently_deleted_lists_deletes_with_restore(client, app):
     assert 'href="/changes?action=delete">Recently deleted</a>' in html
     deleted = client.get("/changes?action=delete").get_data(as_text=True)
     assert deleted.count(">Restore</button>") == 1 and ">Undo</button>" not in deleted.split("<main")[1]
+
+
+def test_undo_of_taking_a_student_off_a_course_puts_them_back(client, app, add):
+    course = add(Course, code="MATH-1", title="Algebra", credits=1)
+    id = new_student(client, app, course_ids=[str(course)])
+    client.post(f"/courses/{course}/enrollments/{id}/delete")
+    undo(client, app)
+    assert [(e.student_id, e.course_id) for e in read(app, Enrollment)] == [(id, course)]

@@ -57,6 +57,8 @@ def lines(change: Change) -> list[tuple[str, str, str, bool]]:
         if isinstance(values, dict):
             added, removed = ([labels.get(name, {}).get(str(id), f"#{id}") for id in values[s]] for s in "+-")
             shown.append((label, ", ".join(added), ", ".join(removed), True))
+        elif name == "password":  # kept as whether there is one, never what it is
+            shown.append((label, "", "set" if values[1] else "removed", False))
         elif change.action == "edit":
             before, after = (value(resource, name, v, labels) for v in values)
             shown.append((label, before, after, False))
