@@ -53,9 +53,17 @@ def merge(form, record, opened: int) -> Merge:
             field.errors = [*field.errors, f"{change_set.user_name} saved {described(field, now)} here "
                             f"on {timestamp(change_set.at)} while you were editing. Yours is in the box: save to keep "
                             "it, or change it."]
+            field.theirs = now  # the form offers to take it (take_theirs)
             merged.conflicts += 1
     form.version.data, form.version.raw_data = record.version, [str(record.version)]
     return merged
+
+
+def take_theirs(form, name: str):
+    """The form shows the value saved now in field `name`, as the person chose on the conflict screen; not saved."""
+    if name in form._fields and name not in ("csrf_token", "version") and form.obj is not None:
+        show(form[name], getattr(form.obj, name, None))
+        form.form_errors.append(f"{form[name].label.text} now shows the value saved meanwhile. Save to keep it.")
 
 
 def values_since(record, opened: int) -> tuple[dict, dict]:

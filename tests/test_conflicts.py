@@ -136,3 +136,16 @@ def test_taking_off_someone_taken_off_meanwhile_says_so(app, client, maria, add)
     response = client.post(f"/courses/{math}/enrollments/{id}/delete", follow_redirects=True)
     assert response.request.path == f"/courses/{math}"
     assert "That student is not on this course any more" in response.get_data(as_text=True)
+
+
+def test_on_the_conflict_screen_one_can_take_their_value_instead(app, client, maria):
+    id, opened = created(client, app, "students")
+    maria.post(f"/students/{id}/edit", data={**opened, "gpa": "2.00"})
+    html = client.post(f"/students/{id}/edit", data={**opened, "gpa": "3.50"}).get_data(as_text=True)
+    assert 'name="take" value="gpa"' in html
+    taken = client.post(f"/students/{id}/edit", data={**opened, "gpa": "3.50", "version": "2", "take": "gpa"})
+    page = taken.get_data(as_text=True)
+    assert taken.status_code == 200 and re.search(r'name="gpa"[^>]*value="2.00"', page)
+    assert "GPA now shows the value saved meanwhile" in page
+    assert client.post(f"/students/{id}/edit", data={**opened, "gpa": "2.00", "version": "2"}).status_code == 302
+    assert str(read(app, Student, id=id)[0].gpa) == "2.00"

@@ -13,7 +13,11 @@ def list_page(resource):
 
 
 def submitted(form) -> bool:
-    """A valid form was posted to be saved (not to search in one of its pickers)."""
+    """A valid form was posted to be saved (not to search in one of its pickers, nor to take the value someone
+    saved meanwhile into a field: see records.conflicts)."""
+    if taken := request.form.get("take"):
+        records.conflicts.take_theirs(form, taken)
+        return False
     return not searching(form) and form.validate_on_submit()
 
 
