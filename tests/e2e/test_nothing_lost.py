@@ -17,6 +17,7 @@ def test_a_conflict_shows_both_values_and_saving_again_keeps_yours(page, people,
     colleague.get_by_label("GPA", exact=True).fill("1.23")
     colleague.get_by_label("Grade", exact=True).fill("9")
     colleague.get_by_role("button", name="Save", exact=True).click()
+    expect(colleague.locator(".flash").first).to_contain_text("Saved student")  # their save is done, then the tab closes
     colleague.close()
 
     page.bring_to_front()
