@@ -18,7 +18,7 @@ from records import history
 from fake_school import FakeSchool
 from formatting import plural
 from validators import password_problem
-from models import ROLES, Course, Student, User, db
+from models import ROLES, Course, Student, db
 
 
 def register_commands(app):

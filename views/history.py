@@ -38,10 +38,6 @@ class Entry:
     resource: object
     lines: list[tuple[str, str, str, bool]]  # (field, before, after, False); for a set, (field, added, removed, True)
 
-    @property
-    def exists(self) -> bool:
-        return self.change.action != "delete"
-
 
 def entries(rows) -> list[Entry]:
     """rows: (change, its change set, the name of who undid it)."""

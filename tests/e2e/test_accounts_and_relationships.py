@@ -4,7 +4,6 @@ from playwright.sync_api import expect
 
 from models import Course, Enrollment, Student, User, db
 
-from .harness import sign_in
 
 PASSWORD = "a viewer's passphrase"
 
