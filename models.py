@@ -284,6 +284,7 @@ class ChangeSet(db.Model):
     at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, index=True)
     user_id: Mapped[int | None]  # no foreign key: a deleted user's changes stay theirs
     user_name: Mapped[str] = mapped_column(String(NAME_MAX))  # as it was then
+    summary: Mapped[str | None] = mapped_column(String(200))  # what a bulk change did: "Bulk: set grade on 312 students"
     undoes_id: Mapped[int | None] = mapped_column(ForeignKey("change_sets.id", ondelete="SET NULL"))
     # The change set that undid this one: kept here, so a page of changes needs no search for it.
     undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("change_sets.id", ondelete="SET NULL"))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload, undefer
 from wtforms import IntegerField, SelectChoice, SelectField
 from wtforms.validators import NumberRange, Optional
 
+import actions
 from formatting import cell
 from forms import CourseForm, StudentForm, UserForm
 from listing import Filter, Listing, RowIdField
@@ -82,6 +83,7 @@ class Resource:
     search_hint: str = ""  # the search box's placeholder: what a search looks in
     edit_role: str = "editor"  # the least role that may add, edit and delete
     options: tuple = ()  # loader options for what the columns show
+    actions: tuple = ()  # what may be done to many rows at once (actions.py)
 
     @property
     def title(self) -> str:
@@ -127,6 +129,7 @@ USERS = Resource(
     search_hint="Name or email",
     edit_role="admin",
     options=(undefer(User.advisee_count),),
+    actions=actions.USER_ACTIONS,
 )
 
 STUDENTS = Resource(
@@ -155,6 +158,7 @@ STUDENTS = Resource(
     ),
     search_hint="Name or email",
     options=(joinedload(Student.advisor), undefer(Student.course_count)),
+    actions=actions.STUDENT_ACTIONS,
 )
 
 COURSES = Resource(
@@ -179,4 +183,5 @@ COURSES = Resource(
     ),
     search_hint="Code or title",
     options=(joinedload(Course.teacher), undefer(Course.student_count)),
+    actions=actions.COURSE_ACTIONS,
 )

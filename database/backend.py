@@ -39,6 +39,8 @@ class Backend:
     read_only_errors: frozenset[int | str]
     # The SQL functions that build a JSON object and array, for history written by INSERT … SELECT.
     json_functions: tuple[str, str]
+    # The aggregates that build a JSON array and object of a group's values, for the history of many rows at once.
+    json_aggregates: tuple[str, str]
 
 
 # sqlite3's primary result code for a read-only file (https://sqlite.org/rescode.html). A full disk (SQLITE_FULL)
@@ -52,13 +54,15 @@ MARIADB_READ_ONLY, MARIADB_READ_ONLY_TRANSACTION = 1290, 1792
 BACKENDS = {
     "sqlite": Backend("sqlite", trigram_table=True, substring_index=False, transactional_ddl=True, param_marker="?",
                       server=False, pragmas=True, read_only_query=None,
-                      read_only_errors=frozenset({SQLITE_READONLY}), json_functions=("json_object", "json_array")),
+                      read_only_errors=frozenset({SQLITE_READONLY}), json_functions=("json_object", "json_array"),
+                      json_aggregates=("json_group_array", "json_group_object")),
     "postgresql": Backend("postgresql", trigram_table=False, substring_index=True, transactional_ddl=True,
                           param_marker="%s", server=True, pragmas=False,
                           read_only_query="SELECT pg_is_in_recovery() "
                                           "OR current_setting('transaction_read_only')::bool",
                           read_only_errors=frozenset({POSTGRESQL_READ_ONLY}),
-                          json_functions=("json_build_object", "json_build_array")),
+                          json_functions=("json_build_object", "json_build_array"),
+                          json_aggregates=("json_agg", "json_object_agg")),
     # read_only spares users with READ ONLY ADMIN (root), but a server set read-only is a replica or on its way out:
     # Roster must not write there even when it could.
     "mariadb": Backend("mariadb", trigram_table=False, substring_index=False, transactional_ddl=False,
@@ -66,7 +70,8 @@ BACKENDS = {
                        read_only_query="SELECT @@global.read_only OR @@global.innodb_read_only "
                                        "OR @@session.tx_read_only",
                        read_only_errors=frozenset({MARIADB_READ_ONLY, MARIADB_READ_ONLY_TRANSACTION}),
-                       json_functions=("JSON_OBJECT", "JSON_ARRAY")),
+                       json_functions=("JSON_OBJECT", "JSON_ARRAY"),
+                       json_aggregates=("JSON_ARRAYAGG", "JSON_OBJECTAGG")),
 }
 
 

@@ -20,13 +20,16 @@ WRITING = "roster.writing"  # the session.info key that marks a change in progre
 
 
 @contextmanager
-def change():
-    """One change: committed at the end, or rolled back, with what raised, when anything inside fails."""
+def change(summary: str | None = None):
+    """One change: committed at the end, or rolled back, with what raised, when anything inside fails. `summary`
+    says in words what it did, where its rows do not (a bulk change: "Bulk: set grade on 312 students")."""
     session = db.session()
     if session.info.get(WRITING):  # within a change already: that one commits
         yield session
         return
     session.info[WRITING] = True
+    if summary:
+        session.info[history.SUMMARY] = summary
     try:
         yield session
         history.record(session)
@@ -35,7 +38,7 @@ def change():
         session.rollback()
         raise
     finally:
-        for key in (WRITING, history.CHANGE_SET, history.UNDOES):
+        for key in (WRITING, history.CHANGE_SET, history.UNDOES, history.SUMMARY):
             session.info.pop(key, None)
 
 

@@ -22,6 +22,7 @@ from models import Change, ChangeSet, Course, Enrollment, Student, User, db, utc
 RECORDED = (User, Student, Course)
 UNDOES = "roster.undoes"  # session.info: the change set an undo is undoing (records.undo)
 CHANGE_SET = "roster.change_set"  # session.info: (id, user id) of the change set being written
+SUMMARY = "roster.summary"  # session.info: what the change set did, in words, when its rows do not say (a bulk change)
 NOT_RECORDED = {"id", "search_text", "created_at", "updated_at", "version", "session_token", "password_hash"}
 PASSWORD = "password"  # recorded as [had one before, has one after]
 RELATED = {"advisor_id": User, "teacher_id": User}  # columns naming another row: its name is kept beside the id
@@ -90,7 +91,8 @@ def open_change_set(session) -> int:
     if CHANGE_SET not in session.info:
         person, undoes = who(), session.info.pop(UNDOES, None)
         with session.no_autoflush:
-            inserted = session.execute(db.insert(ChangeSet).values(at=utcnow(), undoes_id=undoes, **person))
+            inserted = session.execute(db.insert(ChangeSet).values(at=utcnow(), undoes_id=undoes,
+                                                                   summary=session.info.get(SUMMARY), **person))
             change_set_id = inserted.inserted_primary_key[0]
             if undoes is not None:
                 session.execute(db.update(ChangeSet).where(ChangeSet.id == undoes).values(undone_by_id=change_set_id))
@@ -112,20 +114,34 @@ def unlink(session, user: User):
                         execution_options={"synchronize_session": False})
 
 
-def record_rows(session, model, where, fields: dict, labels: dict):
+def record_rows(session, model, where, fields: dict, labels):
     """The history of an edit of every row of `model` that `where` selects, in one INSERT … SELECT: `fields` maps
-    a field to (its old value, its new one) as SQL expressions or values. Runs before the change itself."""
-    change_set_id, user_id = open_change_set(session), session.info[CHANGE_SET][1]
-    json_object, json_array = (getattr(db.func, name) for name in backend().json_functions)
+    a field to (its old value, its new one) as SQL expressions or values; `labels` names the related rows, as a dict
+    the same for every row or a SQL expression of the row's (JSON). Runs before the change itself."""
+    json_object, json_array = json_functions()
     sql = [(old, db.null() if new is None else new) for old, new in fields.values()]
     pairs = [part for name, (old, new) in zip(fields, sql) for part in (db.literal(name), json_array(old, new))]
+    insert_changes(session, model, where, "edit", json_object(*pairs), labels)
+
+
+def insert_changes(session, model, where, action: str, data, labels, version=None):
+    """A Change for every row of `model` that `where` selects, in one INSERT … SELECT: `data` and `labels` as
+    JSON, each a dict the same for every row or a SQL expression of the row; `version` the row's version after
+    (by default one more than now, as an edit makes it)."""
+    change_set_id, user_id = open_change_set(session), session.info[CHANGE_SET][1]
+    data, labels = (db.literal(json.dumps(v)) if isinstance(v, dict) else db.cast(v, Text) for v in (data, labels))
     columns = ["change_set_id", "user_id", "table_name", "row_id", "action", "label", "version", "data", "labels"]
     rows = db.select(
         db.literal(change_set_id), db.literal(user_id, Integer), db.literal(model.__tablename__), model.id,
-        db.literal("edit"), db.cast(label_of(model), String), model.version + 1, db.cast(json_object(*pairs), Text),
-        db.literal(json.dumps(labels)),
+        db.literal(action), db.cast(row_label(model), String), model.version + 1 if version is None else version,
+        data, labels,
     ).where(where)
     session.execute(db.insert(Change).from_select(columns, rows))
+
+
+def json_functions():
+    """The SQL functions that build a JSON object and array, on this backend."""
+    return tuple(getattr(db.func, name) for name in backend().json_functions)
 
 
 def gather(session) -> dict:
@@ -218,7 +234,13 @@ def as_list(value) -> list:
 
 
 def label_of(model):
+    """How a related row is named in a change: "MATH-101", "Lisa Padilla"."""
     return model.code if model is Course else model.name
+
+
+def row_label(model):
+    """How a changed row is named, in SQL, as str() names it."""
+    return model.code + " " + model.title if model is Course else model.name
 
 
 def who() -> dict:

@@ -11,12 +11,14 @@ from security import role_required
 from validators import possible_ids
 from models import Course, Enrollment, Student, db
 from views.pickers import MATCHES, pickers
+from views.bulk import add_bulk
 from views.history import add_history
 from views.steps import after_save, delete_confirmed, list_page, offer_undo, submitted
 
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 add_history(bp, COURSES)
+add_bulk(bp, COURSES)
 
 
 def enrolled_students(course_id):

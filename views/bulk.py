@@ -1,0 +1,147 @@
+"""Bulk actions on a list: the rows ticked on its page, or every row its search and filters match. One page asks
+what the action needs, shows what will happen (how many rows, with counts and examples), then makes the change as
+one change set, offering Undo.
+
+The selection is posted as the ids ticked, or as `all` with the list's query string: every row that query matches
+when the action runs. The confirmation names the newest change it saw and how many rows it counted; if a row of the
+selection changed after that, or the count moved, the action does not run and the confirmation is shown again.
+"""
+
+import json
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import Select
+from werkzeug.datastructures import MultiDict
+
+import records
+from actions import includes_me
+from models import Change, db
+from validators import possible_ids
+from views.pickers import pickers, searching
+from views.steps import offer_undo
+
+TICKED_MAX = 1000  # ids one post may tick: more than any page shows
+IGNORED = {"page", "cursor", "select"}  # where the list was, not what it matches
+SAMPLE = 5
+
+
+@dataclass
+class Selection:
+    ticked: list[int]  # the ids ticked, or [] when the selection is every row the query matches
+    query: str  # the list's query string
+    ids: Select  # the selected rows' ids, in the list's order
+
+    @property
+    def everything(self) -> bool:
+        return not self.ticked
+
+    @property
+    def unordered(self) -> Select:
+        return self.ids.order_by(None)
+
+
+def read_selection(resource, form) -> Selection:
+    """The selection a form posted; a 400 with the reason when it names what the list does not have."""
+    listing, query = resource.listing, form.get("query", "")[:2000]
+    given = MultiDict(parse_qsl(query, keep_blank_values=True))
+    args = listing.args(given)
+    unknown = sorted(set(given) - set(args._fields) - IGNORED)
+    if unknown:
+        abort(400, f"The selection names what the {resource.name} list does not have ({', '.join(unknown)[:100]}): "
+                   "go back to the list and select again.")
+    if wrong := [args[name].label.text for name in given if name in args._fields and args[name].errors]:
+        abort(400, f"The selection's {', '.join(wrong)} is not valid: go back to the list and select again.")
+    if form.get("all"):
+        return Selection([], query, listing.matching_ids(args))
+    ticked = possible_ids(form.getlist("id", type=int)[:TICKED_MAX + 1])
+    if len(ticked) > TICKED_MAX:
+        abort(400, f"Tick at most {TICKED_MAX:,} rows, or select all that match.")
+    only_sort = listing.args(MultiDict({"sort": args.value("sort") or ""}))
+    return Selection(ticked, query, listing.within(resource.model.id.in_(ticked)).matching_ids(only_sort))
+
+
+def add_bulk(blueprint, resource):
+    """POST /<name>/bulk: the list's actions, for the roles the resource declares."""
+
+    def bulk():
+        back = url_for(".index") + (f"?{request.form.get('query', '')[:2000]}" if request.form.get("query") else "")
+        action = next((a for a in resource.actions if a.name == request.form.get("action")), None)
+        if action is None:
+            flash("Choose what to do with the selected rows.", "warning")
+            return redirect(back)
+        if not current_user.at_least(action.role or resource.edit_role):
+            abort(403, f"Your role ({current_user.role}) may not do this; ask an admin.")
+        selection = read_selection(resource, request.form)
+        if not selection.ticked and not request.form.get("all"):
+            flash(f"Tick the {resource.name} to act on, or select all that match.", "warning")
+            return redirect(back)
+        form, step = action.form(), request.form.get("then", "")
+        count = db.session.scalar(db.select(db.func.count()).select_from(selection.unordered.subquery()))
+        notices = []
+        if selection.ticked and count < len(selection.ticked):
+            gone = len(selection.ticked) - count
+            notices.append(f"{gone:,} of the {len(selection.ticked):,} ticked {resource.name} no longer exist "
+                           "(deleted meanwhile): the action is for the others.")
+        asks = [name for name in form._fields if name not in ("csrf_token", "include_me")]
+        checking = step in ("preview", "run") or (not asks and step == "")
+        preview = None
+        me = action.lets_go and includes_me(selection.unordered)
+        if count and checking and not searching(form) and form.validate_on_submit():
+            if refusal := action.refusal(resource, selection.unordered, form):
+                form.form_errors.append(refusal)
+            elif step == "run" and (why := changed_since(resource, selection, form, count)):
+                notices.append(why)
+            elif step == "run" and me and not form.include_me.data:
+                form.include_me.errors = ["You are one of them: tick this to include yourself, or go back and "
+                                          "untick your own row."]
+            elif step == "run":
+                summary = action.summary(resource, count, form)
+                with records.change(summary=summary) as session:
+                    action.run(session, resource, selection.unordered, form)
+                flash(f"{summary[0].upper()}{summary[1:]}.", "success")
+                offer_undo()
+                return redirect(back)
+            if not form.form_errors:
+                preview = action.preview(resource, selection.unordered, form, count)
+        sample_ids = db.session.scalars(selection.ids.limit(SAMPLE)).all() if count else []
+        sample = db.session.scalars(db.select(resource.model).where(resource.model.id.in_(sample_ids))).all()
+        sample.sort(key=lambda row: sample_ids.index(row.id))
+        return render_template(
+            "bulk.html", resource=resource, action=action, form=form, selection=selection, count=count,
+            sample=sample, preview=preview, notices=notices, back=back, me=me, pickers=pickers(form),
+            newest=newest_change(), chosen=choices(form),
+        )
+
+    bulk.__doc__ = f"Act on several {resource.name} at once: ask, show what will happen, then do it."
+    blueprint.add_url_rule("/bulk", "bulk", bulk, methods=["POST"])
+
+
+def changed_since(resource, selection, form, count) -> str | None:
+    """Why the confirmation must be shown again: the choice changed after it was shown, the selection no longer
+    counts the same, or a row of it was changed since."""
+    if request.form.get("previewed") != choices(form):
+        return "You changed the choice after seeing what it does: check again, then confirm."
+    if request.form.get("count", type=int) != count:
+        return (f"The selection now holds {count:,} {resource.name}, not {request.form.get('count', '?')[:12]}: "
+                "someone added, changed or deleted some meanwhile. Check again, then confirm.")
+    seen = request.form.get("newest", type=int) or 0
+    changed = db.session.scalar(
+        db.select(db.func.count()).where(Change.id > seen, Change.table_name == resource.model.__tablename__,
+                                         Change.row_id.in_(selection.unordered)))
+    if changed:
+        return (f"{changed:,} of these {resource.name} changed since you were shown what would happen: check again, "
+                "then confirm.")
+    return None
+
+
+def newest_change() -> int:
+    return db.session.scalar(db.select(db.func.max(Change.id))) or 0
+
+
+def choices(form) -> str:
+    """What the form asks for, as posted: so a confirmation can tell that it is confirming what it showed."""
+    return json.dumps({name: str(field.data) for name, field in form._fields.items()
+                       if name not in ("csrf_token", "include_me")}, sort_keys=True)
