@@ -92,6 +92,8 @@ def decoded(record, name, value):
     if value is None or column is None:
         return value
     kind = column.type.python_type
+    if kind is bool:  # SQLite and MariaDB write booleans into JSON as 1 and 0
+        return bool(value)
     return date.fromisoformat(value) if kind is date else Decimal(value) if kind is Decimal else value
 
 

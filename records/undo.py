@@ -1,19 +1,22 @@
 """Undoing a change set: each row it touched is put back as it was, as one new change set of its own (so an undo
-can be undone too).
+can be undone too). Whatever the number of rows, it takes statements over sets of rows, CHUNK ids at a time: a
+bulk change of 80,000 students is undone as quickly as it was made.
 
-A created row is deleted; a deleted row comes back with its id and its enrollments in courses (or students) that
-still exist; an edited row gets its fields' earlier values: by statements over all the rows whose one field the
-change set changed alike (a deleted user's advisees, a bulk action), where it kept no later value. Where a later change set touched the same fields of the same rows, `later_changes` names
-them, and the caller asks before `undo(..., overwrite=True)` replaces what they saved.
+A created row is deleted (records.bulk.delete); a deleted row comes back with its id and its enrollments in courses
+(or students) that still exist; edits of enrollments alone are reversed per course; an edit of one plain field is
+put back by statements over all the rows the change set changed alike (a deleted user's advisees, a bulk action),
+where they kept no later value; other edits (a form's save) are put back row by row. Where a later change set
+touched the same fields of the same rows, `later_changes` names them, and the caller asks before undoing.
 """
 
 import json
 from collections import defaultdict
+from datetime import date
 
 from sqlalchemy.orm import aliased
 
 from models import Change, ChangeSet, Course, Enrollment, Student, User, db, utcnow
-from records import change, conflicts, history
+from records import bulk, change, conflicts, history
 from records.history import UNDOES
 
 CHUNK = 500  # ids in one statement: far below every backend's limit on parameters
@@ -36,40 +39,134 @@ def later_changes(change_set: ChangeSet) -> list[int]:
 
 def undo(change_set: ChangeSet) -> list[str]:
     """Puts back what `change_set` changed. Returns what could not come back, in words."""
-    missing = []
     rows = db.session.execute(
         db.select(Change.id, Change.table_name, Change.row_id, Change.action, Change.data, Change.labels, Change.version)
         .where(Change.change_set_id == change_set.id).order_by(Change.id.desc())
     ).all()
+    missing = []
     with change() as session:
         session.info[UNDOES] = change_set.id
-        same_edits = defaultdict(list)  # (table, field, old, new) -> the rows it was done to: put back set-based
+        created, deleted = defaultdict(list), defaultdict(list)  # by model: put back set-based, below
+        same_edits = defaultdict(list)  # (table, field, old, new, labels) -> the rows it was done to
+        set_edits = []  # (model, row id, data, labels) of edits of only related sets (enrollments)
         for undone in rows:
             model = MODELS[undone.table_name]
             data, labels = json.loads(undone.data), json.loads(undone.labels)
-            if undone.action == "edit" and len(data) == 1 and plain(model, next(iter(data))):
+            if undone.action == "create":
+                created[model].append(undone.row_id)
+            elif undone.action == "delete":
+                deleted[model].append(undone)
+            elif len(data) == 1 and plain(model, next(iter(data))):
                 [(name, (old, new))] = data.items()
                 same_edits[(undone.table_name, name, json.dumps(old), json.dumps(new), undone.labels)].append(undone.row_id)
-                continue
-            row = session.get(model, undone.row_id)
-            if undone.action == "create":
-                if row is not None:
-                    session.delete(row)
-            elif undone.action == "delete":
-                if row is None:
-                    missing += restore(session, model, undone, data, labels)
-            elif row is not None:
+            elif set(data) <= set(SETS):
+                set_edits.append((model, undone.row_id, data, labels))
+            elif (row := session.get(model, undone.row_id)) is not None:
                 missing += put_back(session, row, data, labels)
+        enrollments = Enrollments()
+        for model in (User, Course, Student):  # those referred to first
+            restore_rows(session, model, deleted[model], enrollments)
+        for model in (Student, Course, User):
+            for ids in chunks(created[model]):
+                bulk.delete(session, model, ids)
+        reversed_sets = enrollments.reverse(session, set_edits)
+        missing += enrollments.apply(session)
+        for model in (User, Course, Student):
+            for ids in chunks([undone.row_id for undone in deleted[model] if (model, undone.row_id) in enrollments.restored]):
+                bulk.record_snapshots(session, model, model.id.in_(ids), "create")
+        for (model, data, labels), ids in reversed_sets.items():
+            for chunk in chunks(ids):
+                history.insert_changes(session, model, model.id.in_(chunk), "edit", json.loads(data), json.loads(labels))
+                bulk.touch(session, model, model.id.in_(chunk), {})
         for (table, name, old, new, labels), ids in same_edits.items():
             put_back_rows(session, MODELS[table], name, json.loads(old), json.loads(new), ids, json.loads(labels))
     return missing
 
 
+def chunks(ids: list) -> list[list]:
+    return [ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)]
+
+
+def existing(model, ids) -> set[int]:
+    return {id for chunk in chunks(list(ids)) for id in db.session.scalars(db.select(model.id).where(model.id.in_(chunk)))}
+
+
+def restore_rows(session, model, undone_rows, enrollments: "Enrollments"):
+    """Deleted rows back, with their ids, by one INSERT per CHUNK rows; their enrollments go to `enrollments`."""
+    there = existing(model, [undone.row_id for undone in undone_rows])
+    values = []
+    for undone in undone_rows:
+        if undone.row_id in there:
+            continue
+        data, labels = json.loads(undone.data), json.loads(undone.labels)
+        row = {name: conflicts.decoded(model, name, value[0]) for name, value in data.items()
+               if name in model.__table__.columns}
+        values.append({**row, "id": undone.row_id, "version": undone.version + 1, "search_text": model.search_text_for(row)})
+        for name, (ids, _) in data.items():
+            if name in SETS:
+                enrollments.add(name, undone.row_id, ids, labels)
+        enrollments.restored.add((model, undone.row_id))
+    for chunk in chunks(values):
+        session.execute(db.insert(model), chunk)
+
+
+class Enrollments:
+    """Enrollments to put back in and take out, as (student id, course id), made by a statement per course."""
+
+    def __init__(self):
+        self.added, self.removed, self.labels, self.restored = set(), set(), {}, set()
+
+    def add(self, name, row_id, ids, labels, remove=False):
+        pairs = {key(name, row_id, id) for id in ids}
+        (self.removed if remove else self.added).update(pairs)
+        other = "course" if name == "course_ids" else "student"
+        self.labels.update({(other, int(id)): label for id, label in labels.get(name, {}).items()})
+
+    def reverse(self, session, set_edits) -> dict:
+        """Plans the undo of edits of enrollments alone; returns their history: (model, data, labels) -> row ids."""
+        kept = {model: existing(model, [row_id for m, row_id, _, _ in set_edits if m is model]) for model in (Student, Course)}
+        recorded = defaultdict(list)
+        for model, row_id, data, labels in set_edits:
+            if row_id not in kept[model]:
+                continue
+            for name, values in data.items():
+                self.add(name, row_id, values["+"], labels, remove=True)
+                self.add(name, row_id, values["-"], labels)
+            back = {name: {"+": values["-"], "-": values["+"]} for name, values in data.items()}
+            recorded[(model, json.dumps(back), json.dumps(labels))].append(row_id)
+        return recorded
+
+    def apply(self, session) -> list[str]:
+        """The statements; what could not come back (its student or course deleted), in words."""
+        students = existing(Student, {s for s, _ in self.added})
+        courses = existing(Course, {c for _, c in self.added})
+        by_course = defaultdict(lambda: (set(), set()))
+        for pairs, side in ((self.removed, 0), (self.added, 1)):
+            for student_id, course_id in pairs:
+                by_course[course_id][side].add(student_id)
+        for course_id, (removed, added) in by_course.items():
+            for ids in chunks(sorted(removed)):
+                session.execute(db.delete(Enrollment).where(Enrollment.course_id == course_id,
+                                                            Enrollment.student_id.in_(ids)),
+                                execution_options={"synchronize_session": False})
+            if course_id not in courses:
+                continue
+            taking = db.select(Enrollment.student_id).where(Enrollment.course_id == course_id)
+            for ids in chunks(sorted(added & students)):
+                session.execute(db.insert(Enrollment).from_select(
+                    ["student_id", "course_id", "enrolled_on"],
+                    db.select(Student.id, db.literal(course_id), db.literal(date.today()))
+                    .where(Student.id.in_(ids), Student.id.not_in(taking))))
+        gone = sorted({c for _, c in self.added} - courses)
+        return [f"the enrollment in {self.labels.get(('course', c), f'#{c}')}, which has been deleted" for c in gone]
+
+
 def plain(model, name: str) -> bool:
-    """A column whose values SQL writes into JSON as Python does (whole numbers, text), so an edit of it can be put
-    back, and recorded, by statements (dates, booleans and hundredths differ between the two)."""
+    """A column whose values SQL writes into JSON as Python reads them back (whole numbers, text, and booleans,
+    which some backends write as 0 and 1), so an edit of it can be put back, and recorded, by statements (dates and
+    hundredths differ between the two)."""
     column = model.__table__.columns.get(name)
-    return column is not None and column.type.python_type in (int, str)
+    return column is not None and column.type.python_type in (int, str, bool)
 
 
 def put_back_rows(session, model, name, old, new, ids: list[int], labels: dict):
@@ -94,19 +191,6 @@ def put_back(session, row, data: dict, labels: dict) -> list[str]:
             missing.append("a password change (passwords are not kept, so it cannot be put back)")
         else:
             setattr(row, name, conflicts.decoded(row, name, values[0]))
-    return missing
-
-
-def restore(session, model, deleted, data: dict, labels: dict) -> list[str]:
-    columns = {name: conflicts.decoded(model, name, values[0]) for name, values in data.items() if name in
-               model.__table__.columns}
-    row = model(id=deleted.row_id, version=deleted.version + 1, **columns)
-    session.add(row)
-    session.flush()
-    missing = []
-    for name, (ids, _) in data.items():
-        if name in SETS:
-            missing += relink(session, row, name, ids, labels)
     return missing
 
 
