@@ -63,22 +63,26 @@ class SetColumn(Action):
         ).all()
         names = self.names([v for v, _ in groups] + [value])
         unchanged = next((n for v, n in groups if v == value), 0)
-        lines = [f"{plural(count - unchanged, noun)} will get {names.get(value, 'none')} as "
-                 f"{self.label.removeprefix('Set ').lower()}."]
+        what = self.label.removeprefix("Set ").lower()
+        if self.column.key in bulk.history.RELATED:
+            lines = [f"{plural(count - unchanged, noun)} will get {names.get(value, 'no one')} as {what}."]
+        else:
+            lines = [f"{plural(count - unchanged, noun)} will have {names[value]}."]
         shown = [(v, n) for v, n in groups[:GROUPS] if v != value]
         if shown:
-            lines.append("They have now: " + "; ".join(f"{names.get(v, 'none')}: {n:,}" for v, n in shown)
-                         + ("; and others." if len(groups) > GROUPS else "."))
+            lines.append("Now: " + ", ".join(f"{names.get(v, f'no {what}')} ({n:,})" for v, n in shown)
+                         + (" and others." if len(groups) > GROUPS else "."))
         if unchanged:
-            lines.append(f"{plural(unchanged, noun)} already {'has' if unchanged == 1 else 'have'} "
-                         f"{names.get(value, 'none')}: they stay as they are.")
+            lines.append(f"{plural(unchanged, noun)} {'has' if unchanged == 1 else 'have'} "
+                         f"{names.get(value, f'no {what}')} already: nothing changes for them.")
         return lines
 
     def names(self, values) -> dict:
         """How each value reads: a related row's name, or the value itself."""
         model = bulk.history.RELATED.get(self.column.key)
         if model is None:
-            return {v: str(v) for v in values if v is not None}
+            what = self.label.removeprefix("Set ").lower()
+            return {v: f"{what} {v}" for v in values if v is not None}
         ids = [v for v in values if v is not None]
         return dict(db.session.execute(db.select(model.id, model.name).where(model.id.in_(ids))).all()) if ids else {}
 

@@ -60,3 +60,58 @@ document.querySelectorAll("form[data-warn-unsaved]").forEach((form) => {
 
 // After a failed save, start where the first mistake is.
 document.querySelector("[aria-invalid='true']")?.focus();
+
+// Bulk actions on a list: the header's box ticks every row of the page, the count of what is ticked stays in view,
+// and once the whole page is ticked "Select all N that match" is offered in place (it sets the form's `all`, so the
+// selection becomes the list's query). The page's rows may be replaced by the live search: events are delegated.
+const bulkStatus = (form, text, ...nodes) => {
+  const status = form.querySelector("[data-bulk-status]");
+  const strong = document.createElement("strong");
+  strong.textContent = text;
+  status.replaceChildren(strong, ...nodes.flatMap((node) => [" ", node]));
+};
+const bulkButton = (text, onClick) => {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "small";
+  button.textContent = text;
+  button.addEventListener("click", onClick);
+  return button;
+};
+const showSelection = (form) => {
+  const rows = [...document.querySelectorAll("input[form='bulk'][name='id']")];
+  const header = document.querySelector("[data-tick-all]");
+  const ticked = rows.filter((row) => row.checked).length;
+  header.checked = ticked > 0 && ticked === rows.length;
+  header.indeterminate = ticked > 0 && ticked < rows.length;
+  form.querySelector("input[name='all']")?.remove();
+  const total = Number(form.dataset.total);
+  const noun = form.dataset.noun;
+  const clear = bulkButton("Clear the selection", () => {
+    rows.forEach((row) => { row.checked = false; });
+    showSelection(form);
+  });
+  if (ticked === 0) {
+    bulkStatus(form, `No ${noun}s selected: tick them to act on them.`);
+  } else if (ticked === rows.length && total > rows.length) {
+    const many = `${form.dataset.exact === "yes" ? "" : "more than "}${total.toLocaleString("en")}`;
+    bulkStatus(form, `All ${ticked} on this page are selected.`, bulkButton(`Select all ${many} that match`, () => {
+      const all = Object.assign(document.createElement("input"), { type: "hidden", name: "all", value: "1" });
+      form.append(all);
+      bulkStatus(form, `All ${many} ${noun}s that match are selected.`, clear);
+    }), clear);
+  } else {
+    bulkStatus(form, `${ticked} ${noun}${ticked === 1 ? "" : "s"} selected.`, clear);
+  }
+};
+document.addEventListener("change", (event) => {
+  const form = document.querySelector("form[data-bulk]");
+  if (!form || event.target.getAttribute?.("form") !== "bulk") return;
+  if (event.target.matches("[data-tick-all]")) {
+    document.querySelectorAll("input[form='bulk'][name='id']").forEach((row) => { row.checked = event.target.checked; });
+  }
+  showSelection(form);
+});
+const revealTickAll = () => document.querySelectorAll("[data-tick-all]").forEach((box) => { box.hidden = false; });
+revealTickAll();
+new MutationObserver(revealTickAll).observe(document.body, { childList: true, subtree: true });

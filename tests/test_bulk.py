@@ -39,7 +39,7 @@ def test_set_advisor_on_every_matching_student_is_one_undoable_change_set(client
     response, preview = confirm(client, "/students/bulk", action="set-advisor", all="1", query="grade=9",
                                 advisor_id=str(omar))
     assert "30 students will get Omar Haddad as advisor." in preview
-    assert "Lisa Padilla: 30" in preview
+    assert "Now: Lisa Padilla (30)." in preview
     assert response.status_code == 302 and response.headers["Location"] == "/students?grade=9"
     assert {s.id for s in read(app, Student, advisor_id=omar)} == set(ids)
     assert read(app, Student, id=other)[0].advisor_id == lisa

@@ -26,6 +26,7 @@ RESOURCES = {resource.model.__tablename__: resource for resource in (USERS, STUD
 NAMES = {"password": "Password", "course_ids": "Courses", "student_ids": "Students", "advisee_ids": "Advisees",
          "course_taught_ids": "Courses taught"}
 ACTIONS = {"create": "Added", "edit": "Changed", "delete": "Deleted"}
+NAMED_ROWS = 10  # a change to more related rows than this says how many, not which
 
 
 @dataclass
@@ -50,9 +51,9 @@ def lines(change: Change) -> list[tuple[str, str, str, bool]]:
     shown = []
     for name, values in json.loads(change.data).items():
         label = NAMES.get(name) or field_label(resource.form, name)
-        if isinstance(values, dict):
-            added, removed = ([labels.get(name, {}).get(str(id), f"#{id}") for id in values[s]] for s in "+-")
-            shown.append((label, ", ".join(added), ", ".join(removed), True))
+        if isinstance(values, dict):  # a set: its rows by name, or (a bulk change's hundreds) how many
+            added, removed = (named_rows(values[sign], labels.get(name, {}), label) for sign in "+-")
+            shown.append((label, added, removed, True))
         elif name == "password":  # kept as whether there is one, never what it is
             shown.append((label, "", "set" if values[1] else "removed", False))
         elif change.action == "edit":
@@ -62,6 +63,12 @@ def lines(change: Change) -> list[tuple[str, str, str, bool]]:
             kept = values[1] if change.action == "create" else values[0]
             shown.append((label, "", value(resource, name, kept, labels), False))
     return shown
+
+
+def named_rows(ids: list, labels: dict, label: str) -> str:
+    if len(ids) > NAMED_ROWS:
+        return f"{len(ids):,} {label.lower()}"
+    return ", ".join(labels.get(str(id), f"#{id}") for id in ids)
 
 
 def field_label(form, name: str) -> str:
@@ -209,7 +216,7 @@ def undo(id):
     if later and not request.form.get("overwrite"):
         rows = db.session.execute(with_change_sets(db.select(Change).where(Change.id.in_(later[:PAGE_SIZE]))))
         return render_template("undo.html", change_set=change_set, entries=entries(rows), back=back)
-    summary = outline.summary()
+    summary = f"{change_set.summary} (a bulk change)" if change_set.summary else outline.summary()
     missing = undoing.undo(change_set)
     flash(f"Undone: {summary}.", "success")
     for what in missing:

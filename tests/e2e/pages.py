@@ -108,6 +108,27 @@ def deleted_record(page: Page):
     page.goto(address)
 
 
+def bulk_preview(page: Page):
+    """Two ticked students, "Set grade", and what it will do: the bulk confirmation."""
+    page.goto("/students")
+    for box in page.locator("tbody input[type=checkbox]").all()[:2]:
+        box.check()
+    page.get_by_label("With the selected").select_option(label="Set grade")
+    page.get_by_role("button", name="Go…").click()
+    page.get_by_label("New grade").fill("10")
+    page.get_by_role("button", name="Show what will happen").click()
+    expect(page.get_by_role("heading", name="What will happen")).to_be_visible()
+    page.wait_for_load_state()
+
+
+def all_matching_selected(page: Page):
+    """A list whose every matching row is selected, through the plain links (no script needed)."""
+    page.goto("/students")
+    page.get_by_role("link", name="select all on this page").click()
+    page.get_by_role("link", name="Select all").click()
+    expect(page.get_by_text("that match are selected")).to_be_visible()
+
+
 PAGES = {
     "sign-in": lambda page: signed_out(page, "/sign-in"),
     "course list": lambda page: page.goto("/courses"),
@@ -137,4 +158,6 @@ PAGES = {
     "deleted, with undo": deleted,
     "deleted record": deleted_record,
     "sign-in log": lambda page: page.goto("/sign-ins"),
+    "bulk confirmation": bulk_preview,
+    "list with all matching selected": all_matching_selected,
 }
