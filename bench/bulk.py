@@ -1,0 +1,173 @@
+"""What bulk actions cost at 1,000,000 students (issue 14): the office's yearly jobs, each one request through the
+real confirmation and run (with its history), and the Undo that takes it back; the confirmation page for "all N
+matching" against the list page it came from.
+
+    python -m bench.bulk [--rows 1000000] [--rounds 3] [--database-url postgresql+psycopg://…/postgres]
+"""
+
+import argparse
+import re
+import time
+from html import unescape
+from urllib.parse import parse_qsl
+
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+from werkzeug.datastructures import MultiDict
+
+import records
+from bench.common import DATA, interleaved, machine, make_app, ms, print_table, seeded, signed_in_client
+from bench.history import fresh_copy
+from models import ChangeSet, Student, User, db
+from records import bulk
+from records.undo import undo
+from resources import STUDENTS
+
+JOBS = {  # the yearly jobs of the issue: (what, the list's query string, the action's form)
+    "move up every student of grade 9": ("grade=9", {"action": "move-up", "twelfth": "keep"}),
+    "set advisor on every student matching “mar”": ("q=mar", {"action": "set-advisor", "advisor_id": "7"}),
+    "enroll every grade-9 student in a course": ("grade=9", {"action": "enroll", "course_id": "3"}),
+}
+LIMITS = {"job": 5.0, "delete": 10.0}  # seconds, with the history
+
+
+def on_postgresql(url: str, rows: int):
+    """The app on a PostgreSQL database of `rows` seeded students (roster_bench_bulk_<rows>), made once."""
+    server = make_url(url)
+    name = f"roster_bench_bulk_{rows}"
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.execute(db.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).scalar()
+        if not exists:
+            connection.execute(db.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    app = make_app(None, server.set(database=name).render_as_string(hide_password=False))
+    if not exists:
+        runner = app.test_cli_runner()
+        for arguments in (["init-db"], ["seed", "--users", "200", "--students", str(rows), "--random-seed", "7"]):
+            assert (result := runner.invoke(args=arguments)).exit_code == 0, result.output
+        with app.app_context():
+            db.session.add(User(name="Bench Admin", email="bench@example.org", role="admin"))
+            db.session.commit()
+    return app
+
+
+def preview(client, query: str, form: dict) -> dict:
+    """The confirmation page of a job: what its Confirm button posts."""
+    response = client.post("/students/bulk", data={**form, "all": "1", "query": query, "then": "preview"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "What will happen" in html, html[:3000]
+    hidden = dict(re.findall(r'<input type="hidden" name="(newest|count|previewed)" value="([^"]*)"', html))
+    return {**form, "all": "1", "query": query, **{k: unescape(v) for k, v in hidden.items()}, "then": "run"}
+
+
+def newest_change_set(app) -> int:
+    with app.app_context():
+        return db.session.scalar(db.select(db.func.max(ChangeSet.id)))
+
+
+def timed_undo(app) -> float:
+    with app.app_context():
+        change_set = db.session.get(ChangeSet, newest_change_set(app))
+        start = time.perf_counter()
+        undo(change_set)
+        elapsed = time.perf_counter() - start
+        db.session.remove()
+    return elapsed
+
+
+def jobs(app, rounds: int, where: str) -> tuple[list, list]:
+    """Each job, then its Undo, `rounds` times; and deleting 50,000 students with their enrollments, then Undo."""
+    client = signed_in_client(app)
+    with app.app_context():
+        listing = STUDENTS.listing
+        counts = {what: db.session.scalar(db.select(db.func.count()).select_from(
+            listing.matching_ids(listing.args(MultiDict(parse_qsl(query)))).order_by(None).subquery()))
+            for what, (query, _) in JOBS.items()}
+    rows, undos = [], []
+    for what, (query, form) in JOBS.items():
+        runs, backs = [], []
+        for _ in range(rounds):
+            confirming = preview(client, query, form)
+            start = time.perf_counter()
+            response = client.post("/students/bulk", data=confirming)
+            runs.append(time.perf_counter() - start)
+            assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+            backs.append(timed_undo(app))
+        run, back = sorted(runs)[len(runs) // 2], sorted(backs)[len(backs) // 2]
+        label = f"{what} ({counts[what]:,} rows), {where}"
+        rows.append((label, f"{run:.2f} s", LIMITS["job"], run))
+        undos.append((f"Undo: {label}", f"{back:.2f} s"))
+    runs, backs = [], []
+    for _ in range(rounds):
+        with app.app_context():
+            start = time.perf_counter()
+            with records.change(summary="deleted 50,000 students") as session:
+                bulk.delete(session, Student, db.select(Student.id).where(Student.id <= 50_000))
+            runs.append(time.perf_counter() - start)
+            db.session.remove()
+        backs.append(timed_undo(app))
+    run, back = sorted(runs)[len(runs) // 2], sorted(backs)[len(backs) // 2]
+    rows.append((f"delete 50,000 students with their enrollments, {where}", f"{run:.2f} s", LIMITS["delete"], run))
+    undos.append((f"Undo: delete 50,000 students, {where}", f"{back:.2f} s"))
+    return rows, undos
+
+
+def confirmation_pages(app, rounds: int, where: str) -> list[tuple]:
+    """The confirmation of each job for "all N matching" (A: the list page it came from; B: the confirmation)."""
+    client = signed_in_client(app)
+    figures = []
+    for what, (query, form) in JOBS.items():
+        def listed(query=query):
+            assert client.get(f"/students?{query}").status_code == 200
+
+        def confirming(query=query, form=form):
+            response = client.post("/students/bulk", data={**form, "all": "1", "query": query, "then": "preview"})
+            assert response.status_code == 200
+
+        times = interleaved({"list": listed, "confirm": confirming}, rounds)
+        figures.append((f"confirmation: {what}, {where}", ms(times["list"]), ms(times["confirm"]),
+                        times["confirm"] / times["list"], "≤ 2"))
+    return figures
+
+
+def print_limits(title: str, rows: list[tuple]) -> bool:
+    print(f"\n## {title}\n")
+    print("| what | time | goal | met |")
+    print("|---|---:|---:|:---:|")
+    met = True
+    for what, shown, limit, seconds in rows:
+        met &= seconds < limit
+        print(f"| {what} | {shown} | < {limit:.0f} s | {'yes' if seconds < limit else 'NO'} |")
+    return met
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--database-url", help="a PostgreSQL server to measure on too")
+    args = parser.parse_args(argv)
+    print(f"{machine()}; {args.rounds} rounds, medians")
+    started = time.perf_counter()
+    apps = [("SQLite", lambda: make_app(fresh_copy(seeded(args.rows), DATA / "bulk.db")))]
+    if args.database_url:
+        apps.append(("PostgreSQL", lambda: on_postgresql(args.database_url, args.rows)))
+    met = True
+    for where, made in apps:
+        app = made()
+        met &= print_table(f"Confirmation pages, {where}: the list (A) and the confirmation (B)",
+                           confirmation_pages(app, max(args.rounds * 5, 5), where))
+        rows, undos = jobs(app, args.rounds, where)
+        met &= print_limits(f"Bulk jobs at {args.rows:,} students, {where}, with their history", rows)
+        print(f"\n## Undo of each, {where}\n\n| what | time |\n|---|---:|")
+        for what, shown in undos:
+            print(f"| {what} | {shown} |")
+        with app.app_context():
+            db.engine.dispose()
+    print(f"\n({time.perf_counter() - started:.0f} s)")
+    print(f"\nEvery goal met: {'yes' if met else 'NO'}")
+
+
+if __name__ == "__main__":
+    main()
