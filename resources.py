@@ -14,12 +14,13 @@ from flask import url_for
 from markupsafe import Markup, escape
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import joinedload, undefer
-from wtforms import IntegerField, SelectChoice, SelectField
+from wtforms import IntegerField
 from wtforms.validators import NumberRange, Optional
 
 from formatting import cell
 from forms import CourseForm, StudentForm, UserForm
 from listing import Filter, Listing, RowIdField, search
+from listing.filters import RowOrNoneField, Several, either, row_or_none, yes_or_no
 from listing.search import Also
 from models import ROLES, Course, Enrollment, Student, User, db
 
@@ -141,6 +142,10 @@ USERS = Resource(
     ),
     default_sort="name",
     filters=(
+        Filter("role", Several("Role", [(role, role.capitalize()) for role in ROLES]), lambda roles: User.role.in_(roles)),
+        Filter("active", yes_or_no("Active", "Active", "Inactive"), either(User.active.is_(True))),
+        Filter("advises", yes_or_no("Advises students", "Advises students", "Advises no one"),
+               either(db.select(Student.id).where(Student.advisor_id == User.id).exists())),
         Filter("age_min", IntegerField("Age from", validators=[Optional(), NumberRange(0, 150)],
                                        render_kw={"min": 0, "max": 150}), lambda age: User.age >= age),
         Filter("age_max", IntegerField("Age to", validators=[Optional(), NumberRange(0, 150)],
@@ -168,11 +173,9 @@ STUDENTS = Resource(
     ),
     default_sort="name",
     filters=(
-        Filter("grade", SelectField("Grade", choices=[SelectChoice("", "All grades")]
-                                    + [SelectChoice(str(g), f"Grade {g}") for g in range(1, 13)]),
-               lambda grade: Student.grade == int(grade)),
-        Filter("advisor", RowIdField("Advisor"), lambda user_id: Student.advisor_id == user_id,
-               related=(User, User.name)),
+        Filter("grade", Several("Grade", [(g, str(g)) for g in range(1, 13)], coerce=int),
+               lambda grades: Student.grade.in_(grades)),
+        Filter("advisor", RowOrNoneField("Advisor"), row_or_none(Student.advisor_id), related=(User, User.name)),
         Filter("course", RowIdField("Course"), lambda course_id: Student.id.in_(enrolled_in(course_id)),
                related=(Course, Course.code + " " + Course.title)),
     ),
@@ -196,8 +199,7 @@ COURSES = Resource(
     ),
     default_sort="code",
     filters=(
-        Filter("teacher", RowIdField("Teacher"), lambda user_id: Course.teacher_id == user_id,
-               related=(User, User.name)),
+        Filter("teacher", RowOrNoneField("Teacher"), row_or_none(Course.teacher_id), related=(User, User.name)),
         Filter("credits", IntegerField("Credits", validators=[Optional(), NumberRange(0, 20)],
                                        render_kw={"min": 0, "max": 20}), lambda n: Course.credits == n),
     ),

@@ -101,7 +101,7 @@ class Listing:
         anyway (a course, for its students) can count in that statement with total(args) and pass the result here;
         the labels of related filters in use then take a statement of their own."""
         conditions, term = self.narrowing(args)
-        chosen = {name: args.value(name) for name in self.related if args.value(name) is not None}
+        chosen = {name: args.value(name) for name in self.related if isinstance(args.value(name), int)}
         labels = [
             select(f.related[1]).where(f.related[0].id == chosen[f.name]).scalar_subquery()
             for f in self.related.values() if f.name in chosen
