@@ -32,6 +32,8 @@ def after_save(resource, record, form):
     offer_undo()
     if request.form.get("then") == "add-another":
         return redirect(url_for(".new"))
+    if request.form.get("then") == "continue":
+        return redirect(url_for(".edit", id=record.id))
     return redirect(url_for(".detail", id=record.id))
 
 
