@@ -19,7 +19,7 @@ import formatting
 import records.guard
 import security
 from models import ID_MAX, db
-from views import auth, courses, history, main, students, users
+from views import auth, courses, history, main, search, students, users
 
 csrf = CSRFProtect()
 
@@ -126,6 +126,7 @@ def register_blueprints(app):
     app.register_blueprint(students.bp)
     app.register_blueprint(courses.bp)
     app.register_blueprint(history.bp)
+    app.register_blueprint(search.bp)
 
 
 def register_errorhandlers(app):

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from faker import Faker
 from faker.decode import unidecode
 
-from models import Course, fold, new_session_token, utcnow
+from models import Course, new_session_token, sort_key, utcnow
 
 # Most names from the school's own country, some from elsewhere: accents and other scripts show up.
 LOCALES = {"en_US": 12, "es_ES": 2, "fr_FR": 1, "de_DE": 1, "pl_PL": 1, "vi_VN": 1, "ru_RU": 1, "el_GR": 1, "ar_AA": 1}
@@ -23,9 +23,9 @@ SUBJECTS = {
 }
 # The columns of each table's rows, in order.
 COLUMNS = {
-    "users": ("name", "email", "search_text", "created_at", "updated_at", "age", "role", "active", "session_token"),
-    "courses": ("code", "title", "search_text", "created_at", "updated_at", "credits", "teacher_id"),
-    "students": ("name", "email", "search_text", "created_at", "updated_at", "grade", "birthday", "enrolled_on", "gpa",
+    "users": ("name", "email", "search_text", "sort_name", "created_at", "updated_at", "age", "role", "active", "session_token"),
+    "courses": ("code", "title", "search_text", "sort_title", "created_at", "updated_at", "credits", "teacher_id"),
+    "students": ("name", "email", "search_text", "sort_name", "created_at", "updated_at", "grade", "birthday", "enrolled_on", "gpa",
                  "advisor_id"),
     "enrollments": ("student_id", "course_id", "enrolled_on"),
 }
@@ -53,16 +53,16 @@ class FakeSchool:
         return items[int(self.rng.random() * len(items))]
 
     def person(self, number: int, domain: str) -> tuple:
-        """name, email, search_text, created_at, updated_at"""
+        """name, email, search_text, sort_name, created_at, updated_at"""
         first_names, last_names = self.pick(self.cultures)
         name = f"{self.pick(first_names)} {self.pick(last_names)}"
         if name not in self.spelled:  # names repeat: transliterate and fold each once
             handle = re.sub(r"[^a-z0-9]+", ".", unidecode(name).lower()).strip(".") or "person"
-            self.spelled[name] = handle, fold(name)
+            self.spelled[name] = handle, sort_key(name)
         handle, folded_name = self.spelled[name]
         email = f"{handle}.{number}@{domain}"
         # What Student.search_text_for gives: the email is lowercase ASCII already, so folding leaves it as it is.
-        return name, email, f"{folded_name} {email}", self.now, self.now
+        return name, email, f"{folded_name} {email}", folded_name, self.now, self.now
 
     def users(self, numbers: range) -> list[tuple]:
         chance = self.rng.random
@@ -79,7 +79,7 @@ class FakeSchool:
             code, title = f"{department}-{number:03}", f"{self.pick(SUBJECTS[department])} {1 + int(self.rng.random() * 4)}"
             search_text = Course.search_text_for({"code": code, "title": title})
             teacher = self.pick(staff) if staff and self.rng.random() < 0.9 else None
-            rows.append((code, title, search_text, self.now, self.now, self.pick([1, 2, 3, 3, 4, 5]), teacher))
+            rows.append((code, title, search_text, sort_key(title), self.now, self.now, self.pick([1, 2, 3, 3, 4, 5]), teacher))
         return rows
 
     def students(self, numbers: range, staff: list[int]) -> list[tuple]:

@@ -20,6 +20,7 @@ EMAIL_MAX = 254
 ROLES = ("viewer", "editor", "admin")  # each may do what the ones before it may
 CODE_MAX = 20
 TITLE_MAX = 200
+SORT_KEY_MAX = 200  # folding can lengthen a name ("ß" is "ss")
 
 
 class Base(DeclarativeBase):
@@ -88,6 +89,7 @@ class Record:
     """Columns and behaviour every listed model shares."""
 
     search_fields: tuple[str, ...] = ()
+    sort_keys: dict[str, str] = {}  # a folded copy of a column ({"sort_name": "name"}), which its list sorts by
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Folded copy of the searchable fields, so search ignores case and accents on every backend.
@@ -107,9 +109,16 @@ class Record:
         return fold(" ".join(values.get(name) or "" for name in cls.search_fields))
 
 
+def sort_key(text: str | None) -> str:
+    """Text as alphabetical order compares it: folded ("Cándido" sorts with the C's), cut to fit its column."""
+    return fold(text or "")[:SORT_KEY_MAX]
+
+
 @event.listens_for(Record, "before_insert", propagate=True)
 def _set_search_text(mapper, connection, record):
     record.search_text = record.search_text_for(vars(record))
+    for key, source in record.sort_keys.items():
+        setattr(record, key, sort_key(getattr(record, source)))
 
 
 @event.listens_for(Record, "before_update", propagate=True)
@@ -117,6 +126,9 @@ def _refresh_search_text(mapper, connection, record):
     state = inspect(record)
     if any(state.attrs[name].history.has_changes() for name in record.search_fields):
         record.search_text = record.search_text_for({n: getattr(record, n) for n in record.search_fields})
+    for key, source in record.sort_keys.items():
+        if state.attrs[source].history.has_changes():
+            setattr(record, key, sort_key(getattr(record, source)))
 
 
 def new_session_token() -> str:
@@ -128,8 +140,11 @@ class User(Record, db.Model):
 
     __tablename__ = "users"
     search_fields = ("name", "email")
+    sort_keys = {"sort_name": "name"}
+    prefix_search = ("sort_name", str)  # what a search of one or two letters matches the start of
 
     name: Mapped[str] = mapped_column(String(NAME_MAX))
+    sort_name: Mapped[str] = mapped_column(String(SORT_KEY_MAX), default="", server_default="")
     email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)
     age: Mapped[int | None]
     role: Mapped[str] = mapped_column(String(10), default="viewer")
@@ -139,7 +154,7 @@ class User(Record, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
 
     __table_args__ = (
-        Index("ix_users_name_id", "name", "id"),
+        Index("ix_users_sort_name_id", "sort_name", "id"),
         Index("ix_users_age_id", "age", "id"),
         Index("ix_users_created_at_id", "created_at", "id"),
         Index("ix_users_role_id", "role", "id"),
@@ -180,8 +195,11 @@ class User(Record, db.Model):
 class Student(Record, db.Model):
     __tablename__ = "students"
     search_fields = ("name", "email")
+    sort_keys = {"sort_name": "name"}
+    prefix_search = ("sort_name", str)  # what a search of one or two letters matches the start of
 
     name: Mapped[str] = mapped_column(String(NAME_MAX))
+    sort_name: Mapped[str] = mapped_column(String(SORT_KEY_MAX), default="", server_default="")
     email: Mapped[str] = mapped_column(String(EMAIL_MAX), unique=True)
     grade: Mapped[int]
     birthday: Mapped[date | None]
@@ -195,7 +213,7 @@ class Student(Record, db.Model):
     )
 
     __table_args__ = (
-        Index("ix_students_name_id", "name", "id"),
+        Index("ix_students_sort_name_id", "sort_name", "id"),
         Index("ix_students_grade_id", "grade", "id"),
         Index("ix_students_gpa_id", "gpa", "id"),
         Index("ix_students_enrolled_on_id", "enrolled_on", "id"),
@@ -220,9 +238,12 @@ class Student(Record, db.Model):
 class Course(Record, db.Model):
     __tablename__ = "courses"
     search_fields = ("code", "title")
+    sort_keys = {"sort_title": "title"}
+    prefix_search = ("code", str.upper)
 
     code: Mapped[str] = mapped_column(String(CODE_MAX), unique=True)  # stored upper case: unique ignoring case
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    sort_title: Mapped[str] = mapped_column(String(SORT_KEY_MAX), default="", server_default="")
     credits: Mapped[int]
     teacher_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
 
@@ -232,7 +253,7 @@ class Course(Record, db.Model):
     )
 
     __table_args__ = (
-        Index("ix_courses_title_id", "title", "id"),
+        Index("ix_courses_sort_title_id", "sort_title", "id"),
         Index("ix_courses_credits_id", "credits", "id"),
         NEVER_REUSED_IDS,
     )

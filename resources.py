@@ -14,14 +14,16 @@ from flask import url_for
 from markupsafe import Markup, escape
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import joinedload, undefer
-from wtforms import IntegerField, SelectChoice, SelectField
+from wtforms import IntegerField
 from wtforms.validators import NumberRange, Optional
 
 import actions
 from formatting import cell
 from forms import CourseForm, StudentForm, UserForm
-from listing import Filter, Listing, RowIdField
-from models import Course, Enrollment, Student, User, db
+from listing import Filter, Listing, RowIdField, search
+from listing.filters import RowOrNoneField, Several, either, row_or_none, yes_or_no
+from listing.search import Also
+from models import ROLES, Course, Enrollment, Student, User, db
 
 
 @dataclass(frozen=True)
@@ -50,9 +52,11 @@ class Column:
         return f'<td class="num">{html}</td>' if self.numeric else f"<td>{html}</td>"
 
 
-def shown(attribute, label: str, name: str | None = None, sortable: bool = True, **kwargs) -> Column:
-    """A column showing one of the row's own attributes, sorted by it unless told otherwise."""
-    return Column(name or attribute.key, label, attrgetter(attribute.key), attribute if sortable else None, **kwargs)
+def shown(attribute, label: str, name: str | None = None, sortable: bool = True, sort=None, **kwargs) -> Column:
+    """A column showing one of the row's own attributes, sorted by it (or by `sort`, its folded sort key) unless
+    told otherwise."""
+    sort = (sort or attribute) if sortable else None
+    return Column(name or attribute.key, label, attrgetter(attribute.key), sort, **kwargs)
 
 
 def link_to(endpoint: str, related: str | None = None) -> Callable:
@@ -81,6 +85,7 @@ class Resource:
     default_sort: str
     filters: tuple[Filter, ...] = ()
     search_hint: str = ""  # the search box's placeholder: what a search looks in
+    search_also: tuple[Also, ...] = ()  # related fields a search looks in too
     edit_role: str = "editor"  # the least role that may add, edit and delete
     options: tuple = ()  # loader options for what the columns show
     actions: tuple = ()  # what may be done to many rows at once (actions.py)
@@ -89,20 +94,38 @@ class Resource:
     def title(self) -> str:
         return self.name.capitalize()
 
-    def cells(self, row) -> Markup:
+    def cells(self, row, q: str | None = None) -> Markup:
         """A row of the list, as HTML. Made here, as the Django admin makes its result rows, not cell by cell in the
-        template: a page has up to 700 cells, and Jinja's call per cell made a list page 20% slower."""
-        return Markup("".join(column.td(row) for column in self.columns))
+        template: a page has up to 700 cells, and Jinja's call per cell made a list page 20% slower. Searched by
+        `q`, the first cell says where the row matched when it was not its name."""
+        html = [column.td(row) for column in self.columns]
+        if q and (why := search.explain(search.parse(self.model, q, self.search_also), self.model, row)):
+            html[0] = f'{html[0][:-5]}<span class="matched">{escape(why)}</span></td>'
+        return Markup("".join(html))
 
     @cached_property
     def listing(self) -> Listing:
         sorts = {column.name: column.sort for column in self.columns if column.sort is not None}
-        return Listing(self.model, sorts, self.default_sort, self.filters, self.options)
+        return Listing(self.model, sorts, self.default_sort, self.filters, self.options, also=self.search_also)
 
 
 def enrolled_in(course_id):
     """The ids of a course's students."""
     return db.select(Enrollment.student_id).where(Enrollment.course_id == course_id)
+
+
+def staff_named(word: str):
+    """Users whose name holds a folded word, with their names: a search's advisors and teachers."""
+    return db.select(User.id, User.name).where(User.sort_name.contains(word, autoescape=True)).order_by(User.sort_name)
+
+
+ADVISOR = Also("Advisor", staff_named, lambda ids: Student.advisor_id.in_(ids), lambda row, ids: row.advisor_id in ids)
+# A course by its whole code ("math-101"): a part of one ("math") names thousands of courses and most students.
+COURSE = Also("Course", lambda word: db.select(Course.id, Course.code).where(Course.code == word.upper()),
+              lambda ids: Student.id.in_(db.select(Enrollment.student_id).where(Enrollment.course_id.in_(ids))))
+TEACHER = Also("Teacher", staff_named, lambda ids: Course.teacher_id.in_(ids), lambda row, ids: row.teacher_id in ids)
+ROLE = Also("Role", lambda word: [(role, role) for role in ROLES if word in role], lambda roles: User.role.in_(roles),
+            lambda row, roles: row.role in roles)
 
 
 USERS = Resource(
@@ -111,7 +134,7 @@ USERS = Resource(
     model=User,
     form=UserForm,
     columns=(
-        shown(User.name, "Name", link=link_to("users.detail")),
+        shown(User.name, "Name", sort=User.sort_name, link=link_to("users.detail")),
         shown(User.email, "Email"),
         shown(User.role, "Role", badge=lambda user: None if user.active else "inactive"),
         shown(User.age, "Age", numeric=True),
@@ -121,12 +144,17 @@ USERS = Resource(
     ),
     default_sort="name",
     filters=(
+        Filter("role", Several("Role", [(role, role.capitalize()) for role in ROLES]), lambda roles: User.role.in_(roles)),
+        Filter("active", yes_or_no("Active", "Active", "Inactive"), either(User.active.is_(True))),
+        Filter("advises", yes_or_no("Advises students", "Advises students", "Advises no one"),
+               either(db.select(Student.id).where(Student.advisor_id == User.id).exists())),
         Filter("age_min", IntegerField("Age from", validators=[Optional(), NumberRange(0, 150)],
                                        render_kw={"min": 0, "max": 150}), lambda age: User.age >= age),
         Filter("age_max", IntegerField("Age to", validators=[Optional(), NumberRange(0, 150)],
                                        render_kw={"min": 0, "max": 150}), lambda age: User.age <= age),
     ),
-    search_hint="Name or email",
+    search_hint="Name, email or role",
+    search_also=(ROLE,),
     edit_role="admin",
     options=(undefer(User.advisee_count),),
     actions=actions.USER_ACTIONS,
@@ -138,7 +166,7 @@ STUDENTS = Resource(
     model=Student,
     form=StudentForm,
     columns=(
-        shown(Student.name, "Name", link=link_to("students.detail")),
+        shown(Student.name, "Name", sort=Student.sort_name, link=link_to("students.detail")),
         shown(Student.email, "Email"),
         shown(Student.grade, "Grade", numeric=True),
         shown(Student.gpa, "GPA", numeric=True),
@@ -148,15 +176,14 @@ STUDENTS = Resource(
     ),
     default_sort="name",
     filters=(
-        Filter("grade", SelectField("Grade", choices=[SelectChoice("", "All grades")]
-                                    + [SelectChoice(str(g), f"Grade {g}") for g in range(1, 13)]),
-               lambda grade: Student.grade == int(grade)),
-        Filter("advisor", RowIdField("Advisor"), lambda user_id: Student.advisor_id == user_id,
-               related=(User, User.name)),
+        Filter("grade", Several("Grade", [(g, str(g)) for g in range(1, 13)], coerce=int),
+               lambda grades: Student.grade.in_(grades)),
+        Filter("advisor", RowOrNoneField("Advisor"), row_or_none(Student.advisor_id), related=(User, User.name)),
         Filter("course", RowIdField("Course"), lambda course_id: Student.id.in_(enrolled_in(course_id)),
                related=(Course, Course.code + " " + Course.title)),
     ),
-    search_hint="Name or email",
+    search_hint="Name, email, advisor or course code",
+    search_also=(ADVISOR, COURSE),
     options=(joinedload(Student.advisor), undefer(Student.course_count)),
     actions=actions.STUDENT_ACTIONS,
 )
@@ -168,7 +195,7 @@ COURSES = Resource(
     form=CourseForm,
     columns=(
         shown(Course.code, "Code", link=link_to("courses.detail")),
-        shown(Course.title, "Title"),
+        shown(Course.title, "Title", sort=Course.sort_title),
         shown(Course.credits, "Credits", numeric=True),
         Column("teacher", "Teacher", name_of("teacher"), link=link_to("users.detail", related="teacher")),
         Column("students", "Students", attrgetter("student_count"), numeric=True,
@@ -176,12 +203,12 @@ COURSES = Resource(
     ),
     default_sort="code",
     filters=(
-        Filter("teacher", RowIdField("Teacher"), lambda user_id: Course.teacher_id == user_id,
-               related=(User, User.name)),
+        Filter("teacher", RowOrNoneField("Teacher"), row_or_none(Course.teacher_id), related=(User, User.name)),
         Filter("credits", IntegerField("Credits", validators=[Optional(), NumberRange(0, 20)],
                                        render_kw={"min": 0, "max": 20}), lambda n: Course.credits == n),
     ),
-    search_hint="Code or title",
+    search_hint="Code, title or teacher",
+    search_also=(TEACHER,),
     options=(joinedload(Course.teacher), undefer(Course.student_count)),
     actions=actions.COURSE_ACTIONS,
 )

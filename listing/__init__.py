@@ -43,6 +43,7 @@ class Listing:
     filters: tuple[Filter, ...] = ()
     options: tuple = ()  # loader options, e.g. joinedload(Student.advisor)
     where: tuple = ()  # conditions every row meets
+    also: tuple = ()  # related fields its search looks in (search.Also)
 
     @cached_property
     def arguments(self) -> type[ListArgs]:
@@ -62,14 +63,14 @@ class Listing:
     def related(self) -> dict[str, Filter]:
         return {f.name: f for f in self.filters if f.related}
 
-    def narrowing(self, args: ListArgs) -> tuple[list, str]:
-        """The conditions of `where` and the filters in use, and the folded search term."""
+    def narrowing(self, args: ListArgs) -> tuple[list, search.Search]:
+        """The conditions of `where` and the filters in use, and the search."""
         conditions = list(self.where)
         for f in self.filters:
             value = args.value(f.name)
             if value is not None:
                 conditions.append(f.condition(value))
-        return conditions, search.term_of(args.value("q") or "")
+        return conditions, search.parse(self.model, args.value("q") or "", self.also)
 
     def order(self, args: ListArgs) -> tuple[str, Order]:
         """The sort the query string asks for, or the default one."""
@@ -81,7 +82,7 @@ class Listing:
     def total(self, args: ListArgs) -> ColumnElement:
         """How many rows `args` leave, counted no further than the cap: a column for a caller's own statement."""
         conditions, term = self.narrowing(args)
-        if term and not conditions and search.indexed(term):  # the search index alone counts quicker
+        if not conditions and search.own_index_only(term):  # the search index alone counts quicker
             return capped_count(search.index_matches(self.model, term))
         if term:
             conditions.append(search.matches(self.model, term))
@@ -100,7 +101,7 @@ class Listing:
         anyway (a course, for its students) can count in that statement with total(args) and pass the result here;
         the labels of related filters in use then take a statement of their own."""
         conditions, term = self.narrowing(args)
-        chosen = {name: args.value(name) for name in self.related if args.value(name) is not None}
+        chosen = {name: args.value(name) for name in self.related if isinstance(args.value(name), int)}
         labels = [
             select(f.related[1]).where(f.related[0].id == chosen[f.name]).scalar_subquery()
             for f in self.related.values() if f.name in chosen

@@ -21,7 +21,7 @@ class ListArgs(Form):
 
     def value(self, name):
         field = self[name]
-        if field.errors or field.data in ("", None):
+        if field.errors or field.data in ("", None, []):
             return field.default
         return field.data
 

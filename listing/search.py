@@ -1,43 +1,161 @@
-"""How a search term is matched, decided once for every backend: list pages, pickers and the enroll page ask here.
+"""How a search is matched, decided once for every backend: list pages, pickers, the enroll page and the global
+search ask here.
 
-Each listed row keeps `search_text`, a folded copy of its search fields (models.Record). A term of three characters
-or more is looked up in SQLite's FTS5 trigram index; on PostgreSQL the LIKE pattern is served by a pg_trgm index;
-terms of one or two characters, and MariaDB (no substring index), match with LIKE.
+A search is words, each matched anywhere, in any order ("garcia maria" finds María García). Each listed row keeps
+`search_text`, a folded copy of its search fields (models.Record). Words of three characters or more are looked up
+together in SQLite's FTS5 trigram index; on PostgreSQL each one's LIKE pattern is served by the pg_trgm index; on
+MariaDB (no substring index) they match with LIKE. A word of one or two characters beside a longer one is checked on
+the rows the longer one found. A search of only such short words cannot use a trigram on any backend: it matches
+names (or codes) that start with it, through the sort key's index, and the page says so.
+
+A word may also name a related row (a resource's `Also`: a student's advisor or course, a course's teacher, a
+user's role). Those few related rows are looked up first, in one small statement, and the rows they lead to are
+added by an index of their own (advisor_id, the enrollments), so the search stays index-backed.
 """
 
-from flask import current_app
-from sqlalchemy import ColumnElement, Select, select
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import current_app, g
+from sqlalchemy import ColumnElement, Select, and_, literal, or_, select, union, union_all
 
 from database.backend import backend
 from database.schema_extras import search_table
 from models import db, fold
 from validators import CONTROL_CHARACTERS
 
+SHORTEST_INDEXED = 3  # a trigram
+RELATED_MOST = 50  # related rows a word may name: more ("a" in every name) says little about which rows are meant
+
+
+@dataclass(frozen=True)
+class Also:
+    """A related field a list's search also looks in: "Advisor" (a student matches by their advisor's name)."""
+
+    label: str
+    find: Callable[[str], Select | list]  # a folded word -> (key, label) pairs it names: a select, or a list
+    condition: Callable[[list], ColumnElement]  # those keys -> the list's rows they lead to
+    holds: Callable[[object, list], bool] | None = None  # whether a row is one of those; None: cannot tell from it
+
+
+@dataclass(frozen=True)
+class Search:
+    """A typed search, folded and split into words, with the related rows each long word names."""
+
+    words: tuple[str, ...] = ()
+    related: dict = field(default_factory=dict)  # word -> [(Also, keys, labels)]
+
+    def __bool__(self):
+        return bool(self.words)
+
+    @property
+    def long(self) -> list[str]:
+        return [word for word in self.words if len(word) >= SHORTEST_INDEXED]
+
+    @property
+    def short(self) -> list[str]:
+        return [word for word in self.words if len(word) < SHORTEST_INDEXED]
+
+    @property
+    def prefix_only(self) -> bool:
+        """Only words too short for a trigram: matched as the start of the name, never by a scan."""
+        return bool(self.words) and not self.long
+
 
 def term_of(text: str) -> str:
     """A typed search as it is compared: folded like search_text, without control characters (a NUL would break
-    the query; no one types them)."""
-    return fold(CONTROL_CHARACTERS.sub(" ", text)).strip()
+    the query; no one types them), spaces collapsed."""
+    return " ".join(fold(CONTROL_CHARACTERS.sub(" ", text)).split())
 
 
-def indexed(term: str) -> bool:
-    """Whether `term` can be looked up in SQLite's trigram index: three characters or more."""
-    return len(term) >= 3 and backend().trigram_table
+def prefix_only(text: str | None) -> bool:
+    """Whether a typed search has only words of one or two characters (the page says what it matched)."""
+    return Search(tuple(term_of(text or "").split())).prefix_only
 
 
-def index_matches(model, term: str) -> Select:
-    """The ids of the rows whose search_text contains `term`, from SQLite's FTS5 trigram index."""
+def parse(model, text: str, also: tuple[Also, ...] = ()) -> Search:
+    """The search `text` asks for in `model`'s list, its related rows looked up once per request."""
+    cache = g.setdefault("searches", {})
+    key = (model.__name__, text, also)
+    if key not in cache:
+        words = tuple(dict.fromkeys(term_of(text).split()))
+        cache[key] = Search(words, related_rows(words, also))
+    return cache[key]
+
+
+def related_rows(words: tuple[str, ...], also: tuple[Also, ...]) -> dict:
+    """For each long word, the related rows it names, by each Also: one statement for all of them, or none."""
+    found, queries = {}, []
+    for w, word in enumerate(words):
+        if len(word) < SHORTEST_INDEXED:
+            continue
+        for a, related in enumerate(also):
+            rows = related.find(word)
+            if isinstance(rows, list):
+                found.setdefault((w, a), []).extend(rows)
+            else:
+                query = rows.limit(RELATED_MOST).subquery()
+                queries.append(select(literal(w), literal(a), *query.c).select_from(query))
+    if queries:
+        for w, a, key, label in db.session.execute(union_all(*queries) if len(queries) > 1 else queries[0]):
+            found.setdefault((w, a), []).append((key, label))
+    result = {}
+    for (w, a), rows in sorted(found.items()):
+        if rows:
+            result.setdefault(words[w], []).append((also[a], [k for k, _ in rows], [label for _, label in rows]))
+    return result
+
+
+def own_index_only(search: Search) -> bool:
+    """Whether SQLite's trigram index alone lists the matches (no short word to check, no related row named)."""
+    return bool(search.long) and not search.short and not search.related and backend().trigram_table
+
+
+def index_matches(model, search: Search) -> Select:
+    """The ids of the rows whose search_text holds every long word, from SQLite's FTS5 trigram index."""
     index = search_table(model.__tablename__)
-    return select(index.c.rowid).where(index.c.search_text.match('"' + term.replace('"', '""') + '"'))
+    phrases = " AND ".join('"' + word.replace('"', '""') + '"' for word in search.long)
+    return select(index.c.rowid).where(index.c.search_text.match(phrases))
 
 
-def matches(model, term: str, how: str = "index") -> ColumnElement:
-    """Rows whose search_text contains `term`. Where the trigram index serves the term, "index" and "walk" ask it
-    ("walk" so that SQLite cannot use the id to drive the query, and walks the sort order's index instead).
-    Otherwise, or with "like", a LIKE pattern, which PostgreSQL's pg_trgm index serves itself."""
-    if how != "like" and indexed(term):
-        return (model.id if how == "index" else model.id + 0).in_(index_matches(model, term))
-    return model.search_text.contains(term, autoescape=True)
+def starts_with(model, search: Search) -> ColumnElement:
+    """Rows whose name (a course: code) starts with the typed text: a range of the sort key's index (counted in the
+    index alone), then LIKE on that range (a collation may order a few others inside it)."""
+    name, transform = model.prefix_search
+    column, prefix = getattr(model, name), transform(" ".join(search.words))
+    after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return and_(column >= prefix, column < after, column.startswith(prefix, autoescape=True))
+
+
+def own_text(model, search: Search, how: str) -> ColumnElement:
+    """Rows whose own search_text holds every word."""
+    checks = [model.search_text.contains(word, autoescape=True) for word in search.short]
+    if how != "like" and search.long and backend().trigram_table:
+        ids = model.id if how == "index" else model.id + 0
+        return and_(ids.in_(index_matches(model, search)), *checks)
+    return and_(*checks, *(model.search_text.contains(word, autoescape=True) for word in search.long))
+
+
+def matches(model, search: Search, how: str = "index") -> ColumnElement:
+    """Rows matching every word of `search`, in their own text or in a related row a word names. On SQLite "index"
+    and "walk" ask the trigram index ("walk" so that SQLite cannot use the id to drive the query, and walks the sort
+    order's index instead); "like", and the other backends, check each row's text (PostgreSQL's index serves it)."""
+    if search.prefix_only:
+        return starts_with(model, search)
+    own = own_text(model, search, how)
+    if not search.related:
+        return own
+    leads = [also.condition(keys) for named in search.related.values() for also, keys, _ in named]
+    each_word = [
+        or_(model.search_text.contains(word, autoescape=True),
+            *(also.condition(keys) for also, keys, _ in search.related.get(word, ())))
+        for word in search.words
+    ]
+    if how == "like":
+        return or_(own, and_(or_(*leads), *each_word))
+    # Each side through its own index, then one id list: an OR of the two would make the database read every row.
+    ids = union(select(model.id).where(own), select(model.id).where(or_(*leads), *each_word))
+    return (model.id if how == "index" else model.id + 0).in_(ids)
 
 
 def how_to_fetch(total: int, exact: bool) -> str:
@@ -47,21 +165,42 @@ def how_to_fetch(total: int, exact: bool) -> str:
     return "index" if total <= current_app.config["LIST_INDEX_THEN_SORT"] else "walk" if exact else "like"
 
 
+def explain(search: Search, model, row) -> str | None:
+    """Where a row matched, when it is not its name: "Advisor: Lisa Padilla", "Email"."""
+    first, *others = model.search_fields
+    name = fold(getattr(row, first) or "")
+    found = []
+    for word in search.words:
+        if word in name:
+            continue
+        if where := next((f for f in others if word in fold(getattr(row, f) or "")), None):
+            found.append(where.capitalize())
+            continue
+        for also, keys, labels in search.related.get(word, ()):
+            if also.holds is None or also.holds(row, keys):
+                held = [label for key, label in zip(keys, labels) if also.holds is None or also.holds(row, [key])]
+                found.append(f"{also.label}: {', '.join(map(str, held[:3]))}")
+                break
+    return " · ".join(dict.fromkeys(found)) or None
+
+
 def first_matches(model, text: str, limit: int, exclude: Select | list | None = None) -> list:
-    """Up to `limit` rows of `model` matching what was typed, by their first search field: for pickers."""
-    term = term_of(text)
-    if not term:
+    """Up to `limit` rows of `model` matching what was typed, in its own text, by their first search field: for
+    pickers and the global search."""
+    search = Search(tuple(dict.fromkeys(term_of(text).split())))
+    if not search:
         return []
     label = getattr(model, model.search_fields[0])
-    if indexed(term):
+    if search.long and backend().trigram_table:
         # The first matches the trigram index lists, then sorted: ordered by name, a rare term would walk
         # the whole name index looking for them.
-        ids = index_matches(model, term)
+        ids = index_matches(model, search)
         if exclude is not None:
             ids = ids.where(ids.selected_columns.rowid.not_in(exclude))
-        found = select(model).where(model.id.in_(ids.limit(limit)))
+        found = select(model).where(model.id.in_(ids.limit(limit if not search.short else limit * 20)))
+        found = found.where(own_text(model, Search(tuple(search.short)), "like")) if search.short else found
     else:
-        found = select(model).where(matches(model, term, "like"))
+        found = select(model).where(matches(model, search, "like"))
         if exclude is not None:
             found = found.where(model.id.not_in(exclude))
     return db.session.scalars(found.order_by(label, model.id).limit(limit)).all()

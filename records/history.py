@@ -23,7 +23,7 @@ RECORDED = (User, Student, Course)
 UNDOES = "roster.undoes"  # session.info: the change set an undo is undoing (records.undo)
 CHANGE_SET = "roster.change_set"  # session.info: (id, user id) of the change set being written
 SUMMARY = "roster.summary"  # session.info: what the change set did, in words, when its rows do not say (a bulk change)
-NOT_RECORDED = {"id", "search_text", "created_at", "updated_at", "version", "session_token", "password_hash"}
+NOT_RECORDED = {"id", "search_text", "sort_name", "sort_title", "created_at", "updated_at", "version", "session_token", "password_hash"}
 PASSWORD = "password"  # recorded as [had one before, has one after]
 RELATED = {"advisor_id": User, "teacher_id": User}  # columns naming another row: its name is kept beside the id
 # The sets of rows a record is related to through enrollments, as its history shows them.

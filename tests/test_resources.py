@@ -32,8 +32,9 @@ def test_every_declared_filter_has_a_control(client, resource):
             assert f'name="{filter.name}"' in html
 
 
-@pytest.mark.parametrize("resource, hint", [(USERS, "Name or email"), (STUDENTS, "Name or email"),
-                                            (COURSES, "Code or title")], ids=lambda r: getattr(r, "name", r))
+@pytest.mark.parametrize("resource, hint", [(USERS, "Name, email or role"),
+                                            (STUDENTS, "Name, email, advisor or course code"),
+                                            (COURSES, "Code, title or teacher")], ids=lambda r: getattr(r, "name", r))
 def test_the_search_box_says_what_it_searches(client, resource, hint):
     assert f'placeholder="{hint}"' in client.get(f"/{resource.name}").get_data(as_text=True)
 

@@ -3,13 +3,17 @@
 from flask import flash, g, redirect, render_template, request, url_for
 
 import records
+from listing.filters import chips as filter_chips, picks
+from listing.search import prefix_only
 from views.pickers import searching
 
 
 def list_page(resource):
     """A page of the resource's list, searched, filtered and sorted as the query string says."""
     listing = resource.listing
-    return render_template("list.html", resource=resource, page=listing.page(listing.args(request.args)))
+    page = listing.page(listing.args(request.args))
+    return render_template("list.html", resource=resource, page=page, chips=filter_chips(page, resource.filters),
+                           picks=picks(resource.filters, request.args), prefix_only=prefix_only(page.args.value("q")))
 
 
 def submitted(form) -> bool:
@@ -28,6 +32,8 @@ def after_save(resource, record, form):
     offer_undo()
     if request.form.get("then") == "add-another":
         return redirect(url_for(".new"))
+    if request.form.get("then") == "continue":
+        return redirect(url_for(".edit", id=record.id))
     return redirect(url_for(".detail", id=record.id))
 
 

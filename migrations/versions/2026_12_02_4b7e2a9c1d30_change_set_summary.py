@@ -1,7 +1,7 @@
 """A summary on each change set, for what a bulk change did
 
 Revision ID: 4b7e2a9c1d30
-Revises: dc286819d2c5
+Revises: 7b3e5d1a9c40
 Create Date: 2026-12-02 05:00:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '4b7e2a9c1d30'
-down_revision = 'dc286819d2c5'
+down_revision = '7b3e5d1a9c40'
 branch_labels = None
 depends_on = None
 

@@ -43,7 +43,7 @@ def signed_out(page: Page, path: str):
 def picker_matches(page: Page):
     """A student's form after a search in the courses picker."""
     page.goto(first_record(page, "/students") + "/edit")
-    page.get_by_label("Find courses").fill("a")
+    page.get_by_label("Find courses").fill("-00")
     page.get_by_role("group", name="Courses").get_by_role("button", name="Search").click()
     expect(page.get_by_text("Matches for")).to_be_visible()
     page.wait_for_load_state()
@@ -75,6 +75,29 @@ def history(page: Page):
     address = first_record(page, "/students")
     changed_gpa(page, address, "1.23")
     page.goto(address + "/history")
+
+
+def filtered_with_picks(page: Page):
+    """The students list with two grades ticked and an advisor searched in the filter bar: chips and picks."""
+    page.goto("/students?grade=3&grade=4")
+    page.get_by_label("Advisor").fill("e")
+    page.get_by_role("button", name="Find").first.click()
+    expect(page.get_by_text("Advisor matching")).to_be_visible()
+    page.wait_for_load_state()
+
+
+def typed_in_global_search(page: Page):
+    """Any page with a search typed in its header: the results below the box."""
+    page.goto("/")
+    page.keyboard.press("/")
+    page.keyboard.type("mar")
+    expect(page.locator("#global-results a").first).to_be_visible()
+
+
+def shortcuts(page: Page):
+    page.goto("/students")
+    page.keyboard.press("?")
+    expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
 
 
 def changes(page: Page):
@@ -160,4 +183,9 @@ PAGES = {
     "sign-in log": lambda page: page.goto("/sign-ins"),
     "bulk confirmation": bulk_preview,
     "list with all matching selected": all_matching_selected,
+    "list filtered, with picks": filtered_with_picks,
+    "two-letter search": lambda page: page.goto("/students?q=ma"),
+    "search results": lambda page: page.goto("/search?q=mar"),
+    "search as typed": typed_in_global_search,
+    "keyboard shortcuts": shortcuts,
 }

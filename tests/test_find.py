@@ -1,0 +1,81 @@
+"""Search as people type: words in any order, related fields, short terms by the start of a name, and
+alphabetical order that ignores case and accents (issue 16)."""
+
+import re
+
+import pytest
+
+from models import Course, Enrollment, Student, User
+
+
+def names(client, path) -> list[str]:
+    html = client.get(path).get_data(as_text=True)
+    return re.findall(r'<tr>(?:<td class="tick">.*?</td>)?<td><a href="/(?:users|students|courses)/\d+">([^<]*)</a>', html)
+
+
+@pytest.fixture
+def school(add):
+    padilla = add(User, name="Lisa Padilla", email="lisa@staff.example", role="editor")
+    haddad = add(User, name="Omar Haddad", email="omar@staff.example", active=False)
+    maria = add(Student, name="María García", email="mg@school.example", grade=3, advisor_id=padilla)
+    add(Student, name="Mario Garcés", email="mario@school.example", grade=4, advisor_id=haddad)
+    add(Student, name="Cándido Zapata", email="cz@school.example", grade=5)
+    add(Student, name="Christopher Young", email="cy@school.example", grade=3)
+    add(Student, name="Zoë Adams", email="za@school.example", grade=9)
+    math = add(Course, code="MATH-101", title="Algebra 1", credits=3, teacher_id=padilla)
+    add(Course, code="ART-001", title="Drawing 1", credits=2)
+    add(Enrollment, student_id=maria, course_id=math)
+    return padilla, haddad
+
+
+@pytest.mark.parametrize("term", ["garcia maria", "maria garcia", "GARCÍA mar"])
+def test_words_in_any_order_find_a_student(client, school, term):
+    assert names(client, f"/students?q={term}") == ["María García"]
+
+
+def test_a_student_is_found_by_their_advisors_name_and_the_list_says_so(client, school):
+    html = client.get("/students?q=padilla").get_data(as_text=True)
+    assert "María García" in html and "Mario Garcés" not in html
+    assert '<span class="matched">Advisor: Lisa Padilla</span>' in html
+
+
+def test_a_student_is_found_by_a_course_code(client, school):
+    html = client.get("/students?q=math-101").get_data(as_text=True)
+    assert names(client, "/students?q=math-101") == ["María García"]
+    assert "Course: MATH-101" in html
+
+
+def test_an_advisors_name_and_a_students_own_word_together_narrow_the_list(client, school):
+    assert names(client, "/students?q=padilla maria") == ["María García"]
+    assert names(client, "/students?q=padilla mario") == []
+
+
+def test_a_course_is_found_by_its_teachers_name(client, school):
+    assert names(client, "/courses?q=padilla") == ["MATH-101"]
+
+
+def test_a_user_is_found_by_role(client, school):
+    assert names(client, "/users?q=editor") == ["Lisa Padilla"]
+
+
+def test_a_two_letter_search_matches_the_start_of_names_and_says_so(client, school):
+    html = client.get("/students?q=ma").get_data(as_text=True)
+    assert names(client, "/students?q=ma") == ["María García", "Mario Garcés"]
+    assert "Type a third letter" in html
+    assert names(client, "/students?q=ga") == []  # not the middle of a name: that would scan every row
+
+
+def test_names_sort_ignoring_case_and_accents(client, school):
+    assert names(client, "/students") == ["Cándido Zapata", "Christopher Young", "María García", "Mario Garcés",
+                                          "Zoë Adams"]
+    assert names(client, "/students?sort=-name")[0] == "Zoë Adams"
+
+
+def test_a_rename_moves_the_row_in_alphabetical_order(client, school):
+    zoe = names(client, "/students?q=zoe")
+    assert zoe == ["Zoë Adams"]
+    student_id = re.search(r'/students/(\d+)">Zoë', client.get("/students").get_data(as_text=True)).group(1)
+    client.post(f"/students/{student_id}/edit", data={
+        "name": "Ábel Adams", "email": "za@school.example", "grade": "9", "enrolled_on": "2024-09-01", "then": "view",
+    })
+    assert names(client, "/students")[0] == "Ábel Adams"
