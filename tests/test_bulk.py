@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from helpers import read
-from models import Change, ChangeSet, Course, Enrollment, Student, User
+from helpers import PASSWORD, read, signed_in
+from models import Change, ChangeSet, Course, Enrollment, Student, User, db
 
 
 def students(add, n, **values):
@@ -148,3 +148,126 @@ def test_the_last_admin_cannot_be_demoted_and_oneself_needs_a_second_yes(client,
     response, preview = confirm(client, "/users/bulk", action="set-role", id=[str(root.id)], query="", role="editor")
     assert "You are one of them" in response.get_data(as_text=True)
     assert read(app, User, id=root.id)[0].role == "admin"
+
+
+@pytest.mark.parametrize("form, message", [
+    ({"action": "set-grade", "grade": "13"}, "A grade is a whole number from 1 to 12."),
+    ({"action": "set-grade", "grade": "nine"}, "A grade is a whole number from 1 to 12."),
+    ({"action": "enroll"}, "Choose a course."),
+    ({"action": "enroll", "course_id": "999999"}, "A chosen course no longer exists"),
+])
+def test_bad_choices_are_said_at_the_field_and_write_nothing(client, app, add, form, message):
+    students(add, 2)
+    page = client.post("/students/bulk", data={**form, "all": "1", "query": "", "then": "run"})
+    assert page.status_code == 200 and message in page.get_data(as_text=True)
+    assert [s.grade for s in read(app, Student)] == [9, 9] and read(app, Enrollment) == []
+    assert read(app, ChangeSet) == [] or all(c.summary is None for c in read(app, ChangeSet))
+
+
+def test_a_deactivated_advisor_is_refused(client, app, add):
+    students(add, 2)
+    gone = add(User, name="Left School", email="left@example.org", active=False)
+    page = client.post("/students/bulk", data={"action": "set-advisor", "all": "1", "query": "",
+                                               "advisor_id": str(gone), "then": "preview"})
+    assert "Left School has been deactivated: choose someone active." in page.get_data(as_text=True)
+    assert {s.advisor_id for s in read(app, Student)} == {None}
+
+
+def test_ticked_ids_that_no_longer_exist_are_said_and_left_out(client, app, add):
+    ids = students(add, 2)
+    response, preview = confirm(client, "/students/bulk", action="set-grade", id=[str(ids[0]), "999999"], grade="4")
+    assert "1 of the 2 ticked students no longer exist" in preview
+    assert sorted(s.grade for s in read(app, Student)) == [4, 9]
+
+
+def test_a_selection_that_matches_nothing_writes_nothing(client, app, add):
+    students(add, 2)
+    page = client.post("/students/bulk", data={"action": "delete", "all": "1", "query": "q=nobody", "then": "run"})
+    assert "No students match that search any more. Nothing was changed." in page.get_data(as_text=True)
+    assert len(read(app, Student)) == 2
+
+
+def test_no_selection_and_no_action_go_back_to_the_list_saying_why(client, add):
+    students(add, 1)
+    response = client.post("/students/bulk", data={"action": "delete", "query": "grade=9"}, follow_redirects=True)
+    assert response.request.full_path == "/students?grade=9"
+    assert "Tick the students to act on, or select all that match." in response.get_data(as_text=True)
+    response = client.post("/students/bulk", data={"action": "frobnicate", "all": "1"}, follow_redirects=True)
+    assert "Choose what to do with the selected rows." in response.get_data(as_text=True)
+
+
+def test_a_post_without_the_csrf_token_is_refused(app, client, add):
+    students(add, 2)
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post("/students/bulk", data={"action": "delete", "all": "1", "query": "", "then": "run"})
+    assert response.status_code == 400
+    assert len(read(app, Student)) == 2
+
+
+def test_editors_may_not_act_on_users(client_as, add):
+    editor = client_as("editor")
+    assert 'name="id"' not in editor.get("/users").get_data(as_text=True)
+    response = editor.post("/users/bulk", data={"action": "deactivate", "all": "1", "query": ""})
+    assert response.status_code == 403
+
+
+def test_deactivating_users_signs_them_out_and_reactivating_lets_them_back(app, client, add):
+    with app.app_context():
+        for n in range(2):
+            user = User(name=f"Leaver {n}", email=f"leaver{n}@example.org", role="viewer")
+            user.set_password(PASSWORD, app.config["PASSWORD_HASH_METHOD"])
+            db.session.add(user)
+        db.session.commit()
+    leaver = signed_in(app, "leaver0@example.org")
+    assert leaver.get("/students").status_code == 200
+    confirm(client, "/users/bulk", action="deactivate", all="1", query="q=leaver")
+    assert {u.active for u in read(app, User) if u.name.startswith("Leaver")} == {False}
+    assert leaver.get("/students").status_code == 302  # signed out: back to the sign-in page
+    confirm(client, "/users/bulk", action="reactivate", all="1", query="q=leaver")
+    assert {u.active for u in read(app, User) if u.name.startswith("Leaver")} == {True}
+
+
+def test_deleting_users_unlinks_their_advisees_and_undo_relinks_them(client, app, add):
+    lisa = add(User, name="Lisa Padilla", email="lisa@example.org")
+    ids = students(add, 3, advisor_id=lisa)
+    course = add(Course, code="BIO-1", title="Biology", credits=2, teacher_id=lisa)
+    response, preview = confirm(client, "/users/bulk", action="delete", id=[str(lisa)], query="")
+    assert "3 students will have no advisor." in preview and "1 course will have no teacher." in preview
+    assert read(app, User, id=lisa) == [] and {s.advisor_id for s in read(app, Student)} == {None}
+    client.post(f"/changes/{newest_change_set(app).id}/undo")
+    assert read(app, User, id=lisa)[0].name == "Lisa Padilla"
+    assert {s.advisor_id for s in read(app, Student)} == {lisa}
+    assert read(app, Course, id=course)[0].teacher_id == lisa
+
+
+def test_courses_get_a_new_teacher_and_can_be_deleted(client, app, add):
+    omar = add(User, name="Omar Haddad", email="omar@example.org")
+    courses = add.many(Course, [{"code": f"C-{n}", "title": f"Course {n}", "credits": 1} for n in range(3)])
+    confirm(client, "/courses/bulk", action="set-teacher", all="1", query="", teacher_id=str(omar))
+    assert {c.teacher_id for c in read(app, Course)} == {omar}
+    confirm(client, "/courses/bulk", action="delete", id=[str(courses[0])], query="")
+    assert sorted(c.id for c in read(app, Course)) == courses[1:]
+
+
+@pytest.mark.parametrize("action", ["set-grade", "move-up", "enroll", "delete"])
+def test_the_statements_of_a_bulk_action_do_not_grow_with_its_rows(client, app, add, count_statements, action):
+    course = add(Course, code="MATH-1", title="Algebra", credits=3)
+    form = {"grade": "4", "twelfth": "keep", "course_id": str(course)}
+    counted = []
+    for n in (3, 30):
+        students(add, n) if n == 3 else add.many(Student, [{"name": f"More {i}", "email": f"m{i}@school.example",
+                                                             "grade": 9} for i in range(n - 3)])
+        hidden = confirm_hidden(client, {"action": action, "all": "1", "query": "", **form})
+        count_statements.clear()
+        response = client.post("/students/bulk", data={"action": action, "all": "1", "query": "", **form, **hidden,
+                                                       "then": "run"})
+        assert response.status_code == 302
+        counted.append(len(count_statements))
+        client.post(f"/changes/{newest_change_set(app).id}/undo")
+    assert counted[0] == counted[1]
+
+
+def confirm_hidden(client, form) -> dict:
+    html = client.post("/students/bulk", data={**form, "then": "preview"}).get_data(as_text=True)
+    hidden = dict(re.findall(r'<input type="hidden" name="(newest|count|previewed)" value="([^"]*)"', html))
+    return {**hidden, "previewed": hidden["previewed"].replace("&#34;", '"')}
