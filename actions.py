@@ -125,10 +125,10 @@ class SetActive(Action):
 @dataclass(frozen=True)
 class MoveUp(Action):
     def run(self, session, resource, ids, form):
-        moved = bulk.move_up(session, ids, 12)
-        if form.twelfth.data == "delete":
-            moved += bulk.delete(session, Student, db.select(Student.id).where(Student.id.in_(ids), Student.grade == 12))
-        return moved
+        deleted = 0
+        if form.twelfth.data == "delete":  # before the grade 11 students become grade 12
+            deleted = bulk.delete(session, Student, db.select(Student.id).where(Student.id.in_(ids), Student.grade == 12))
+        return deleted + bulk.move_up(session, ids, 12)
 
     def preview(self, resource, ids, form, count):
         grades = dict(db.session.execute(db.select(Student.grade, db.func.count()).where(Student.id.in_(ids))

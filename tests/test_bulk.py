@@ -64,16 +64,19 @@ def test_ticked_rows_only(client, app, add):
 
 def test_move_up_a_grade_keeps_or_deletes_grade_12(client, app, add):
     nine, twelve = students(add, 3, grade=9), add(Student, name="Senior", email="senior@school.example", grade=12)
+    eleven = add(Student, name="Junior", email="junior@school.example", grade=11)
     response, preview = confirm(client, "/students/bulk", action="move-up", all="1", query="", twelfth="keep")
     assert "Grade 9 → 10: 3 students." in preview and "Grade 12: 1 student, who stay in grade 12." in preview
-    assert sorted(s.grade for s in read(app, Student)) == [10, 10, 10, 12]
+    assert sorted(s.grade for s in read(app, Student)) == [10, 10, 10, 12, 12]
+    client.post(f"/changes/{newest_change_set(app).id}/undo")
     page = client.post("/students/bulk", data={"action": "move-up", "all": "1", "query": "", "twelfth": "delete",
                                                "then": "preview"}).get_data(as_text=True)
     assert "Tick this to confirm that the grade 12 students are deleted." in page
     confirm(client, "/students/bulk", action="move-up", all="1", query="", twelfth="delete", delete_twelfth="y")
-    assert sorted(s.grade for s in read(app, Student)) == [11, 11, 11]
+    assert sorted(s.grade for s in read(app, Student)) == [10, 10, 10, 12]  # the grade 11 student is in 12 now
+    assert read(app, Student, id=eleven)[0].grade == 12 and read(app, Student, id=twelve) == []
     client.post(f"/changes/{newest_change_set(app).id}/undo")
-    assert sorted(s.grade for s in read(app, Student)) == [10, 10, 10, 12]
+    assert sorted(s.grade for s in read(app, Student)) == [9, 9, 9, 11, 12]
     assert read(app, Student, id=twelve)[0].name == "Senior"
 
 
