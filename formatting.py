@@ -38,6 +38,23 @@ def plural_word(count: int, singular: str, plural: str | None = None) -> str:
     return singular if count == 1 else plural or singular + "s"
 
 
+def told_apart(record) -> str:
+    """What tells a person from another of the same name: "aaron.b@example.org, grade 7" for a student, the email
+    for a user; empty for a course, whose code is unique."""
+    email = getattr(record, "email", None)
+    if not email:
+        return ""
+    grade = getattr(record, "grade", None)
+    return f"{email}, grade {grade}" if grade is not None else email
+
+
+def who(record, quoted: bool = False) -> str:
+    """A record by its name and what tells it apart: "Aaron Bradford (aaron.b@example.org, grade 7)"; a course as
+    it reads ("MATH-101 Algebra"). `quoted` puts the name in quotation marks, as messages do."""
+    name = f"“{record}”" if quoted else str(record)
+    return f"{name} ({details})" if (details := told_apart(record)) else name
+
+
 def cell(value) -> str:
     """A value in a list's cell: dates as short dates, the rest as they read."""
     return short_date(value) if isinstance(value, date) else str(value)
@@ -50,4 +67,6 @@ FILTERS = {
     "timestamp": timestamp,
     "plural": plural,
     "plural_word": plural_word,
+    "who": who,
+    "told_apart": told_apart,
 }

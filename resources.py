@@ -46,7 +46,9 @@ class Column:
                 html = f'<a href="{escape(url)}">{html}</a>'
             if self.badge and (badge := self.badge(row)):
                 html = f'{html} <span class="badge">{escape(badge)}</span>'
-        return f'<td class="num">{html}</td>' if self.numeric else f"<td>{html}</td>"
+        # data-label names the cell where a phone shows each row as a card (static/style.css)
+        label = escape(self.label)
+        return f'<td class="num" data-label="{label}">{html}</td>' if self.numeric else f'<td data-label="{label}">{html}</td>'
 
 
 def shown(attribute, label: str, name: str | None = None, sortable: bool = True, **kwargs) -> Column:

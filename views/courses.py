@@ -5,6 +5,7 @@ from sqlalchemy.orm import joinedload, undefer
 from werkzeug.datastructures import MultiDict
 
 import records
+from formatting import who
 from listing.search import first_matches
 from resources import COURSES, STUDENTS, enrolled_in
 from security import role_required
@@ -107,12 +108,12 @@ def enroll(id):
     if not possible_ids([student_id]):
         abort(400, "Choose a student to enroll.")
     student = db.get_or_404(Student, student_id)
-    name, code = str(student), course.code
+    name, code = who(student, quoted=True), course.code
     if records.enroll(student, course):
-        flash(f"Enrolled “{name}” in {code}.", "success")
+        flash(f"Enrolled {name} in {code}.", "success")
         offer_undo()
     else:
-        flash(f"“{name}” was enrolled in {code} already.", "info")
+        flash(f"{name} was enrolled in {code} already.", "info")
     return redirect(url_for(".enroll_search", id=course.id, find=request.form.get("find", "")[:100] or None))
 
 
@@ -125,8 +126,8 @@ def unenroll(id, student_id):
         db.get_or_404(Course, id)
         flash("That student is not on this course any more: see its History.", "info")
         return redirect(url_for(".detail", id=id))
-    name, code = str(enrollment.student), enrollment.course.code
+    name, code = who(enrollment.student, quoted=True), enrollment.course.code
     records.unenroll(enrollment)
-    flash(f"Took “{name}” off {code}.", "success")
+    flash(f"Took {name} off {code}.", "success")
     offer_undo()
     return redirect(url_for(".detail", id=id))

@@ -3,6 +3,7 @@
 from flask import flash, g, redirect, render_template, request, url_for
 
 import records
+from formatting import who
 from views.pickers import searching
 
 
@@ -24,7 +25,7 @@ def submitted(form) -> bool:
 def after_save(resource, record, form):
     if form.merged and (note := form.merged.note()):
         flash(note, "info")
-    flash(f"Saved {resource.noun} “{record}”.", "success")
+    flash(f"Saved {resource.noun} {who(record, quoted=True)}.", "success")
     offer_undo()
     if request.form.get("then") == "add-another":
         return redirect(url_for(".new"))
@@ -33,12 +34,12 @@ def after_save(resource, record, form):
 
 def delete_confirmed(resource, record):
     """Deletes a record at the version its confirmation page showed; one changed since is shown again first."""
-    name = str(record)
+    name = who(record, quoted=True)
     if not records.delete(record, request.form.get("version", type=int)):
-        flash(f"{resource.noun.capitalize()} “{name}” was changed after you were asked: look again before deleting.",
+        flash(f"{resource.noun.capitalize()} {name} was changed after you were asked: look again before deleting.",
               "warning")
         return redirect(url_for(".confirm_delete", id=record.id))
-    flash(f"Deleted {resource.noun} “{name}”.", "success")
+    flash(f"Deleted {resource.noun} {name}.", "success")
     offer_undo()
     return redirect(url_for(".index"))
 

@@ -120,5 +120,5 @@ def test_create_with_the_keyboard_alone_and_land_on_the_mistake(page, read):
     page.keyboard.press("ControlOrMeta+A")
     page.keyboard.type("ana@school.example")
     page.keyboard.press("Enter")
-    expect(page.locator(".flash")).to_have_text("Saved student “Ana Álvarez”.")
+    expect(page.locator(".flash")).to_have_text("Saved student “Ana Álvarez” (ana@school.example, grade 7).")
     assert [student.email for student in read(Student)] == ["ana@school.example"]
