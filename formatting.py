@@ -1,6 +1,9 @@
 """How templates show values: numbers, dates, times and plurals, as Jinja filters."""
 
 from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app
 
 
 def number(value) -> str:
@@ -20,12 +23,18 @@ def long_date(value: date | None) -> str:
 
 
 def timestamp(value: datetime | None) -> str:
-    """ "5 Mar 2024, 14:03 UTC": the times we keep are naive UTC; one that knows its zone is moved to UTC first."""
+    """ "5 Mar 2024, 15:03 CET": in the school's time zone (TIME_ZONE); the times we keep are naive UTC."""
     if not value:
         return ""
-    if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc)
-    return f"{value.day} {value:%b %Y, %H:%M} UTC"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    value = value.astimezone(ZoneInfo(current_app.config["TIME_ZONE"]))
+    return f"{value.day} {value:%b %Y, %H:%M %Z}"
+
+
+def now() -> datetime:
+    """This moment, for "printed on" lines: shown through `timestamp`, so in the school's time zone."""
+    return datetime.now(timezone.utc)
 
 
 def plural(count: int, singular: str, plural: str | None = None) -> str:

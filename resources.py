@@ -84,6 +84,7 @@ class Resource:
     search_hint: str = ""  # the search box's placeholder: what a search looks in
     edit_role: str = "editor"  # the least role that may add, edit and delete
     options: tuple = ()  # loader options for what the columns show
+    printable: bool = False  # has a printout of every row its list matches (<name>.print_list)
 
     @property
     def title(self) -> str:
@@ -157,6 +158,7 @@ STUDENTS = Resource(
     ),
     search_hint="Name or email",
     options=(joinedload(Student.advisor), undefer(Student.course_count)),
+    printable=True,
 )
 
 COURSES = Resource(

@@ -13,7 +13,7 @@ from validators import possible_ids
 from models import Course, Enrollment, Student, db
 from views.pickers import MATCHES, pickers
 from views.history import add_history
-from views.steps import after_save, delete_confirmed, list_page, offer_undo, submitted
+from views.steps import after_save, delete_confirmed, list_page, offer_undo, printout, submitted
 
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
@@ -47,6 +47,16 @@ def detail(id):
     args = students.args(request.args)
     course, total = get_course(id, students.total(args))  # one statement for both
     return render_template("courses/detail.html", resource=COURSES, course=course, page=students.page(args, total=total))
+
+
+@bp.get("/<int:id>/print")
+def class_list(id):
+    """A course's class list: every student (searched as its page is), up to the print limit, laid out for paper."""
+    students = enrolled_students(id)
+    course, total = get_course(id, students.total(students.args(request.args)))
+    teacher = f"Teacher: {course.teacher.name}" if course.teacher else "No teacher"
+    return printout(STUDENTS, students, f"{course.code} {course.title}: class list", url_for(".detail", id=id),
+                    total=total, subtitle=teacher)
 
 
 @bp.get("/<int:id>/enroll")

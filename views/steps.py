@@ -1,6 +1,6 @@
 """The steps every resource's views share: show its list, tell a save from a picker search, answer a save."""
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 
 import records
 from formatting import who
@@ -11,6 +11,16 @@ def list_page(resource):
     """A page of the resource's list, searched, filtered and sorted as the query string says."""
     listing = resource.listing
     return render_template("list.html", resource=resource, page=listing.page(listing.args(request.args)))
+
+
+def printout(resource, listing, title: str, back_url: str, total: int | None = None, subtitle: str = ""):
+    """Every row the query string leaves, up to PRINT_LIMIT, on a page laid out for paper: the list's own page
+    (for its count and the names of its filters), then the rows."""
+    args = listing.args(request.args)
+    limit = current_app.config["PRINT_LIMIT"]
+    rows = listing.first_rows(args, limit + 1)
+    return render_template("print_list.html", resource=resource, page=listing.page(args, total=total), rows=rows[:limit],
+                           cut=len(rows) > limit, limit=limit, title=title, subtitle=subtitle, back_url=back_url)
 
 
 def submitted(form) -> bool:
