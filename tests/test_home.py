@@ -14,8 +14,8 @@ def test_home_has_a_student_search_box(client):
 def test_grade_chart_links_each_bar_to_the_grade_and_counts_it(client, add):
     add.many(Student, [{"name": f"S{n}", "email": f"s{n}@school.example", "grade": 3} for n in range(4)])
     html = client.get("/").get_data(as_text=True)
-    assert '<a href="/students?grade=3" aria-label="3: 4">' in html
-    assert '<a href="/students?grade=4" aria-label="4: 0">' in html  # a grade with no one is shown as such
+    assert '<a href="/students?grade=3" aria-label="Grade 3: 4 students">' in html
+    assert '<a href="/students?grade=4" aria-label="Grade 4: 0 students">' in html  # a grade with no one is shown as such
 
 
 def test_charts_come_with_their_numbers_as_a_table(client, add):
@@ -34,7 +34,7 @@ def test_largest_courses_are_listed_most_students_first(app, client, add):
                            + [Enrollment(student_id=students[0], course_id=small)])
         db.session.commit()
     html = client.get("/").get_data(as_text=True)
-    assert html.index('aria-label="MATH-1: 3"') < html.index('aria-label="ART-1: 1"')
+    assert html.index('aria-label="MATH-1 Maths: 3 students"') < html.index('aria-label="ART-1 Art: 1 student"')
 
 
 def test_home_lists_the_signed_in_persons_own_advisees_and_courses(app, client, add):

@@ -5,6 +5,7 @@ from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from database import why_not_writable
+from formatting import plural
 from listing import overview
 from listing.counts import counted_rows
 from models import Course, Student, User, db
@@ -21,10 +22,12 @@ def home():
     """Where a day starts: search, counts, the roster in two charts, one's own advisees and courses, recent changes."""
     users, students, courses = db.session.execute(db.select(*(counted_rows(m) for m in (User, Student, Course)))).one()
     grades = column_chart("Students per grade", [
-        (str(grade), count, url_for("students.index", grade=grade)) for grade, count in overview.students_per_grade()
+        (str(grade), count, url_for("students.index", grade=grade), f"Grade {grade}: {plural(count, 'student')}")
+        for grade, count in overview.students_per_grade()
     ])
     largest = bar_chart("The largest courses", [
-        (course.code, size, url_for("courses.detail", id=course.id)) for course, size in overview.largest_courses()
+        (course.code, size, url_for("courses.detail", id=course.id), f"{course}: {plural(size, 'student')}")
+        for course, size in overview.largest_courses()
     ])
     return render_template(
         "home.html", users=users, students=students, courses=courses, charts=[grades, largest],

@@ -137,4 +137,6 @@ PAGES = {
     "deleted, with undo": deleted,
     "deleted record": deleted_record,
     "sign-in log": lambda page: page.goto("/sign-ins"),
+    "class list printout": lambda page: page.goto(first_record(page, "/courses") + "/print"),
+    "student list printout": lambda page: page.goto("/students/print?grade=3&sort=-gpa"),
 }
