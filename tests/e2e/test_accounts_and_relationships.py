@@ -38,7 +38,7 @@ def test_sign_in_look_and_sign_out(new_page, server_app, add):
     expect(page.get_by_role("link", name="Edit")).to_have_count(0)
     expect(page.get_by_role("link", name="Delete")).to_have_count(0)
     page.goto("/students/new")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Forbidden")
+    expect(page.get_by_role("heading", level=1)).to_have_text("You may not do this")
 
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url("/sign-in")
