@@ -11,17 +11,17 @@ def test_home_has_a_student_search_box(client):
     assert re.search(r'<form class="home-search" method="get" action="/students"', html) and 'name="q"' in html
 
 
-def test_grade_chart_links_each_bar_to_the_grade_and_counts_it(client, add):
+def test_grade_chart_says_each_grades_count_in_words(client, add):
     add.many(Student, [{"name": f"S{n}", "email": f"s{n}@school.example", "grade": 3} for n in range(4)])
     html = client.get("/").get_data(as_text=True)
-    assert '<a href="/students?grade=3" aria-label="Grade 3: 4 students">' in html
-    assert '<a href="/students?grade=4" aria-label="Grade 4: 0 students">' in html  # a grade with no one is shown as such
+    label = re.search(r'<svg [^>]*role="img" aria-label="([^"]*)"', html)[1]
+    assert "Grade 3: 4 students" in label and "Grade 4: 0 students" in label  # a grade with no one is shown as such
 
 
 def test_charts_come_with_their_numbers_as_a_table(client, add):
     add(Student, name="Ana", email="ana@school.example", grade=2)
     html = client.get("/").get_data(as_text=True)
-    table = html[html.index('<details class="chart-table">'):]
+    table = html[html.index('<div class="chart-table">'):]
     assert '<td><a href="/students?grade=2">2</a></td><td class="num">1</td>' in table
 
 
@@ -34,7 +34,7 @@ def test_largest_courses_are_listed_most_students_first(app, client, add):
                            + [Enrollment(student_id=students[0], course_id=small)])
         db.session.commit()
     html = client.get("/").get_data(as_text=True)
-    assert html.index('aria-label="MATH-1 Maths: 3 students"') < html.index('aria-label="ART-1 Art: 1 student"')
+    assert "MATH-1 Maths: 3 students, ART-1 Art: 1 student" in html
 
 
 def test_home_lists_the_signed_in_persons_own_advisees_and_courses(app, client, add):

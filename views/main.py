@@ -26,8 +26,8 @@ def home():
         for grade, count in overview.students_per_grade()
     ])
     largest = bar_chart("The largest courses", [
-        (course.code, size, url_for("courses.detail", id=course.id), f"{course}: {plural(size, 'student')}")
-        for course, size in overview.largest_courses()
+        (code, size, url_for("courses.detail", id=id), f"{name}: {plural(size, 'student')}")
+        for id, code, name, size in overview.largest_courses()
     ])
     return render_template(
         "home.html", users=users, students=students, courses=courses, charts=[grades, largest],

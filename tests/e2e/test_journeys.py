@@ -49,7 +49,7 @@ KINDS = {
     "users": Kind(
         User, "user", "users", "Age",
         valid={"Name": "Ada Lovelace", "Email": "ada@example.org", "Age": "36"},
-        mistake=("Age", "360", "Number must be between 0 and 150."),
+        mistake=("Age", "360", "Enter a whole number from 0 to 150."),
         change=("Age", "37"),
         already=("Test Admin",),  # no age: last when sorted by age
     ),
