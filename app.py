@@ -4,6 +4,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask, render_template
 from flask_login import current_user
@@ -56,6 +57,11 @@ def create_app(test_config=None):
         # is fetched whole from the search index and sorted (listing/search.py).
         LIST_COUNT_CAP=10_000,
         LIST_INDEX_THEN_SORT=1_000,
+        # Printed lists (a class list, a filtered list of students) hold every row up to this many; the school's
+        # name heads every printed page; times are shown in the school's time zone (an IANA name).
+        PRINT_LIMIT=2_000,
+        SCHOOL_NAME=os.environ.get("SCHOOL_NAME", "Roster"),
+        TIME_ZONE=os.environ.get("TIME_ZONE", "UTC"),
         # Refuse changes to records made around the write path (records/guard.py): on in the tests.
         RECORDS_GUARD=False,
     )
@@ -74,6 +80,10 @@ def create_app(test_config=None):
             "In production, set TRUSTED_HOSTS to the host names people reach Roster by, separated by commas "
             "(e.g. TRUSTED_HOSTS=roster.example.edu); make serve passes 127.0.0.1,localhost unless told otherwise."
         )
+    try:
+        ZoneInfo(app.config["TIME_ZONE"])
+    except (ValueError, ZoneInfoNotFoundError):
+        raise RuntimeError(f"TIME_ZONE={app.config['TIME_ZONE']!r} is not a time zone: give a name such as Europe/London.") from None
     if proxies := app.config["TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
@@ -159,3 +169,4 @@ def register_errorhandlers(app):
 
 def register_filters(app):
     app.jinja_env.filters.update(formatting.FILTERS)
+    app.jinja_env.globals["now"] = formatting.now

@@ -1,12 +1,14 @@
 """Commands: `flask init-db` creates the schema or checks it is current, `flask seed` fills it with fake people,
 `flask backup` and `flask restore` copy the database out and back while the app serves."""
 
+import json
 import random
 import secrets
 from pathlib import Path
 
 import click
 import flask_migrate
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import MetaData, func, inspect
 
@@ -18,7 +20,9 @@ from records import history
 from fake_school import FakeSchool
 from formatting import plural
 from validators import password_problem
-from models import ROLES, Course, Student, db
+from models import ROLES, Course, Student, User, db
+
+DEMO_PASSWORDS = "demo_accounts.json"  # in instance/: the demo accounts' passwords, one per role
 
 
 def register_commands(app):
@@ -39,7 +43,8 @@ def database_name() -> str:
 @with_appcontext
 @click.option("--drop", is_flag=True, help="Delete every table and its data first.")
 @click.option("--yes", is_flag=True, help="Do not ask before --drop.")
-def init_db(drop, yes):
+@click.option("--verbose", is_flag=True, help="Show each migration as it runs (Alembic's INFO lines).")
+def init_db(drop, yes, verbose):
     """Create the schema in an empty database, or say whether an existing one is up to date."""
     if drop:
         if not yes:
@@ -52,7 +57,7 @@ def init_db(drop, yes):
     heads = set(scripts.get_heads())
     newest = ", ".join(sorted(heads))
     if not tables and not current:
-        flask_migrate.upgrade(migrations_directory())
+        flask_migrate.upgrade(migrations_directory(), x_arg=None if verbose else ["quiet=1"])
         click.echo(f"Created the schema in {database_name()}, at revision {newest}.")
         return
     if current == heads:
@@ -122,17 +127,39 @@ def create_admin(name, email, password):
 
 
 @click.command("demo-accounts")
+@click.option("--show", is_flag=True, help="Only print the demo accounts' sign-ins again; change nothing.")
 @with_appcontext
-def demo_accounts():
-    """Create or reset one demo account per role, each with a new random password, and print how to sign in."""
-    # One password per role: whoever is shown the viewer's password must not thereby hold the admin's.
-    passwords = {role: secrets.token_urlsafe(12) for role in reversed(ROLES)}
-    with records.change():
-        for role, password in passwords.items():
-            records.account(f"{role}@example.org", f"Demo {role.capitalize()}", role, password, rename=True)
-    click.echo("Sign in at http://127.0.0.1:5000 with one of these (the passwords are new on every make run):")
-    for role, password in passwords.items():
-        click.echo(f"  {role:<7} {role}@example.org  {password}")
+def demo_accounts(show):
+    """Create one demo account per role, each with a password of its own kept in instance/, and print the sign-ins."""
+    path = Path(current_app.instance_path) / DEMO_PASSWORDS
+    passwords = json.loads(path.read_text()) if path.exists() else {}
+    if show:
+        if not passwords:
+            raise click.ClickException("No demo accounts yet: make them with `flask --app app demo-accounts` (make run does).")
+        print_demo_accounts(passwords)
+        return
+    # One password per role, never the same: whoever is shown the viewer's must not thereby hold the admin's. Kept,
+    # so that a password a browser saved still works after a restart.
+    for role in ROLES:
+        passwords.setdefault(role, secrets.token_urlsafe(12))
+    draft = path.with_suffix(".new")
+    draft.touch(mode=0o600)
+    draft.write_text(json.dumps(passwords, indent=2))
+    draft.replace(path)
+    for role in reversed(ROLES):
+        email = f"{role}@example.org"
+        user = db.session.scalar(db.select(User).where(User.email == email))
+        if not (user and user.role == role and user.active and user.check_password(passwords[role])):
+            records.account(email, f"Demo {role.capitalize()}", role, passwords[role], rename=True)
+    print_demo_accounts(passwords)
+
+
+def print_demo_accounts(passwords: dict[str, str]):
+    click.echo("Sign in at http://127.0.0.1:5000 with one of these (kept in instance/demo_accounts.json; "
+               "`flask --app app demo-accounts --show` prints them again):")
+    for role in reversed(ROLES):
+        click.echo(f"  {role:<7} {role}@example.org  {passwords[role]}")
+
 
 @click.command("backup")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))

@@ -1,6 +1,9 @@
 """How templates show values: numbers, dates, times and plurals, as Jinja filters."""
 
 from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
+
+from flask import current_app
 
 
 def number(value) -> str:
@@ -20,12 +23,18 @@ def long_date(value: date | None) -> str:
 
 
 def timestamp(value: datetime | None) -> str:
-    """ "5 Mar 2024, 14:03 UTC": the times we keep are naive UTC; one that knows its zone is moved to UTC first."""
+    """ "5 Mar 2024, 15:03 CET": in the school's time zone (TIME_ZONE); the times we keep are naive UTC."""
     if not value:
         return ""
-    if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc)
-    return f"{value.day} {value:%b %Y, %H:%M} UTC"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    value = value.astimezone(ZoneInfo(current_app.config["TIME_ZONE"]))
+    return f"{value.day} {value:%b %Y, %H:%M %Z}"
+
+
+def now() -> datetime:
+    """This moment, for "printed on" lines: shown through `timestamp`, so in the school's time zone."""
+    return datetime.now(timezone.utc)
 
 
 def plural(count: int, singular: str, plural: str | None = None) -> str:
@@ -36,6 +45,23 @@ def plural(count: int, singular: str, plural: str | None = None) -> str:
 def plural_word(count: int, singular: str, plural: str | None = None) -> str:
     """The word alone: "student" or "students"."""
     return singular if count == 1 else plural or singular + "s"
+
+
+def told_apart(record) -> str:
+    """What tells a person from another of the same name: "aaron.b@example.org, grade 7" for a student, the email
+    for a user; empty for a course, whose code is unique."""
+    email = getattr(record, "email", None)
+    if not email:
+        return ""
+    grade = getattr(record, "grade", None)
+    return f"{email}, grade {grade}" if grade is not None else email
+
+
+def who(record, quoted: bool = False) -> str:
+    """A record by its name and what tells it apart: "Aaron Bradford (aaron.b@example.org, grade 7)"; a course as
+    it reads ("MATH-101 Algebra"). `quoted` puts the name in quotation marks, as messages do."""
+    name = f"“{record}”" if quoted else str(record)
+    return f"{name} ({details})" if (details := told_apart(record)) else name
 
 
 def cell(value) -> str:
@@ -50,4 +76,6 @@ FILTERS = {
     "timestamp": timestamp,
     "plural": plural,
     "plural_word": plural_word,
+    "who": who,
+    "told_apart": told_apart,
 }

@@ -22,6 +22,7 @@ from validators import (
     password_field,
     strip,
     two_places,
+    plain_message,
     undecodable,
     unique,
     upper,
@@ -35,8 +36,10 @@ class CheckedForm(FlaskForm):
         valid = super().validate(extra_validators)
         for field in self:
             if any(isinstance(value, str) and undecodable(value) for value in field.raw_data or []):
-                field.errors = [*field.errors, "This text did not arrive as UTF-8; type it again."]
+                field.errors = ["This text did not arrive as UTF-8; type it again."]
                 valid = False
+            # One message per field, the first found (a GPA of "abc" is not a number, and so not between 0 and 4 either)
+            field.errors = [plain_message(field, field.errors[0])] if field.errors else field.errors
         return valid
 
 

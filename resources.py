@@ -49,7 +49,9 @@ class Column:
                 html = f'<a href="{escape(url)}">{html}</a>'
             if self.badge and (badge := self.badge(row)):
                 html = f'{html} <span class="badge">{escape(badge)}</span>'
-        return f'<td class="num">{html}</td>' if self.numeric else f"<td>{html}</td>"
+        # data-label names the cell where a phone shows each row as a card (static/style.css)
+        label = escape(self.label)
+        return f'<td class="num" data-label="{label}">{html}</td>' if self.numeric else f'<td data-label="{label}">{html}</td>'
 
 
 def shown(attribute, label: str, name: str | None = None, sortable: bool = True, sort=None, **kwargs) -> Column:
@@ -89,6 +91,7 @@ class Resource:
     edit_role: str = "editor"  # the least role that may add, edit and delete
     options: tuple = ()  # loader options for what the columns show
     actions: tuple = ()  # what may be done to many rows at once (actions.py)
+    printable: bool = False  # has a printout of every row its list matches (<name>.print_list)
 
     @property
     def title(self) -> str:
@@ -186,6 +189,7 @@ STUDENTS = Resource(
     search_also=(ADVISOR, COURSE),
     options=(joinedload(Student.advisor), undefer(Student.course_count)),
     actions=actions.STUDENT_ACTIONS,
+    printable=True,
 )
 
 COURSES = Resource(

@@ -10,7 +10,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, current_user, login_user, logout_user
 from werkzeug.security import generate_password_hash
 
-from models import User, db
+from models import ROLES, User, db
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -68,7 +68,9 @@ def role_required(role: str):
         @wraps(view)
         def checked(*args, **kwargs):
             if not current_user.at_least(role):
-                abort(403, f"Your role ({current_user.role}) may not do this; ask an admin.")
+                may = " and ".join(f"{r}s" for r in ROLES[ROLES.index(role):])
+                article = "an" if current_user.role[0] in "aeiou" else "a"
+                abort(403, f"Only {may} may do this, and you are {article} {current_user.role}. Ask an admin if you need to.")
             return view(*args, **kwargs)
 
         return checked

@@ -105,6 +105,30 @@ def password_field(label, required=True, **kwargs):
     )
 
 
+# WTForms' own messages, said the way the rest of Roster says things: what to do, in the field's words.
+PLAIN_MESSAGES = [
+    (re.compile(r"This field is required\.$"), lambda field, m: (
+        f"Choose “{field.label.text}”." if field.type in ("SelectField", "RadioField") else f"Fill in “{field.label.text}”.")),
+    (re.compile(r"Number must be between (\S+) and (\S+)\.$"), lambda field, m: (
+        f"Enter {'a whole number' if field.type == 'IntegerField' else 'a number'} from {m[1]} to {m[2]}.")),
+    (re.compile(r"Number must be at least (\S+)\.$"), lambda field, m: f"Enter a number of at least {m[1]}."),
+    (re.compile(r"Number must be at most (\S+)\.$"), lambda field, m: f"Enter a number of at most {m[1]}."),
+    (re.compile(r"Not a valid integer value\.$"), lambda field, m: "Enter a whole number, like 7."),
+    (re.compile(r"Not a valid (?:decimal|float) value\.$"), lambda field, m: "Enter a number, like 3.25."),
+    (re.compile(r"Not a valid date value\.$"), lambda field, m: "Enter a date, like 2024-09-01."),
+    (re.compile(r"Field cannot be longer than (\d+) characters\.$"), lambda field, m: f"Shorten it to {int(m[1]):,} characters or fewer."),
+]
+
+
+def plain_message(field, message: str) -> str:
+    """A field's error as Roster says it: WTForms' "Number must be between 1 and 12." is "Enter a whole number from 1
+    to 12."; our own messages are already so."""
+    for pattern, say in PLAIN_MESSAGES:
+        if found := pattern.match(str(message)):
+            return say(field, found)
+    return message
+
+
 def possible_ids(ids) -> list[int]:
     """The ids a row could have: others (a tampered form) would be a database error, not a row not found."""
     return [id for id in ids if id is not None and 0 < id <= ID_MAX]

@@ -91,10 +91,18 @@ class Listing:
     def matching_ids(self, args: ListArgs) -> Select:
         """The ids of every row `args` leave, in the list's order: what acting on, exporting or printing "all
         matching" reads."""
+        return self.matching(args, self.model.id)
+
+    def matching(self, args: ListArgs, *columns) -> Select:
+        """`columns` of every row `args` leave, in the list's order."""
         conditions, term = self.narrowing(args)
         if term:
             conditions.append(search.matches(self.model, term))
-        return self.order(args)[1].sorted(select(self.model.id).where(*conditions))
+        return self.order(args)[1].sorted(select(*columns).where(*conditions))
+
+    def first_rows(self, args: ListArgs, limit: int) -> list:
+        """The first `limit` rows `args` leave, in the list's order, with what the list shows of them: a printout."""
+        return db.session.scalars(self.matching(args, self.model).options(*self.options).limit(limit)).all()
 
     def page(self, args: ListArgs, total: int | None = None) -> Page:
         """Two statements: the total with the related filters' labels, then the rows. A caller that loads a row

@@ -14,6 +14,8 @@ from database.backend import backend
 config = context.config
 # Leave the app's own loggers working when migrations run inside it (init-db, the tests).
 fileConfig(config.config_file_name, disable_existing_loggers=False)
+if context.get_x_argument(as_dictionary=True).get("quiet"):  # init-db without --verbose: only warnings and errors
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 logger = logging.getLogger("alembic.env")
 
 db = current_app.extensions["migrate"].db

@@ -166,6 +166,7 @@ def form_values(form: dict[str, UnboundField], name: str) -> dict[str, tuple[lis
         values[field_name] = (good, st.sampled_from(good) | hostile if good else hostile)
         if issubclass(field.field_class, (PickOne, PickMany)):
             values[f"{field_name}_q"] = ([], HOSTILE)  # the picker's search box (views/pickers.py)
+            values[f"{field_name}_searched"] = ([], HOSTILE)  # the term it last searched for
     for read in names_read_from("form"):
         values.setdefault(read, ([], st.sampled_from(["find", "add-another"]) | HOSTILE))
     return values

@@ -2,6 +2,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import func, inspect
 
@@ -175,12 +176,58 @@ def test_seed_adds_courses_enrollments_and_advisors(runner, app):
     assert len(per_student) == 100 and set(per_student.values()) <= {2, 3, 4}
 
 
-def test_demo_accounts_gives_each_role_its_own_password(runner, app):
-    result = runner.invoke(args=["demo-accounts"])
+def demo_sign_ins(runner, *args) -> dict[str, str]:
+    result = runner.invoke(args=["demo-accounts", *args])
     assert result.exit_code == 0, result.output
-    passwords = {line.split()[0]: line.split()[2] for line in result.output.splitlines() if "@example.org" in line}
+    return {line.split()[0]: line.split()[2] for line in result.output.splitlines() if "@example.org" in line}
+
+
+@pytest.fixture
+def own_instance(app, tmp_path):
+    """The demo passwords go to this test's own instance/, not the checkout's."""
+    app.instance_path = str(tmp_path)
+    return tmp_path
+
+
+def test_demo_accounts_gives_each_role_its_own_password(runner, app, own_instance):
+    passwords = demo_sign_ins(runner)
     assert set(passwords) == {"admin", "editor", "viewer"}
     assert len(set(passwords.values())) == 3
     for role, password in passwords.items():
         (user,) = read(app, User, email=f"{role}@example.org")
         assert user.role == role and user.check_password(password)
+
+
+def test_demo_passwords_are_kept_in_instance_and_stay_the_same_on_the_next_run(runner, own_instance):
+    first = demo_sign_ins(runner)
+    assert demo_sign_ins(runner) == first
+    assert (own_instance / "demo_accounts.json").stat().st_mode & 0o077 == 0  # for its owner only
+
+
+def test_demo_accounts_show_prints_the_sign_ins_again(runner, own_instance):
+    made = demo_sign_ins(runner)
+    assert demo_sign_ins(runner, "--show") == made
+
+
+def test_demo_accounts_show_before_any_says_how_to_make_them(runner, own_instance):
+    result = runner.invoke(args=["demo-accounts", "--show"])
+    assert result.exit_code == 1 and "No demo accounts yet" in result.output
+
+
+def test_a_demo_password_changed_since_is_put_back(runner, app, own_instance):
+    passwords = demo_sign_ins(runner)
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.email == "editor@example.org"))
+        user.set_password("something else entirely", app.config["PASSWORD_HASH_METHOD"])
+        db.session.commit()
+    demo_sign_ins(runner)
+    (user,) = read(app, User, email="editor@example.org")
+    assert user.check_password(passwords["editor"])
+
+
+def test_init_db_is_quiet_about_each_migration_unless_verbose(make_app):
+    runner = make_app().test_cli_runner()
+    quiet = runner.invoke(args=["init-db"])
+    assert "Created the schema" in quiet.output and "Running upgrade" not in quiet.output
+    verbose = runner.invoke(args=["init-db", "--drop", "--yes", "--verbose"])
+    assert "Running upgrade" in verbose.output

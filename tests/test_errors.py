@@ -63,3 +63,37 @@ def test_error_page_renders_the_layout_when_the_database_is_down(make_app, datab
     html = response.get_data(as_text=True)
     assert response.status_code == 500
     assert 'class="site-nav"' in html and '<p class="error-code">500</p>' in html
+
+
+def test_404_speaks_the_sites_words_with_a_search_box_and_a_way_back(client):
+    html = client.get("/students/999").get_data(as_text=True)
+    assert "We could not find that page" in html and 'action="/students"' in html and 'name="q"' in html
+    assert 'href="/students">All students</a>' in html
+
+
+def test_error_pages_have_breadcrumbs(client):
+    html = client.get("/courses/999").get_data(as_text=True)
+    assert '<nav class="breadcrumbs" aria-label="Breadcrumb"><a href="/">Home</a> / <a href="/courses">Courses</a> /</nav>' in html
+
+
+def test_403_says_who_may_and_links_back_to_the_record(client_as, add):
+    from models import Student
+    id = add(Student, name="Ana Ruiz", email="ana@school.example")
+    response = client_as("viewer").get(f"/students/{id}/edit")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 403
+    assert "Only editors and admins may do this, and you are a viewer." in html
+    assert f'<a class="button primary" href="/students/{id}">Back to the record</a>' in html
+
+
+def test_a_viewer_is_offered_no_link_to_choose_courses(client_as, add):
+    from models import Student
+    id = add(Student, name="Ana Ruiz", email="ana@school.example")
+    html = client_as("viewer").get(f"/students/{id}").get_data(as_text=True)
+    assert "None yet." in html and "Choose courses" not in html
+
+
+def test_a_viewer_is_not_told_to_choose_an_advisor(client_as, add):
+    id = add(User, name="Ada Lovelace", email="ada@example.org")
+    html = client_as("viewer").get(f"/users/{id}").get_data(as_text=True)
+    assert "Choose an advisor" not in html and "Choose a teacher" not in html

@@ -50,5 +50,5 @@ def test_the_role_is_not_marked_optional(client):
 
 def test_an_empty_role_is_refused(client, app):
     response = client.post("/users/new", data={"name": "Ana", "email": "ana@example.org", "role": ""})
-    assert "This field is required." in response.get_data(as_text=True)
+    assert "Choose “Role”." in response.get_data(as_text=True)
     assert read(app, User, email="ana@example.org") == []

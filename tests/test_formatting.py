@@ -7,11 +7,20 @@ import pytest
 from app import create_app
 
 
+def renderer(tmp_path, **config):
+    app = create_app({"SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'r.db'}", **config})
+
+    def render(source, **values):
+        with app.app_context():
+            return app.jinja_env.from_string(source).render(**values)
+
+    return render
+
+
 @pytest.fixture
 def render(tmp_path):
     """Renders a template string with the app's filters: render("{{ n|number }}", n=5)."""
-    app = create_app({"SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'r.db'}"})
-    return lambda source, **values: app.jinja_env.from_string(source).render(**values)
+    return renderer(tmp_path)
 
 
 def test_number_groups_thousands(render):
@@ -40,6 +49,17 @@ def test_timestamp_is_naive_utc_to_the_minute(render):
 def test_timestamp_with_a_zone_is_shown_in_utc(render):
     paris = timezone(timedelta(hours=1))
     assert render("{{ t|timestamp }}", t=datetime(2024, 3, 5, 15, 3, tzinfo=paris)) == "5 Mar 2024, 14:03 UTC"
+
+
+def test_timestamp_is_shown_in_the_schools_time_zone(tmp_path):
+    render = renderer(tmp_path, TIME_ZONE="Europe/Paris")
+    assert render("{{ t|timestamp }}", t=datetime(2024, 3, 5, 14, 3)) == "5 Mar 2024, 15:03 CET"
+    assert render("{{ t|timestamp }}", t=datetime(2024, 7, 5, 14, 3)) == "5 Jul 2024, 16:03 CEST"
+
+
+def test_an_unknown_time_zone_is_refused_at_start(tmp_path):
+    with pytest.raises(RuntimeError, match="TIME_ZONE"):
+        renderer(tmp_path, TIME_ZONE="Mars/Olympus_Mons")
 
 
 @pytest.mark.parametrize("count, shown", [(0, "0 courses"), (1, "1 course"), (2, "2 courses"), (1204, "1,204 courses")])

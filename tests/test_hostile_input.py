@@ -20,7 +20,7 @@ def test_control_characters_in_the_sign_in_email_are_a_field_error(anonymous, em
 def test_an_overlong_sign_in_email_is_a_field_error(anonymous):
     response = anonymous.post("/sign-in", data={"email": "a" * 300 + "@example.org", "password": PASSWORD})
     assert response.status_code == 200
-    assert "Field cannot be longer than" in response.get_data(as_text=True)
+    assert "characters or fewer" in response.get_data(as_text=True)
 
 
 def test_control_characters_in_setup_are_field_errors(make_app):
@@ -41,7 +41,7 @@ def test_a_nul_in_the_current_password_is_refused(client):
         "/account/password", data={"current_password": "x\x00" * 200, "new_password": "a long passphrase", "confirm": "a long passphrase"}
     )
     assert response.status_code == 200
-    assert "Field cannot be longer than" in response.get_data(as_text=True)
+    assert "characters or fewer" in response.get_data(as_text=True)
 
 
 def test_invalid_utf8_in_a_record_form_is_a_field_error(app, client):

@@ -13,25 +13,25 @@ STUDENT = {"name": "Ana", "email": "ana@school.example", "grade": "7", "enrolled
 @pytest.mark.parametrize(
     "field, value, message",
     [
-        ("name", "", "This field is required."),
-        ("name", "   ", "This field is required."),
-        ("name", "x" * 10_000, "Field cannot be longer than 100 characters."),
+        ("name", "", "Fill in “Name”."),
+        ("name", "   ", "Fill in “Name”."),
+        ("name", "x" * 10_000, "Shorten it to 100 characters or fewer."),
         ("name", "Ana\x00", "Remove the control characters"),
         ("email", "not-an-email", "Enter an email address like name@example.org."),
         ("email", "a@b.c\x00", "Remove the control characters"),
-        ("email", "a" * 250 + "@example.org", "Field cannot be longer than 254 characters."),
-        ("grade", "13", "Number must be between 1 and 12."),
-        ("grade", "seven", "Not a valid integer value."),
-        ("grade", "9" * 5000, "Not a valid integer value."),
-        ("gpa", "4.01", "Number must be between 0 and 4."),
+        ("email", "a" * 250 + "@example.org", "Shorten it to 254 characters or fewer."),
+        ("grade", "13", "Enter a whole number from 1 to 12."),
+        ("grade", "seven", "Enter a whole number, like 7."),
+        ("grade", "9" * 5000, "Enter a whole number, like 7."),
+        ("gpa", "4.01", "Enter a number from 0 to 4."),
         ("gpa", "3.456", "at most two decimals"),
         ("gpa", "NaN", "at most two decimals"),
         ("gpa", "Infinity", "at most two decimals"),
-        ("gpa", "abc", "Not a valid decimal value."),
-        ("birthday", "2999-01-01", "This date is in the future."),
+        ("gpa", "abc", "Enter a number, like 3.25."),
+        ("birthday", "2099-01-01", "This date is in the future."),
         ("birthday", "1850-01-01", "Enter a date between 1 Jan 1900 and 31 Dec 2100."),
-        ("birthday", "31/02/2010", "Not a valid date value."),
-        ("enrolled_on", "", "This field is required."),
+        ("birthday", "31/02/2010", "Enter a date, like 2024-09-01."),
+        ("enrolled_on", "", "Fill in “Enrolled on”."),
     ],
 )
 def test_bad_student_field_shows_error_and_keeps_values(client, app, field, value, message):
@@ -44,7 +44,7 @@ def test_bad_student_field_shows_error_and_keeps_values(client, app, field, valu
     assert read(app, Student) == []
 
 
-@pytest.mark.parametrize("age, message", [("151", "between 0 and 150"), ("-1", "between 0 and 150"), ("1.5", "integer")])
+@pytest.mark.parametrize("age, message", [("151", "from 0 to 150"), ("-1", "from 0 to 150"), ("1.5", "whole number")])
 def test_bad_age_is_a_field_error(client, app, age, message):
     html = client.post("/users/new", data={"name": "Ada", "email": "ada@example.org", "age": age}).get_data(as_text=True)
     assert message in html
@@ -128,3 +128,9 @@ def test_picking_an_id_no_row_can_have_is_a_field_error(client, add):
     course = add(Course, code="ART-1", title="Drawing", credits=2)
     response = client.post(f"/courses/{course}/enrollments", data={"student_id": "99999999999999999999"})
     assert response.status_code == 400
+
+
+def test_a_field_shows_one_message_even_when_several_checks_fail(client):
+    html = client.post("/students/new", data={**STUDENT, "gpa": "abc"}).get_data(as_text=True)
+    errors = html[html.index('id="gpa-error"'):].split("</div>")[0]
+    assert errors.count("<p>") == 1

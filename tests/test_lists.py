@@ -8,7 +8,7 @@ from models import Student, User, db
 
 def names(response):
     """The names in the list's table, in order."""
-    return re.findall(r'<td><a href="/(?:users|students)/\d+">([^<]*)</a>(?:<span class="matched">[^<]*</span>)?</td>',
+    return re.findall(r'<td data-label="Name"><a href="/(?:users|students)/\d+">([^<]*)</a>(?:<span class="matched">[^<]*</span>)?</td>',
                       response.get_data(as_text=True))
 
 

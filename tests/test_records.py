@@ -131,7 +131,7 @@ def test_delete_removes_and_returns_to_list(client, app, kind):
     record = the_record(app, kind)
     response = client.post(f"/{kind}/{record.id}/delete", follow_redirects=True)
     assert response.request.path == f"/{kind}"
-    assert f"Deleted {kind[:-1]} “{VALID[kind]['name']}”." in response.get_data(as_text=True)
+    assert f"Deleted {kind[:-1]} “{VALID[kind]['name']}” ({VALID[kind]['email'].lower()}" in response.get_data(as_text=True)
     assert read(app, MODELS[kind], email=VALID[kind]["email"].lower()) == []
 
 

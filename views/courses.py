@@ -5,6 +5,7 @@ from sqlalchemy.orm import joinedload, undefer
 from werkzeug.datastructures import MultiDict
 
 import records
+from formatting import who
 from listing.search import first_matches
 from resources import COURSES, STUDENTS, enrolled_in
 from security import role_required
@@ -13,7 +14,7 @@ from models import Course, Enrollment, Student, db
 from views.pickers import MATCHES, pickers
 from views.bulk import add_bulk
 from views.history import add_history
-from views.steps import after_save, delete_confirmed, list_page, offer_undo, submitted
+from views.steps import after_save, delete_confirmed, list_page, offer_undo, printout, submitted
 
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
@@ -48,6 +49,16 @@ def detail(id):
     args = students.args(request.args)
     course, total = get_course(id, students.total(args))  # one statement for both
     return render_template("courses/detail.html", resource=COURSES, course=course, page=students.page(args, total=total))
+
+
+@bp.get("/<int:id>/print")
+def class_list(id):
+    """A course's class list: every student (searched as its page is), up to the print limit, laid out for paper."""
+    students = enrolled_students(id)
+    course, total = get_course(id, students.total(students.args(request.args)))
+    teacher = f"Teacher: {course.teacher.name}" if course.teacher else "No teacher"
+    return printout(STUDENTS, students, f"{course.code} {course.title}: class list", url_for(".detail", id=id),
+                    total=total, subtitle=teacher)
 
 
 @bp.get("/<int:id>/enroll")
@@ -109,12 +120,12 @@ def enroll(id):
     if not possible_ids([student_id]):
         abort(400, "Choose a student to enroll.")
     student = db.get_or_404(Student, student_id)
-    name, code = str(student), course.code
+    name, code = who(student, quoted=True), course.code
     if records.enroll(student, course):
-        flash(f"Enrolled “{name}” in {code}.", "success")
+        flash(f"Enrolled {name} in {code}.", "success")
         offer_undo()
     else:
-        flash(f"“{name}” was enrolled in {code} already.", "info")
+        flash(f"{name} was enrolled in {code} already.", "info")
     return redirect(url_for(".enroll_search", id=course.id, find=request.form.get("find", "")[:100] or None))
 
 
@@ -127,8 +138,8 @@ def unenroll(id, student_id):
         db.get_or_404(Course, id)
         flash("That student is not on this course any more: see its History.", "info")
         return redirect(url_for(".detail", id=id))
-    name, code = str(enrollment.student), enrollment.course.code
+    name, code = who(enrollment.student, quoted=True), enrollment.course.code
     records.unenroll(enrollment)
-    flash(f"Took “{name}” off {code}.", "success")
+    flash(f"Took {name} off {code}.", "success")
     offer_undo()
     return redirect(url_for(".detail", id=id))

@@ -98,6 +98,11 @@ def newest_first(query, before: int | None):
     return entries(rows[:PAGE_SIZE]), rows[PAGE_SIZE - 1][0].id if len(rows) > PAGE_SIZE else None
 
 
+def recent_changes(limit: int) -> list:
+    """The latest `limit` changes, newest first, for the home page."""
+    return entries(db.session.execute(with_change_sets(db.select(Change)).order_by(Change.id.desc()).limit(limit)).all())
+
+
 def with_change_sets(query):
     """Each change with its change set, and the name of whoever undid that."""
     undoing = aliased(ChangeSet)

@@ -1,20 +1,39 @@
 """The home page, and the health check for load balancers and monitors."""
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, url_for
+from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
 
 from database import why_not_writable
+from formatting import plural
+from listing import overview
 from listing.counts import counted_rows
 from models import Course, Student, User, db
+from views.charts import bar_chart, column_chart
+from views.history import recent_changes
 
 bp = Blueprint("main", __name__)
+
+RECENT = 5  # changes the home page shows
 
 
 @bp.get("/")
 def home():
-    """Counts, and a way into each list."""
+    """Where a day starts: search, counts, the roster in two charts, one's own advisees and courses, recent changes."""
     users, students, courses = db.session.execute(db.select(*(counted_rows(m) for m in (User, Student, Course)))).one()
-    return render_template("home.html", users=users, students=students, courses=courses)
+    grades = column_chart("Students per grade", [
+        (str(grade), count, url_for("students.index", grade=grade), f"Grade {grade}: {plural(count, 'student')}")
+        for grade, count in overview.students_per_grade()
+    ])
+    largest = bar_chart("The largest courses", [
+        (code, size, url_for("courses.detail", id=id), f"{name}: {plural(size, 'student')}")
+        for id, code, name, size in overview.largest_courses()
+    ])
+    return render_template(
+        "home.html", users=users, students=students, courses=courses, charts=[grades, largest],
+        advisees=overview.own_advisees(current_user.id), own_courses=overview.own_courses(current_user.id),
+        changes=recent_changes(RECENT),
+    )
 
 
 @bp.get("/healthz")

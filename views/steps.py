@@ -1,8 +1,9 @@
 """The steps every resource's views share: show its list, tell a save from a picker search, answer a save."""
 
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 
 import records
+from formatting import who
 from listing.filters import chips as filter_chips, picks
 from listing.search import prefix_only
 from views.pickers import searching
@@ -14,6 +15,16 @@ def list_page(resource):
     page = listing.page(listing.args(request.args))
     return render_template("list.html", resource=resource, page=page, chips=filter_chips(page, resource.filters),
                            picks=picks(resource.filters, request.args), prefix_only=prefix_only(page.args.value("q")))
+
+
+def printout(resource, listing, title: str, back_url: str, total: int | None = None, subtitle: str = ""):
+    """Every row the query string leaves, up to PRINT_LIMIT, on a page laid out for paper: the list's own page
+    (for its count and the names of its filters), then the rows."""
+    args = listing.args(request.args)
+    limit = current_app.config["PRINT_LIMIT"]
+    rows = listing.first_rows(args, limit + 1)
+    return render_template("print_list.html", resource=resource, page=listing.page(args, total=total), rows=rows[:limit],
+                           cut=len(rows) > limit, limit=limit, title=title, subtitle=subtitle, back_url=back_url)
 
 
 def submitted(form) -> bool:
@@ -28,7 +39,7 @@ def submitted(form) -> bool:
 def after_save(resource, record, form):
     if form.merged and (note := form.merged.note()):
         flash(note, "info")
-    flash(f"Saved {resource.noun} “{record}”.", "success")
+    flash(f"Saved {resource.noun} {who(record, quoted=True)}.", "success")
     offer_undo()
     if request.form.get("then") == "add-another":
         return redirect(url_for(".new"))
@@ -39,12 +50,12 @@ def after_save(resource, record, form):
 
 def delete_confirmed(resource, record):
     """Deletes a record at the version its confirmation page showed; one changed since is shown again first."""
-    name = str(record)
+    name = who(record, quoted=True)
     if not records.delete(record, request.form.get("version", type=int)):
-        flash(f"{resource.noun.capitalize()} “{name}” was changed after you were asked: look again before deleting.",
+        flash(f"{resource.noun.capitalize()} {name} was changed after you were asked: look again before deleting.",
               "warning")
         return redirect(url_for(".confirm_delete", id=record.id))
-    flash(f"Deleted {resource.noun} “{name}”.", "success")
+    flash(f"Deleted {resource.noun} {name}.", "success")
     offer_undo()
     return redirect(url_for(".index"))
 

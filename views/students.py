@@ -1,6 +1,6 @@
 """Students: list, detail, create, edit, delete."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request, url_for
 from sqlalchemy.orm import joinedload, selectinload
 
 import records
@@ -10,7 +10,7 @@ from models import Enrollment, Student, db
 from views.pickers import pickers
 from views.bulk import add_bulk
 from views.history import add_history
-from views.steps import after_save, delete_confirmed, list_page, submitted
+from views.steps import after_save, delete_confirmed, list_page, printout, submitted
 
 bp = Blueprint("students", __name__, url_prefix="/students")
 add_history(bp, STUDENTS)
@@ -26,6 +26,12 @@ def get_student_with_courses(id):
 def index():
     """A page of students, searched, filtered and sorted as the query string says."""
     return list_page(STUDENTS)
+
+
+@bp.get("/print")
+def print_list():
+    """Every student the list's search and filters leave, up to the print limit, laid out for paper."""
+    return printout(STUDENTS, STUDENTS.listing, "Students", url_for(".index", **request.args))
 
 
 @bp.get("/<int:id>")

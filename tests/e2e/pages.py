@@ -188,4 +188,6 @@ PAGES = {
     "search results": lambda page: page.goto("/search?q=mar"),
     "search as typed": typed_in_global_search,
     "keyboard shortcuts": shortcuts,
+    "class list printout": lambda page: page.goto(first_record(page, "/courses") + "/print"),
+    "student list printout": lambda page: page.goto("/students/print?grade=3&sort=-gpa"),
 }

@@ -10,6 +10,7 @@ from .pages import PAGES
 
 OUT = ROOT / "docs" / "screenshots"
 SHOTS = {
+    "home": "home",
     "list": "student list",
     "detail": "student",
     "form-errors": "student form with errors",
@@ -39,8 +40,21 @@ def main():
                     path = OUT / f"{name}-{screen}-{scheme}.png"
                     page.screenshot(path=path)  # the window, not the whole page: pictures stay small
                     print(path.relative_to(ROOT))
+                if (screen, scheme) == ("desktop", "light"):
+                    print_shot(page)
                 context.close()
         browser.close()
+
+
+def print_shot(page):
+    """A course's class list as the printer gets it: print media, on an A4-wide page."""
+    PAGES["class list printout"](page)
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    path = OUT / "class-list-print.png"
+    page.screenshot(path=path)
+    print(path.relative_to(ROOT))
+    page.emulate_media(media="screen")
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ def test_sign_in_look_and_sign_out(new_page, server_app, add):
     expect(page.get_by_role("link", name="Edit")).to_have_count(0)
     expect(page.get_by_role("link", name="Delete")).to_have_count(0)
     page.goto("/students/new")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Forbidden")
+    expect(page.get_by_role("heading", level=1)).to_have_text("You may not do this")
 
     page.get_by_role("button", name="Sign out").click()
     expect(page).to_have_url("/sign-in")
@@ -63,7 +63,7 @@ def test_choose_an_advisor_and_courses_on_the_student_form(page, add, read):
     expect(page.get_by_role("radio", name="Ada Lovelace")).to_be_checked()  # the first choice is kept
     page.get_by_role("button", name="Save", exact=True).click()
 
-    expect(page.locator(".flash")).to_have_text("Saved student “Cal Cruz”.")
+    expect(page.locator(".flash")).to_have_text("Saved student “Cal Cruz” (cal@school.example, grade 5).")
     expect(page.locator(".details")).to_contain_text("Ada Lovelace")
     expect(page.get_by_role("link", name="MATH-101")).to_be_visible()
     [student] = read(Student)
@@ -79,7 +79,7 @@ def test_enroll_and_unenroll_from_the_course_page(page, add, read):
     page.get_by_label("Find a student").fill("bea")
     page.get_by_label("Find a student").press("Enter")
     page.get_by_role("button", name="Enroll Bea Brown").click()
-    expect(page.locator(".flash")).to_have_text("Enrolled “Bea Brown” in ART-1.")
+    expect(page.locator(".flash")).to_have_text("Enrolled “Bea Brown” (bea@school.example, grade 4) in ART-1.")
     expect(page.get_by_text("1 student enrolled.")).to_be_visible()
     expect(page.get_by_text("No student matches “bea” who is not enrolled already.")).to_be_visible()
     assert len(read(Enrollment)) == 1
@@ -87,6 +87,6 @@ def test_enroll_and_unenroll_from_the_course_page(page, add, read):
     page.get_by_role("link", name="Back to ART-1").click()
     expect(page.get_by_role("heading", name="1 student enrolled")).to_be_visible()
 
-    page.get_by_role("button", name="Take Bea Brown off ART-1").click()
-    expect(page.locator(".flash")).to_have_text("Took “Bea Brown” off ART-1.")
+    page.get_by_role("button", name="Take Bea Brown (bea@school.example) off ART-1").click()
+    expect(page.locator(".flash")).to_have_text("Took “Bea Brown” (bea@school.example, grade 4) off ART-1.")
     assert read(Enrollment) == []

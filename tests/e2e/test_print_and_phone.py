@@ -1,0 +1,84 @@
+"""A class list printed on A4 and Letter, every page printed without the screen's controls, and lists that fit a
+phone as a card per row with a one-row header."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from models import Course, Enrollment, Student, db
+
+PHONE = {"viewport": {"width": 375, "height": 740}}
+
+
+@pytest.fixture
+def big_class(server_app):
+    """A course of 80 students: more than one printed sheet, and more than a page of its list."""
+    with server_app.app_context():
+        course = Course(code="BIO-1", title="Biology", credits=3)
+        students = [Student(name=f"Pupil {n:02}", email=f"p{n}@school.example", grade=n % 12 + 1) for n in range(80)]
+        db.session.add_all([course, *students])
+        db.session.flush()
+        db.session.add_all(Enrollment(student_id=s.id, course_id=course.id) for s in students)
+        db.session.commit()
+        return course.id
+
+
+def sheets(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+def test_class_list_prints_every_student_with_no_controls(page, big_class, tmp_path):
+    page.goto(f"/courses/{big_class}")
+    page.get_by_role("link", name="Print class list").click()
+    page.emulate_media(media="print")
+    page.screenshot(path=tmp_path / "class-list-print.png", full_page=True)  # the print-media screenshot
+    expect(page.locator(".site-header")).to_be_hidden()
+    expect(page.get_by_role("link", name="Back")).to_be_hidden()
+    expect(page.locator("tbody tr")).to_have_count(80)
+    expect(page.locator("thead .print-title")).to_be_visible()
+    assert page.locator("thead").evaluate("head => getComputedStyle(head).display") == "table-header-group"
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_class_list_fits_the_paper_across_several_sheets(page, big_class, paper):
+    page.goto(f"/courses/{big_class}/print")
+    page.emulate_media(media="print")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert page.evaluate("document.documentElement.clientWidth") >= width  # nothing cut off at the side
+    assert sheets(page.pdf(format=paper)) >= 2
+
+
+def test_a_course_page_prints_its_record_without_buttons_or_forms(page, big_class):
+    page.goto(f"/courses/{big_class}")
+    page.emulate_media(media="print")
+    expect(page.get_by_role("button", name=re.compile("off BIO-1")).first).to_be_hidden()
+    expect(page.locator("form[role=search]")).to_be_hidden()
+    expect(page.locator(".print-header")).to_be_visible()
+
+
+def test_a_phone_shows_every_column_of_a_list_as_a_card(new_page, people):
+    page = new_page(**PHONE)
+    page.goto("/students")
+    first = page.locator("tbody tr").first
+    assert first.evaluate("row => row.getBoundingClientRect().right") <= 375
+    labels = first.locator("td[data-label]").evaluate_all(
+        "cells => cells.slice(1).map(cell => getComputedStyle(cell, '::before').content)")
+    assert labels == ['"Email"', '"Grade"', '"GPA"', '"Enrolled"', '"Advisor"', '"Courses"']
+    expect(first.locator("td").nth(1)).to_be_visible()
+
+
+def test_a_phone_keeps_the_sortable_headers_as_links(new_page, people):
+    page = new_page(**PHONE)
+    page.goto("/students")
+    page.get_by_role("link", name="GPA").click()
+    expect(page).to_have_url(re.compile(r"sort=gpa"))
+
+
+def test_the_header_is_one_row_on_a_phone(new_page, people):
+    page = new_page(**PHONE)
+    page.goto("/students")
+    links = page.locator(".site-nav > a, .site-nav .account")
+    middles = [box["y"] + box["height"] / 2 for box in (links.nth(i).bounding_box() for i in range(links.count()))]
+    assert max(middles) - min(middles) < 4  # side by side, in one row (that scrolls sideways if need be)
+    assert page.locator(".site-header").bounding_box()["height"] < 64

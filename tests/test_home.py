@@ -1,0 +1,56 @@
+"""The home page: a search box, counts that link to the lists, the roster in two charts with their tables, the
+signed-in person's own advisees and courses, and the latest changes."""
+
+import re
+
+from models import Course, Enrollment, Student, User, db
+
+
+def test_home_has_a_student_search_box(client):
+    html = client.get("/").get_data(as_text=True)
+    assert re.search(r'<form class="home-search" method="get" action="/students"', html) and 'name="q"' in html
+
+
+def test_grade_chart_says_each_grades_count_in_words(client, add):
+    add.many(Student, [{"name": f"S{n}", "email": f"s{n}@school.example", "grade": 3} for n in range(4)])
+    html = client.get("/").get_data(as_text=True)
+    label = re.search(r'<svg [^>]*role="img" aria-label="([^"]*)"', html)[1]
+    assert "Grade 3: 4 students" in label and "Grade 4: 0 students" in label  # a grade with no one is shown as such
+
+
+def test_charts_come_with_their_numbers_as_a_table(client, add):
+    add(Student, name="Ana", email="ana@school.example", grade=2)
+    html = client.get("/").get_data(as_text=True)
+    table = html[html.index('<div class="chart-table">'):]
+    assert '<td><a href="/students?grade=2">2</a></td><td class="num">1</td>' in table
+
+
+def test_largest_courses_are_listed_most_students_first(app, client, add):
+    small, large = add.many(Course, [{"code": "ART-1", "title": "Art", "credits": 1},
+                                     {"code": "MATH-1", "title": "Maths", "credits": 1}])
+    students = add.many(Student, [{"name": f"S{n}", "email": f"s{n}@school.example"} for n in range(3)])
+    with app.app_context():
+        db.session.add_all([Enrollment(student_id=s, course_id=large) for s in students]
+                           + [Enrollment(student_id=students[0], course_id=small)])
+        db.session.commit()
+    html = client.get("/").get_data(as_text=True)
+    assert "MATH-1 Maths: 3 students, ART-1 Art: 1 student" in html
+
+
+def test_home_lists_the_signed_in_persons_own_advisees_and_courses(app, client, add):
+    with app.app_context():
+        me = db.session.scalar(db.select(User.id).where(User.email == "root@example.org"))
+    other = add(User, name="Other Teacher", email="other@example.org")
+    add(Student, name="Mine Advisee", email="mine@school.example", advisor_id=me)
+    add(Student, name="Not Mine", email="theirs@school.example", advisor_id=other)
+    add(Course, code="OWN-1", title="Taught by me", credits=1, teacher_id=me)
+    html = client.get("/").get_data(as_text=True)
+    assert "Mine Advisee" in html and "Not Mine" not in html and "OWN-1" in html
+
+
+def test_home_shows_recent_changes(client):
+    client.post("/students/new", data={"name": "Ana Ruiz", "email": "ana@school.example", "grade": "3",
+                                        "enrolled_on": "2024-09-01"})
+    html = client.get("/").get_data(as_text=True)
+    section = html[html.index('id="recent-changes"'):]
+    assert "added" in section and "Ana Ruiz" in section
