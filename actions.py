@@ -15,6 +15,7 @@ from models import Course, Student, User, db
 from records import bulk
 
 GROUPS = 5  # the most common current values a preview names; the rest are summed up
+SAMPLED = 1000  # a preview of a bigger selection says what the rows have now from this many of them
 
 
 @dataclass(frozen=True)
@@ -56,13 +57,17 @@ class SetColumn(Action):
         return bulk.set_field(session, resource.model, ids, self.column, self.value(form))
 
     def preview(self, resource, ids, form, count):
-        value, noun = self.value(form), resource.noun
-        groups = db.session.execute(
-            db.select(self.column, db.func.count()).where(resource.model.id.in_(ids))
-            .group_by(self.column).order_by(db.func.count().desc(), self.column).limit(GROUPS + 1)
-        ).all()
+        value, noun, model = self.value(form), resource.noun, resource.model
+        # What the rows have now: of them all, or (reading every row of a big selection would cost more than the
+        # list it came from) of SAMPLED of them, as the page says.
+        sampled = db.select(model.id).where(model.id.in_(ids)).limit(SAMPLED).subquery() if count > SAMPLED else None
+        grouped = db.select(self.column, db.func.count())
+        grouped = grouped.join(sampled, sampled.c.id == model.id) if sampled is not None else grouped.where(model.id.in_(ids))
+        groups = db.session.execute(grouped.group_by(self.column)
+                                    .order_by(db.func.count().desc(), self.column).limit(GROUPS + 1)).all()
+        unchanged = db.session.scalar(db.select(db.func.count()).where(
+            self.column.is_(None) if value is None else self.column == value, model.id.in_(ids)))
         names = self.names([v for v, _ in groups] + [value])
-        unchanged = next((n for v, n in groups if v == value), 0)
         what = self.label.removeprefix("Set ").lower()
         if self.column.key in bulk.history.RELATED:
             lines = [f"{plural(count - unchanged, noun)} will get {names.get(value, 'no one')} as {what}."]
@@ -70,7 +75,7 @@ class SetColumn(Action):
             lines = [f"{plural(count - unchanged, noun)} will have {names[value]}."]
         shown = [(v, n) for v, n in groups[:GROUPS] if v != value]
         if shown:
-            lines.append("Now: " + ", ".join(f"{names.get(v, f'no {what}')} ({n:,})" for v, n in shown)
+            lines.append(("Now" if sampled is None else f"Now, among {SAMPLED:,} of them") + ": " + ", ".join(f"{names.get(v, f'no {what}')} ({n:,})" for v, n in shown)
                          + (" and others." if len(groups) > GROUPS else "."))
         if unchanged:
             lines.append(f"{plural(unchanged, noun)} {'has' if unchanged == 1 else 'have'} "

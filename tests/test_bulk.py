@@ -274,3 +274,15 @@ def confirm_hidden(client, form) -> dict:
     html = client.post("/students/bulk", data={**form, "then": "preview"}).get_data(as_text=True)
     hidden = dict(re.findall(r'<input type="hidden" name="(newest|count|previewed)" value="([^"]*)"', html))
     return {**hidden, "previewed": hidden["previewed"].replace("&#34;", '"')}
+
+
+def test_a_big_selection_says_what_the_rows_have_now_from_a_sample(client, add, monkeypatch):
+    import actions
+    monkeypatch.setattr(actions, "SAMPLED", 5)
+    students(add, 12, grade=9)
+    add(Student, name="Already", email="already@school.example", grade=10)
+    html = client.post("/students/bulk", data={"action": "set-grade", "all": "1", "query": "", "grade": "10",
+                                               "then": "preview"}).get_data(as_text=True)
+    assert "12 students will have grade 10." in html
+    assert "Now, among 5 of them: grade 9 (5)." in html or "Now, among 5 of them: grade 9 (4)." in html
+    assert "1 student has grade 10 already: nothing changes for them." in html
