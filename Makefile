@@ -35,6 +35,8 @@ bench: install
 	$(PYTHON) -m bench.seed --rows 200000 --whole 1000000
 	$(PYTHON) -m bench.writes
 	$(PYTHON) -m bench.history
+	$(PYTHON) -m bench.search --rows 1000000
+	$(PYTHON) -m bench.bulk
 
 # Production mode refuses to make up a key: give SECRET_KEY, or the one init-db keeps in instance/ is passed on.
 serve: install

@@ -2,7 +2,7 @@
 real confirmation and run (with its history), and the Undo that takes it back; the confirmation page for "all N
 matching" against the list page it came from.
 
-    python -m bench.bulk [--rows 1000000] [--rounds 3] [--database-url postgresql+psycopg://…/postgres]
+    python -m bench.bulk [--rows 1000000] [--rounds 3] [--delete 50000] [--database-url postgresql+psycopg://…/postgres]
 """
 
 import argparse
@@ -11,14 +11,13 @@ import time
 from html import unescape
 from urllib.parse import parse_qsl
 
-from sqlalchemy import create_engine
-from sqlalchemy.engine import make_url
 from werkzeug.datastructures import MultiDict
 
 import records
-from bench.common import DATA, interleaved, machine, make_app, ms, print_table, seeded, signed_in_client
+from bench.common import (DATA, interleaved, machine, make_app, ms, print_table, seeded, seeded_on_postgresql,
+                          signed_in_client)
 from bench.history import fresh_copy
-from models import ChangeSet, Student, User, db
+from models import ChangeSet, Student, db
 from records import bulk
 from records.undo import undo
 from resources import STUDENTS
@@ -29,27 +28,6 @@ JOBS = {  # the yearly jobs of the issue: (what, the list's query string, the ac
     "enroll every grade-9 student in a course": ("grade=9", {"action": "enroll", "course_id": "3"}),
 }
 LIMITS = {"job": 5.0, "delete": 10.0}  # seconds, with the history
-
-
-def on_postgresql(url: str, rows: int):
-    """The app on a PostgreSQL database of `rows` seeded students (roster_bench_bulk_<rows>), made once."""
-    server = make_url(url)
-    name = f"roster_bench_bulk_{rows}"
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        exists = connection.execute(db.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).scalar()
-        if not exists:
-            connection.execute(db.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    app = make_app(None, server.set(database=name).render_as_string(hide_password=False))
-    if not exists:
-        runner = app.test_cli_runner()
-        for arguments in (["init-db"], ["seed", "--users", "200", "--students", str(rows), "--random-seed", "7"]):
-            assert (result := runner.invoke(args=arguments)).exit_code == 0, result.output
-        with app.app_context():
-            db.session.add(User(name="Bench Admin", email="bench@example.org", role="admin"))
-            db.session.commit()
-    return app
 
 
 def preview(client, query: str, form: dict) -> dict:
@@ -76,8 +54,8 @@ def timed_undo(app) -> float:
     return elapsed
 
 
-def jobs(app, rounds: int, where: str) -> tuple[list, list]:
-    """Each job, then its Undo, `rounds` times; and deleting 50,000 students with their enrollments, then Undo."""
+def jobs(app, rounds: int, where: str, deleted: int) -> tuple[list, list]:
+    """Each job, then its Undo, `rounds` times; and deleting `deleted` students with their enrollments, then Undo."""
     client = signed_in_client(app)
     with app.app_context():
         listing = STUDENTS.listing
@@ -102,14 +80,14 @@ def jobs(app, rounds: int, where: str) -> tuple[list, list]:
     for _ in range(rounds):
         with app.app_context():
             start = time.perf_counter()
-            with records.change(summary="deleted 50,000 students") as session:
-                bulk.delete(session, Student, db.select(Student.id).where(Student.id <= 50_000))
+            with records.change(summary=f"deleted {deleted:,} students") as session:
+                bulk.delete(session, Student, db.select(Student.id).where(Student.id <= deleted))
             runs.append(time.perf_counter() - start)
             db.session.remove()
         backs.append(timed_undo(app))
     run, back = sorted(runs)[len(runs) // 2], sorted(backs)[len(backs) // 2]
-    rows.append((f"delete 50,000 students with their enrollments, {where}", f"{run:.2f} s", LIMITS["delete"], run))
-    undos.append((f"Undo: delete 50,000 students, {where}", f"{back:.2f} s"))
+    rows.append((f"delete {deleted:,} students with their enrollments, {where}", f"{run:.2f} s", LIMITS["delete"], run))
+    undos.append((f"Undo: delete {deleted:,} students, {where}", f"{back:.2f} s"))
     return rows, undos
 
 
@@ -146,19 +124,20 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--delete", type=int, default=50_000, help="students the delete job deletes")
     parser.add_argument("--database-url", help="a PostgreSQL server to measure on too")
     args = parser.parse_args(argv)
     print(f"{machine()}; {args.rounds} rounds, medians")
     started = time.perf_counter()
     apps = [("SQLite", lambda: make_app(fresh_copy(seeded(args.rows), DATA / "bulk.db")))]
     if args.database_url:
-        apps.append(("PostgreSQL", lambda: on_postgresql(args.database_url, args.rows)))
+        apps.append(("PostgreSQL", lambda: seeded_on_postgresql(args.database_url, "roster_bench_bulk", args.rows)[0]))
     met = True
     for where, made in apps:
         app = made()
         met &= print_table(f"Confirmation pages, {where}: the list (A) and the confirmation (B)",
                            confirmation_pages(app, max(args.rounds * 5, 5), where))
-        rows, undos = jobs(app, args.rounds, where)
+        rows, undos = jobs(app, args.rounds, where, args.delete)
         met &= print_limits(f"Bulk jobs at {args.rows:,} students, {where}, with their history", rows)
         print(f"\n## Undo of each, {where}\n\n| what | time |\n|---|---:|")
         for what, shown in undos:

@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
 
 from app import create_app
 from models import User, db
@@ -57,6 +59,29 @@ def seeded(students: int, users: int = 200) -> Path:
         for suffix in ("-wal", "-shm"):
             Path(f"{building}{suffix}").unlink(missing_ok=True)
     return path
+
+
+def seeded_on_postgresql(url: str, name: str, students: int) -> tuple:
+    """The app on a PostgreSQL database of `students` seeded students, named `name`_<students>_<revision> on the
+    server of `url`, made once and reused; and whether it was made now (a caller may add to a new one)."""
+    server, name = make_url(url), f"{name}_{students}_{HEAD}"
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.execute(db.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).scalar()
+        if not exists:
+            connection.execute(db.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    app = make_app(None, server.set(database=name).render_as_string(hide_password=False))
+    if not exists:
+        runner = app.test_cli_runner()
+        for arguments in (["init-db"], ["seed", "--users", "200", "--students", str(students), "--random-seed", "7"]):
+            assert (result := runner.invoke(args=arguments)).exit_code == 0, result.output
+        with app.app_context():
+            db.session.add(User(name="Bench Admin", email="bench@example.org", role="admin"))
+            db.session.commit()
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                connection.execute(db.text("ANALYZE"))
+    return app, not exists
 
 
 def signed_in_client(app, email="bench@example.org"):

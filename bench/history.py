@@ -14,10 +14,9 @@ from pathlib import Path
 
 import records
 import records.history
-from sqlalchemy import create_engine
-from sqlalchemy.engine import make_url
 
-from bench.common import DATA, interleaved, machine, make_app, ms, print_table, seeded, signed_in_client
+from bench.common import (DATA, interleaved, machine, make_app, ms, print_table, seeded, seeded_on_postgresql,
+                          signed_in_client)
 from models import Student, User, db
 
 
@@ -102,23 +101,11 @@ def with_history(rows: int, changes: int) -> Path:
 
 def on_postgresql(url: str, rows: int, changes: int):
     """The app on a PostgreSQL database of `rows` seeded students and `changes` history rows like with_history's,
-    made once (roster_bench_history_<rows>_<changes> on the server of `url`) and reused."""
-    server = make_url(url)
-    name = f"roster_bench_history_{rows}_{changes}"
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        exists = connection.execute(db.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).scalar()
-        if not exists:
-            connection.execute(db.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    app = make_app(None, server.set(database=name).render_as_string(hide_password=False))
-    if not exists:
-        runner = app.test_cli_runner()
-        for arguments in (["init-db"], ["seed", "--users", "200", "--students", str(rows), "--random-seed", "7"]):
-            assert (result := runner.invoke(args=arguments)).exit_code == 0, result.output
+    made once on the server of `url` and reused."""
+    app, made = seeded_on_postgresql(url, f"roster_bench_history_{changes}", rows)
+    if made:
         rare = max(changes // 60, 1)
         with app.app_context():
-            db.session.add(User(name="Bench Admin", email="bench@example.org", role="admin"))
             db.session.execute(db.text(f"""
                 INSERT INTO change_sets (id, at, user_id, user_name)
                 SELECT i, timestamp '2020-01-01' + i * interval '60 seconds',

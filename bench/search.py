@@ -6,34 +6,16 @@ everything and the accent-aware sort, timed interleaved against the unfiltered l
 
 import argparse
 
-from sqlalchemy import create_engine, func
-from sqlalchemy.engine import make_url
+from sqlalchemy import func
 
-from bench.common import HEAD, interleaved, machine, make_app, ms, print_table, seeded, signed_in_client
+from bench.common import (interleaved, machine, make_app, ms, print_table, seeded, seeded_on_postgresql,
+                          signed_in_client)
 from bench.lists import get
 from models import Course, Student, User, db
 
 
 def on_postgresql(url: str, students: int):
-    """The app on a PostgreSQL database of `students` seeded students, made once per size and revision, reused."""
-    server, name = make_url(url), f"roster_bench_search_{students}_{HEAD}"
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        exists = connection.execute(db.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).scalar()
-        if not exists:
-            connection.execute(db.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    app = make_app(None, server.set(database=name).render_as_string(hide_password=False))
-    if not exists:
-        runner = app.test_cli_runner()
-        for arguments in (["init-db"], ["seed", "--users", "200", "--students", str(students), "--random-seed", "7"]):
-            assert (result := runner.invoke(args=arguments)).exit_code == 0, result.output
-        with app.app_context():
-            db.session.add(User(name="Bench Admin", email="bench@example.org", role="admin"))
-            db.session.commit()
-            db.session.execute(db.text("ANALYZE"))
-            db.session.commit()
-    return app
+    return seeded_on_postgresql(url, "roster_bench_search", students)[0]
 
 
 def terms(app) -> dict:

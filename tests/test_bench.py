@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
         ["bench.writes", "--rows", "50", "--seconds", "0.5", "--rounds", "1", "--workers", "2"],
         ["bench.seed", "--rows", "300", "--rounds", "1"],
         ["bench.search", "--rows", "300", "--small", "60", "--rounds", "1"],
+        ["bench.bulk", "--rows", "600", "--rounds", "1", "--delete", "30"],
         ["bench.history", "--rows", "100", "--saves", "3", "--rounds", "1", "--few", "200", "--many", "400",
          "--big", "50"],
     ],
