@@ -139,26 +139,19 @@ class Enrollments:
         return recorded
 
     def apply(self, session) -> list[str]:
-        """The statements; what could not come back (its student or course deleted), in words."""
+        """The statements, CHUNK pairs each: a DELETE of the pairs to take out, then an INSERT of those to put in
+        whose student and course exist and are not enrolled already. What could not come back, in words."""
+        pair = db.tuple_(Enrollment.student_id, Enrollment.course_id)
+        for pairs in chunks(sorted(self.removed)):
+            session.execute(db.delete(Enrollment).where(pair.in_(pairs)), execution_options={"synchronize_session": False})
         students = existing(Student, {s for s, _ in self.added})
         courses = existing(Course, {c for _, c in self.added})
-        by_course = defaultdict(lambda: (set(), set()))
-        for pairs, side in ((self.removed, 0), (self.added, 1)):
-            for student_id, course_id in pairs:
-                by_course[course_id][side].add(student_id)
-        for course_id, (removed, added) in by_course.items():
-            for ids in chunks(sorted(removed)):
-                session.execute(db.delete(Enrollment).where(Enrollment.course_id == course_id,
-                                                            Enrollment.student_id.in_(ids)),
-                                execution_options={"synchronize_session": False})
-            if course_id not in courses:
-                continue
-            taking = db.select(Enrollment.student_id).where(Enrollment.course_id == course_id)
-            for ids in chunks(sorted(added & students)):
-                session.execute(db.insert(Enrollment).from_select(
-                    ["student_id", "course_id", "enrolled_on"],
-                    db.select(Student.id, db.literal(course_id), db.literal(date.today()))
-                    .where(Student.id.in_(ids), Student.id.not_in(taking))))
+        wanted = sorted((s, c) for s, c in self.added if s in students and c in courses)
+        for pairs in chunks(wanted):
+            there = set(session.execute(db.select(Enrollment.student_id, Enrollment.course_id).where(pair.in_(pairs))))
+            rows = [{"student_id": s, "course_id": c, "enrolled_on": date.today()} for s, c in pairs if (s, c) not in there]
+            if rows:
+                session.execute(db.insert(Enrollment), rows)
         gone = sorted({c for _, c in self.added} - courses)
         return [f"the enrollment in {self.labels.get(('course', c), f'#{c}')}, which has been deleted" for c in gone]
 
