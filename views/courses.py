@@ -5,6 +5,7 @@ from sqlalchemy.orm import joinedload, undefer
 from werkzeug.datastructures import MultiDict
 
 import records
+from records.imports import enrollments
 from listing.search import first_matches
 from resources import COURSES, STUDENTS, enrolled_in
 from security import role_required
@@ -12,11 +13,14 @@ from validators import possible_ids
 from models import Course, Enrollment, Student, db
 from views.pickers import MATCHES, pickers
 from views.history import add_history
+from views.transfer import add_import, add_transfer, export_response
 from views.steps import after_save, delete_confirmed, list_page, offer_undo, submitted
 
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 add_history(bp, COURSES)
+add_transfer(bp, COURSES)
+add_import(bp, enrollments, "enrollments", COURSES.edit_role, "Enrollments", prefix="enrollments_")
 
 
 def enrolled_students(course_id):
@@ -46,6 +50,15 @@ def detail(id):
     args = students.args(request.args)
     course, total = get_course(id, students.total(args))  # one statement for both
     return render_template("courses/detail.html", resource=COURSES, course=course, page=students.page(args, total=total))
+
+
+@bp.get("/<int:id>/students/export")
+def export_students(id):
+    """Every student of a course that its search and sort leave, as CSV or XLSX."""
+    course, students = get_course(id), enrolled_students(id)
+    query = request.query_string.decode(errors="replace")
+    return export_response(STUDENTS, students, students.args(request.args), f"{course.code}-students",
+                           f"students of {course.code}{'?' + query if query else ''}")
 
 
 @bp.get("/<int:id>/enroll")
