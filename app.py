@@ -18,6 +18,7 @@ import database
 import formatting
 import records.guard
 import security
+import transfer_commands
 from models import ID_MAX, db
 from views import auth, courses, history, main, students, transfer, users
 
@@ -85,6 +86,7 @@ def create_app(test_config=None):
     register_errorhandlers(app)
     register_filters(app)
     cli.register_commands(app)
+    transfer_commands.register_commands(app)
     return app
 
 
