@@ -52,7 +52,7 @@ def add_export(resource):
             header, rows, bom=bom)
         query = " ".join(f"--{name} {value}" for name, value in arguments.items())
         log_export(f"{resource.name} {query}".strip(), "flask export", "command line")
-        output = click.get_binary_stream("stdout")
+        output = sys.stdout.buffer
         for chunk in chunks:
             output.write(chunk)
 
