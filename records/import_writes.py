@@ -98,9 +98,9 @@ def enroll(session, added: list[tuple], removed: list[tuple] = (), students_reco
         session.execute(db.insert(Enrollment), [{"student_id": s, "course_id": c, **({"enrolled_on": d} if d else {})}
                                                 for s, c, d in added])
     if removed:
-        session.execute(db.delete(Enrollment).where(Enrollment.student_id == bindparam("s"),
-                                                    Enrollment.course_id == bindparam("c")).execution_options(
-            synchronize_session=False), [{"s": s, "c": c} for s, c in removed])
+        table = Enrollment.__table__
+        session.execute(db.delete(table).where(table.c.student_id == bindparam("s"), table.c.course_id == bindparam("c")),
+                        [{"s": s, "c": c} for s, c in removed])
     sides = [(Course, 1, 0, "student_ids")] + ([] if students_recorded else [(Student, 0, 1, "course_ids")])
     for model, mine, other, name in sides:
         changes = defaultdict(lambda: {"+": [], "-": []})
