@@ -59,6 +59,21 @@ def seeded(students: int, users: int = 200) -> Path:
     return path
 
 
+def server_database(url: str, name: str) -> tuple[str, bool]:
+    """The URL of the database `name` on the PostgreSQL server of `url`, made if missing; and whether it existed."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    server = make_url(url)
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return server.set(database=name).render_as_string(hide_password=False), bool(exists)
+
+
 def signed_in_client(app, email="bench@example.org"):
     client = app.test_client()
     with app.app_context():

@@ -60,3 +60,13 @@ document.querySelectorAll("form[data-warn-unsaved]").forEach((form) => {
 
 // After a failed save, start where the first mistake is.
 document.querySelector("[aria-invalid='true']")?.focus();
+
+// A long import: its button says it is working, and cannot be pressed twice (without JavaScript, the page's own
+// words say to wait).
+document.querySelectorAll("form[data-busy]").forEach((form) => {
+  form.addEventListener("submit", () => {
+    const button = form.querySelector("button[type='submit']");
+    button.disabled = true;
+    button.textContent = form.dataset.busy;
+  });
+});

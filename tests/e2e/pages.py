@@ -108,6 +108,26 @@ def deleted_record(page: Page):
     page.goto(address)
 
 
+INTAKE = b"Name,Email,Grade,Notes\nNew Student,new.student@school.example,3,likes art\n"
+
+
+def import_columns(page: Page, data: bytes = INTAKE):
+    """The students' import after an upload: the page that matches the file's columns to fields."""
+    page.goto("/students/import")
+    page.set_input_files("#file", files=[{"name": "intake.csv", "mimeType": "text/csv", "buffer": data}])
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_role("heading", name="Match the columns of intake.csv")).to_be_visible()
+    page.wait_for_load_state()
+
+
+def import_preview(page: Page, data: bytes = INTAKE):
+    """The preview of an import, reached through the page that says it is checking."""
+    import_columns(page, data)
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_role("heading", name="Preview of intake.csv")).to_be_visible()
+    page.wait_for_load_state()
+
+
 PAGES = {
     "sign-in": lambda page: signed_out(page, "/sign-in"),
     "course list": lambda page: page.goto("/courses"),
@@ -137,4 +157,8 @@ PAGES = {
     "deleted, with undo": deleted,
     "deleted record": deleted_record,
     "sign-in log": lambda page: page.goto("/sign-ins"),
+    "import upload": lambda page: page.goto("/students/import"),
+    "import columns": import_columns,
+    "import preview": import_preview,
+    "import preview with problems": lambda page: import_preview(page, b"Name,Email,Grade\nNew,not-an-email,13\n"),
 }
