@@ -52,7 +52,4 @@ def downgrade():
     with op.batch_alter_table('sign_ins', schema=None) as batch_op:
         batch_op.drop_column('detail')
     op.drop_table('upload_parts')
-    with op.batch_alter_table('uploads', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_uploads_user_id'))
-        batch_op.drop_index(batch_op.f('ix_uploads_at'))
-    op.drop_table('uploads')
+    op.drop_table('uploads')  # with its indexes (MariaDB will not drop the one its foreign key needs on its own)
