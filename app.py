@@ -19,8 +19,9 @@ import database
 import formatting
 import records.guard
 import security
+import transfer_commands
 from models import ID_MAX, db
-from views import auth, courses, history, main, search, students, users
+from views import auth, courses, history, main, search, students, transfer, users
 
 csrf = CSRFProtect()
 
@@ -29,6 +30,7 @@ ERROR_CODES = (400, 403, 404, 405, 413, 500)
 
 def create_app(test_config=None):
     app = Flask(__name__, instance_relative_config=True)
+    app.request_class = transfer.UploadRequest
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(
         PRODUCTION=os.environ.get("ROSTER_ENV") == "production",
@@ -36,6 +38,8 @@ def create_app(test_config=None):
         SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL")
         or f"sqlite:///{Path(app.instance_path) / 'roster.db'}",
         MAX_CONTENT_LENGTH=1024 * 1024,
+        # An import's upload may be this long; every other request keeps MAX_CONTENT_LENGTH (views/transfer.py).
+        IMPORT_MAX_BYTES=20 * 1024 * 1024,
         TRUSTED_HOSTS=[host.strip() for host in os.environ["TRUSTED_HOSTS"].split(",")]
         if os.environ.get("TRUSTED_HOSTS")
         else None,
@@ -92,6 +96,7 @@ def create_app(test_config=None):
     register_errorhandlers(app)
     register_filters(app)
     cli.register_commands(app)
+    transfer_commands.register_commands(app)
     return app
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text, event, func, inspect, select
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text, event, func, inspect, select
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, declared_attr, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -277,10 +277,10 @@ class Enrollment(db.Model):
 
 class SignIn(db.Model):
     """The sign-in log: a sign-in, a sign-in whose password was wrong (the limits count those: sign_in_limits.py),
-    or a sign-out."""
+    a sign-out, or an export of a list (who read which rows out of Roster)."""
 
     __tablename__ = "sign_ins"
-    EVENTS = ("sign-in", "failure", "sign-out")
+    EVENTS = ("sign-in", "failure", "sign-out", "export")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, index=True)
@@ -288,6 +288,7 @@ class SignIn(db.Model):
     address: Mapped[str] = mapped_column(String(45))
     device: Mapped[str | None] = mapped_column(String(32))  # the browser's device cookie, if it had one for the user
     event: Mapped[str] = mapped_column(String(10))  # one of EVENTS
+    detail: Mapped[str | None] = mapped_column(String(500))  # an export: what was exported ("students?grade=3")
 
     __table_args__ = (
         Index("ix_sign_ins_email_at", "email", "at"),
@@ -341,6 +342,47 @@ class Change(db.Model):
         Index("ix_changes_action_id", "action", "id"),
         Index("ix_changes_user_id_id", "user_id", "id"),
     )
+
+
+
+# A part of an uploaded file is at most this long: MariaDB refuses a statement past max_allowed_packet (16 MB).
+UPLOAD_PART_BYTES = 512 * 1024
+
+
+class Upload(db.Model):
+    """A file uploaded to be imported, kept between the steps of an import (map its columns, preview, confirm) in
+    the database, which every worker on every machine shares; deleted once imported, or a day later."""
+
+    __tablename__ = "uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # what it imports: "students", "enrollments"
+    filename: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int]
+    mapping: Mapped[str | None] = mapped_column(Text)  # JSON: the field each column of the file goes to, or null
+
+    parts: Mapped[list["UploadPart"]] = relationship(order_by="UploadPart.number", cascade="all, delete-orphan",
+                                                      passive_deletes=True)
+
+    @property
+    def content(self) -> bytes:
+        return b"".join(part.data for part in self.parts)
+
+    @content.setter
+    def content(self, data: bytes):
+        self.size = len(data)
+        self.parts = [UploadPart(number=n, data=data[start:start + UPLOAD_PART_BYTES])
+                      for n, start in enumerate(range(0, len(data), UPLOAD_PART_BYTES))]
+
+
+class UploadPart(db.Model):
+    __tablename__ = "upload_parts"
+
+    upload_id: Mapped[int] = mapped_column(ForeignKey("uploads.id", ondelete="CASCADE"), primary_key=True)
+    number: Mapped[int] = mapped_column(primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary().with_variant(mysql.MEDIUMBLOB(), "mysql", "mariadb"))
 
 
 def _count(column, *where):

@@ -144,9 +144,11 @@ def begin_sqlite_transaction(connection):
 
     Otherwise a transaction that read first and writes later fails with "database is locked" when another worker wrote
     in between, instead of waiting its turn (SQLite cannot upgrade a stale read to a write). Pages that only read
-    begin without the lock, so they never queue behind writers.
+    begin without the lock, so they never queue behind writers; so does a connection opened to read only
+    (`execution_options(reads_only=True)`: an export, from a page or a command).
     """
-    reading = has_request_context() and request.method in READ_ONLY_METHODS
+    reading = connection.get_execution_options().get("reads_only") or (
+        has_request_context() and request.method in READ_ONLY_METHODS)
     connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 

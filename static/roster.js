@@ -115,3 +115,13 @@ document.addEventListener("change", (event) => {
 const revealTickAll = () => document.querySelectorAll("[data-tick-all]").forEach((box) => { box.hidden = false; });
 revealTickAll();
 new MutationObserver(revealTickAll).observe(document.body, { childList: true, subtree: true });
+
+// A long import: its button says it is working, and cannot be pressed twice (without JavaScript, the page's own
+// words say to wait).
+document.querySelectorAll("form[data-busy]").forEach((form) => {
+  form.addEventListener("submit", () => {
+    const button = form.querySelector("button[type='submit']");
+    button.disabled = true;
+    button.textContent = form.dataset.busy;
+  });
+});

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
         ["bench.bulk", "--rows", "600", "--rounds", "1", "--delete", "30"],
         ["bench.history", "--rows", "100", "--saves", "3", "--rounds", "1", "--few", "200", "--many", "400",
          "--big", "50"],
+        ["bench.transfer", "--students", "300", "--rows", "50"],
     ],
     ids=lambda arguments: arguments[0],
 )

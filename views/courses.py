@@ -6,6 +6,7 @@ from werkzeug.datastructures import MultiDict
 
 import records
 from formatting import who
+from records.imports import enrollments
 from listing.search import first_matches
 from resources import COURSES, STUDENTS, enrolled_in
 from security import role_required
@@ -14,12 +15,15 @@ from models import Course, Enrollment, Student, db
 from views.pickers import MATCHES, pickers
 from views.bulk import add_bulk
 from views.history import add_history
+from views.transfer import add_import, add_transfer, export_response
 from views.steps import after_save, delete_confirmed, list_page, offer_undo, printout, submitted
 
 
 bp = Blueprint("courses", __name__, url_prefix="/courses")
 add_history(bp, COURSES)
 add_bulk(bp, COURSES)
+add_transfer(bp, COURSES)
+add_import(bp, enrollments, "enrollments", COURSES.edit_role, "Enrollments", prefix="enrollments_")
 
 
 def enrolled_students(course_id):
@@ -59,6 +63,15 @@ def class_list(id):
     teacher = f"Teacher: {course.teacher.name}" if course.teacher else "No teacher"
     return printout(STUDENTS, students, f"{course.code} {course.title}: class list", url_for(".detail", id=id),
                     total=total, subtitle=teacher)
+
+
+@bp.get("/<int:id>/students/export")
+def export_students(id):
+    """Every student of a course that its search and sort leave, as CSV or XLSX."""
+    course, students = get_course(id), enrolled_students(id)
+    query = request.query_string.decode(errors="replace")
+    return export_response(STUDENTS, students, students.args(request.args), f"{course.code}-students",
+                           f"students of {course.code}{'?' + query if query else ''}")
 
 
 @bp.get("/<int:id>/enroll")

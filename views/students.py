@@ -10,11 +10,13 @@ from models import Enrollment, Student, db
 from views.pickers import pickers
 from views.bulk import add_bulk
 from views.history import add_history
+from views.transfer import add_transfer
 from views.steps import after_save, delete_confirmed, list_page, printout, submitted
 
 bp = Blueprint("students", __name__, url_prefix="/students")
 add_history(bp, STUDENTS)
 add_bulk(bp, STUDENTS)
+add_transfer(bp, STUDENTS)
 
 
 def get_student_with_courses(id):

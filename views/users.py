@@ -11,11 +11,13 @@ from security import role_required
 from models import Course, SignIn, Student, User, db
 from views.bulk import add_bulk
 from views.history import add_history
+from views.transfer import add_transfer
 from views.steps import after_save, delete_confirmed, list_page, submitted
 
 bp = Blueprint("users", __name__, url_prefix="/users")
 add_history(bp, USERS)
 add_bulk(bp, USERS)
+add_transfer(bp, USERS)
 
 SHOWN = 10  # related rows a detail or delete page lists before linking to the rest
 

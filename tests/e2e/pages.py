@@ -152,6 +152,26 @@ def all_matching_selected(page: Page):
     expect(page.get_by_text("that match are selected")).to_be_visible()
 
 
+INTAKE = b"Name,Email,Grade,Notes\nNew Student,new.student@school.example,3,likes art\n"
+
+
+def import_columns(page: Page, data: bytes = INTAKE):
+    """The students' import after an upload: the page that matches the file's columns to fields."""
+    page.goto("/students/import")
+    page.set_input_files("#file", files=[{"name": "intake.csv", "mimeType": "text/csv", "buffer": data}])
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_role("heading", name="Match the columns of intake.csv")).to_be_visible()
+    page.wait_for_load_state()
+
+
+def import_preview(page: Page, data: bytes = INTAKE):
+    """The preview of an import, reached through the page that says it is checking."""
+    import_columns(page, data)
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_role("heading", name="Preview of intake.csv")).to_be_visible()
+    page.wait_for_load_state()
+
+
 PAGES = {
     "sign-in": lambda page: signed_out(page, "/sign-in"),
     "course list": lambda page: page.goto("/courses"),
@@ -190,4 +210,8 @@ PAGES = {
     "keyboard shortcuts": shortcuts,
     "class list printout": lambda page: page.goto(first_record(page, "/courses") + "/print"),
     "student list printout": lambda page: page.goto("/students/print?grade=3&sort=-gpa"),
+    "import upload": lambda page: page.goto("/students/import"),
+    "import columns": import_columns,
+    "import preview": import_preview,
+    "import preview with problems": lambda page: import_preview(page, b"Name,Email,Grade\nNew,not-an-email,13\n"),
 }

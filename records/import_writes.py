@@ -1,0 +1,161 @@
+"""Imports, the last step: the plan made again inside one change (records.change), then written by statements over
+all its rows (INSERT of many rows, UPDATE … WHERE id AND version of many rows), with the history of every row as
+one change set (history.record_many). Any problem, or a row changed by someone else meanwhile, and nothing is
+written."""
+
+from collections import defaultdict
+
+from sqlalchemy import bindparam
+
+from models import Course, Enrollment, Student, User, db, utcnow
+from records import change, history
+from records.import_checks import Progress, plan
+from records.imports import CHUNK, Importer, Plan, Problem
+
+RELATED = {"advisor_id": User, "teacher_id": User, "course_ids": Course}
+
+
+class Refused(Exception):
+    """Nothing was imported: the plan has problems, or rows changed since it was made."""
+
+    def __init__(self, result: Plan):
+        super().__init__("; ".join(map(str, result.problems[:3])))
+        self.plan = result
+
+
+def commit(importer: Importer, table, mapping, progress: Progress = lambda n: None, also=lambda session: None) -> Plan:
+    """Imports the file, all of it or (raising Refused) none; `also(session)` runs in the same transaction."""
+    with change() as session:
+        result = plan(importer, table, mapping, progress)
+        if result.problems:
+            raise Refused(result)
+        if importer.form is None:
+            enroll(session, [(v["student_id"], v["course_id"], v["enrolled_on"]) for _, v in result.new])
+        else:
+            write(session, importer, result)
+        also(session)
+    return result
+
+
+def write(session, importer: Importer, result: Plan):
+    model = importer.model
+    names = RELATED.keys() & {c.name for c in importer.columns}
+    labels = related_labels(names, [v for _, v in result.new] + [u.after for u in result.updates]
+                            + [{n: old for n, (old, _) in u.changed.items()} for u in result.updates])
+    columns = [c.name for c in importer.columns if c.kind != "many"]
+    enrolled, unenrolled = [], []
+    if result.new:
+        rows = [{**{n: values[n] for n in columns}, "search_text": model.search_text_for(values)}
+                for _, values in result.new]
+        ids = session.scalars(db.insert(model).returning(model.id, sort_by_parameter_order=True), rows).all()
+        created = []
+        for id, (_, values) in zip(ids, result.new):
+            fields = {n: [None, values[n]] for n in history.recorded_columns(model)}
+            if model is User:
+                fields[history.PASSWORD] = [None, False]
+            if "course_ids" in values:
+                fields["course_ids"] = [None, values["course_ids"]]
+                enrolled += [(id, course_id, None) for course_id in values["course_ids"]]
+            created.append({"row_id": id, "label": str(values.get("name") or values.get("code")), "version": 1,
+                            "fields": fields, "labels": labels_of(fields, labels)})
+        history.record_many(session, model, "create", created)
+    if result.updates:
+        update_rows(session, model, columns, result)
+        edited = []
+        for update in result.updates:
+            fields = {n: [old, new] for n, (old, new) in update.changed.items() if n != "course_ids"}
+            if "course_ids" in update.changed:
+                old, new = (set(ids or []) for ids in update.changed["course_ids"])
+                fields["course_ids"] = {"+": sorted(new - old), "-": sorted(old - new)}
+                enrolled += [(update.id, course_id, None) for course_id in sorted(new - old)]
+                unenrolled += [(update.id, course_id) for course_id in sorted(old - new)]
+            edited.append({"row_id": update.id, "label": update.label, "version": update.version + 1,
+                           "fields": fields, "labels": labels_of(fields, labels)})
+        history.record_many(session, model, "edit", edited)
+    enroll(session, enrolled, unenrolled, students_recorded=True)
+
+
+def update_rows(session, model, columns: list[str], result: Plan):
+    table = model.__table__
+    statement = (db.update(table).where(table.c.id == bindparam("row_id"), table.c.version == bindparam("row_version"))
+                 .values({**{n: bindparam(f"new_{n}", type_=table.c[n].type) for n in columns},
+                          "search_text": bindparam("new_search_text"), "version": table.c.version + 1,
+                          "updated_at": utcnow()}))
+    parameters = [{"row_id": u.id, "row_version": u.version, "new_search_text": model.search_text_for(u.after),
+                   **{f"new_{n}": u.after[n] for n in columns}} for u in result.updates]
+    done = session.execute(statement, parameters).rowcount
+    if db.engine.dialect.supports_sane_multi_rowcount and done != len(parameters):
+        result.problems.append(Problem(None, None, f"Someone changed some of these {model.__tablename__} while "
+                                                   "this import ran: nothing was imported. Look at the preview again."))
+        raise Refused(result)
+
+
+def enroll(session, added: list[tuple], removed: list[tuple] = (), students_recorded: bool = False):
+    """Enrollments in (student, course, day or None for today) and out (student, course), by statements, with the
+    history of each course's students and, unless the students' own history has it already, of each student's
+    courses; each of them goes up a version."""
+    if added:
+        session.execute(db.insert(Enrollment), [{"student_id": s, "course_id": c, **({"enrolled_on": d} if d else {})}
+                                                for s, c, d in added])
+    if removed:
+        table = Enrollment.__table__
+        session.execute(db.delete(table).where(table.c.student_id == bindparam("s"), table.c.course_id == bindparam("c")),
+                        [{"s": s, "c": c} for s, c in removed])
+    sides = [(Course, 1, 0, "student_ids")] + ([] if students_recorded else [(Student, 0, 1, "course_ids")])
+    for model, mine, other, name in sides:
+        changes = defaultdict(lambda: {"+": [], "-": []})
+        for pair in added:
+            changes[pair[mine]]["+"].append(pair[other])
+        for pair in removed:
+            changes[pair[mine]]["-"].append(pair[other])
+        if changes:
+            record_set_changes(session, model, name, changes)
+
+
+def record_set_changes(session, model, name: str, changes: dict):
+    ids = sorted(changes)
+    other = Student if model is Course else Course
+    names = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        session.execute(db.update(model).where(model.id.in_(chunk)).values(version=model.version + 1,
+                                                                            updated_at=utcnow()),
+                        execution_options={"synchronize_session": False})
+    rows = {}
+    for start in range(0, len(ids), CHUNK):
+        query = db.select(model.id, model.version, history.label_of(model)).where(model.id.in_(ids[start:start + CHUNK]))
+        rows |= {id: (version, label) for id, version, label in session.execute(query)}
+    others = sorted({id for sets in changes.values() for side in sets.values() for id in side})
+    for start in range(0, len(others), CHUNK):
+        query = db.select(other.id, history.label_of(other)).where(other.id.in_(others[start:start + CHUNK]))
+        names |= {str(id): label for id, label in session.execute(query)}
+    history.record_many(session, model, "edit", [
+        {"row_id": id, "label": rows[id][1], "version": rows[id][0], "fields": {name: sets},
+         "labels": {name: {str(i): names[str(i)] for side in sets.values() for i in side if str(i) in names}}}
+        for id, sets in changes.items()])
+
+
+def related_labels(names, rows: list[dict]) -> dict:
+    """The names of the related rows these rows' fields name: {model: {str(id): label}}."""
+    wanted = defaultdict(set)
+    for row in rows:
+        for name in names:
+            value = row.get(name)
+            wanted[RELATED[name]] |= set(value) if isinstance(value, (list, set)) else {value} - {None}
+    found = defaultdict(dict)
+    for model, ids in wanted.items():
+        ids = sorted(ids)
+        for start in range(0, len(ids), CHUNK):
+            query = db.select(model.id, history.label_of(model)).where(model.id.in_(ids[start:start + CHUNK]))
+            found[model] |= {str(id): label for id, label in db.session.execute(query)}
+    return found
+
+
+def labels_of(fields: dict, labels: dict) -> dict:
+    named = {}
+    for name, values in fields.items():
+        if name in RELATED:
+            flat = values.values() if isinstance(values, dict) else values
+            ids = {v for value in flat for v in (value if isinstance(value, list) else [value]) if v is not None}
+            named[name] = {str(id): labels[RELATED[name]][str(id)] for id in ids if str(id) in labels[RELATED[name]]}
+    return {name: value for name, value in named.items() if value}

@@ -1,0 +1,117 @@
+"""A CSV or XLSX file read into a header and rows of text, or refused with a message that says what is wrong.
+
+CSV: UTF-8 with or without a byte-order mark, UTF-16 (Excel's "Unicode text", tab-separated), or else the
+encoding charset-normalizer finds (said in a note: "read as Windows-1252"); comma, semicolon, tab or bar as the
+delimiter, whichever the header row has most of; quoted newlines as the csv module reads them. XLSX: the first
+sheet, read by python-calamine. Row numbers are as a spreadsheet shows them: the header is row 1.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from charset_normalizer import from_bytes
+from python_calamine import CalamineError, CalamineWorkbook
+
+
+DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars"}
+# When a few bytes fit several encodings equally well, the one an office most likely saved them in.
+LIKELY_ENCODINGS = ("cp1252", "cp1250", "cp1251", "iso8859_15", "mac_roman")
+ENCODING_NAMES = {"cp1252": "Windows-1252", "cp1250": "Windows-1250", "cp1251": "Windows-1251",
+                  "iso8859_15": "Latin-9", "mac_roman": "Mac Roman", "utf_16": "UTF-16"}
+CELL_MAX = 100_000  # characters in one cell: far past any field's limit, short of the csv module's 131,072
+
+
+class BadFile(ValueError):
+    """A file that cannot be imported at all; its message says why, to the person who uploaded it."""
+
+
+@dataclass
+class Table:
+    header: list[str]
+    rows: list[tuple[int, list[str]]]  # (row number, its cells), blank rows left out
+    notes: list[str] = field(default_factory=list)  # what was guessed about the file: its encoding, its delimiter
+
+
+def read(data: bytes) -> Table:
+    if not data.strip(b" \t\r\n\xef\xbb\xbf\xff\xfe\x00"):
+        raise BadFile("The file is empty.")
+    if data.startswith(b"PK\x03\x04"):
+        return table(xlsx_rows(data), [])
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise BadFile("This is an old Excel workbook (.xls). Save it as .xlsx or as CSV, then upload that.")
+    text, notes = decoded(data)
+    delimiter = max(DELIMITERS, key=lambda d: header_line(text).count(d))
+    if delimiter != ",":
+        notes.append(f"Columns are separated by {DELIMITERS[delimiter]}.")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return table(list(reader), notes)
+    except csv.Error as error:
+        raise BadFile(f"Row {reader.line_num} could not be read as CSV ({error}).") from error
+
+
+def decoded(data: bytes) -> tuple[str, list[str]]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), []
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), ["The file is UTF-16 (Excel's “Unicode text”)."]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data:
+        raise BadFile("This is not a CSV or XLSX file. Save the spreadsheet as CSV (UTF-8) or as Excel (.xlsx).")
+    matches = from_bytes(data)
+    best = matches.best()
+    if best is None:
+        raise BadFile("This is not a CSV or XLSX file. Save the spreadsheet as CSV (UTF-8) or as Excel (.xlsx).")
+    close = [match for match in matches if match.chaos <= best.chaos]
+    encoding = next((e for e in LIKELY_ENCODINGS if any(e in m.could_be_from_charset for m in close)), best.encoding)
+    name = ENCODING_NAMES.get(encoding, encoding)
+    return data.decode(encoding, errors="replace"), [
+        f"The file is not UTF-8: it was read as {name}. Check that accented letters look right in the preview; "
+        "if they do not, save the file as “CSV UTF-8” and upload it again."]
+
+
+def header_line(text: str) -> str:
+    return text.lstrip("\r\n").split("\n", 1)[0]
+
+
+def xlsx_rows(data: bytes) -> list[list]:
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except (CalamineError, ValueError, IndexError) as error:
+        raise BadFile("This is a ZIP file but not an Excel workbook (.xlsx) that can be read.") from error
+
+
+def cell_text(value) -> str:
+    """A cell as the text a form would be sent: whole numbers without ".0", dates as 2024-09-01."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def table(rows: list[list], notes: list[str]) -> Table:
+    numbered = [(number, [cell_text(v) for v in row]) for number, row in enumerate(rows, 1)]
+    numbered = [(number, cells) for number, cells in numbered if any(cell.strip() for cell in cells)]
+    if not numbered:
+        raise BadFile("The file is empty.")
+    (_, header), *rest = numbered
+    for number, cells in rest:
+        if any(len(cell) > CELL_MAX for cell in cells):
+            raise BadFile(f"Row {number} has a cell of more than {CELL_MAX:,} characters: is this the right file?")
+    header = [name.strip() for name in header]
+    if not rest:
+        raise BadFile("The file has a header row but no rows under it.")
+    return Table(header, rest, notes)

@@ -1,0 +1,34 @@
+"""An import driven in the browser: upload, match the columns, preview, import, undo; and an export's download."""
+
+from playwright.sync_api import expect
+
+from models import Student
+
+from .pages import import_columns
+
+
+def test_import_a_file_with_a_preview_then_undo_it(page, people, read):
+    data = b"Full name,Email,Year\nNew Student,new.student@school.example,3\nOther One,other@school.example,4\n"
+    import_columns(page, data)
+    page.get_by_label("Full name").select_option("name")
+    page.get_by_label("Year").select_option("grade")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.get_by_role("heading", name="Preview of intake.csv")).to_be_visible()
+    assert read(Student, email="new.student@school.example") == []  # nothing written before confirming
+    page.get_by_role("button", name="Import 2 rows: 2 new, 0 updated, 0 unchanged").click()
+    expect(page.locator(".flash").first).to_contain_text("Imported intake.csv: 2 rows: 2 new")
+    assert [s.grade for s in read(Student, email="new.student@school.example")] == [3]
+    page.locator(".flash-with-undo").get_by_role("button", name="Undo").click()
+    expect(page.locator(".flash").first).to_contain_text("Undone: added student")
+    assert read(Student, email="new.student@school.example") == []
+
+
+def test_the_export_link_downloads_the_list_as_shown(page, people):
+    page.goto("/students?sort=-name")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV", exact=True).click()
+    with open(download.value.path(), encoding="utf-8") as file:
+        lines = file.read().splitlines()
+    total = int(page.locator(".summary").inner_text().rsplit(" of ", 1)[1].split()[0].replace(",", ""))
+    assert lines[0].startswith("Name,Email,Grade") and len(lines) == total + 1
+    assert [line.split(",")[0] for line in lines[1:]] == sorted((line.split(",")[0] for line in lines[1:]), reverse=True)

@@ -1,0 +1,234 @@
+"""Import: upload, match columns, preview, confirm; all or nothing, one change set, undoable; bad files refused."""
+
+import html
+import io
+import re
+
+import pytest
+import xlsxwriter
+
+from helpers import read
+from models import ChangeSet, Course, Enrollment, Student, Upload, User
+
+HEADER = "Name,Email,Grade,Birthday,Enrolled on,GPA,Advisor,Courses\n"
+
+
+def upload(client, data: bytes, kind="students", filename="file.csv"):
+    return client.post(f"/{kind}/import", data={"file": (io.BytesIO(data), filename)},
+                       content_type="multipart/form-data")
+
+
+def preview(client, data: bytes, kind="students", filename="file.csv", mapping=None):
+    """Uploads, keeps (or sets) the column matching, and returns the preview page's response and its address."""
+    response = upload(client, data, kind, filename)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    map_page = response.headers["Location"]
+    if mapping is not None:
+        client.post(map_page, data={f"column-{i}": name for i, name in enumerate(mapping)})
+    address = f"{map_page}/preview"
+    return client.get(address), address
+
+
+def text(response) -> str:
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))))
+
+
+def counts(response) -> tuple:
+    found = re.search(r"Rows (\S+) New \w+ (\S+) Updated (\S+) Unchanged (\S+) Problems (\S+)", text(response))
+    return tuple(int(n.replace(",", "")) for n in found.groups())
+
+
+@pytest.fixture
+def school(add):
+    lisa = add(User, name="Lisa Padilla", email="lisa@example.org", role="editor")
+    math = add(Course, code="MATH-101", title="Algebra", credits=3)
+    add(Course, code="ART-001", title="Drawing", credits=2)
+    add(Student, name="Ana Ruiz", email="ana@school.example", grade=7, advisor_id=lisa)
+    add(Enrollment, student_id=1, course_id=math)
+    return lisa, math
+
+
+def test_export_imported_back_changes_nothing(client, app, school):
+    for kind in ("students", "users", "courses"):
+        exported = client.get(f"/{kind}/export").data
+        response, _ = preview(client, exported, kind)
+        rows = len(exported.decode().strip().splitlines()) - 1
+        assert counts(response) == (rows, 0, 0, rows, 0), kind
+        assert "nothing to import" in text(response)
+
+
+def test_preview_counts_new_updated_and_unchanged_and_writes_nothing(client, app, school):
+    data = (HEADER + "Ana Ruiz,ana@school.example,8,,2024-09-01,,lisa@example.org,MATH-101\n"
+            "Bea Brown,bea@school.example,3,,2024-09-01,3.5,,\"MATH-101, ART-001\"\n").encode()
+    response, _ = preview(client, data)
+    assert counts(response) == (2, 1, 1, 0, 0)
+    assert [s.name for s in read(app, Student)] == ["Ana Ruiz"] and read(app, Student)[0].grade == 7
+
+
+def test_preview_lists_every_problem_with_its_row_column_and_the_forms_message(client, school):
+    data = (HEADER + "Bea,bea@school.example,13,,2024-09-01,,,\n"
+            "Cid,not-an-email,3,,2024-09-01,,,\n"
+            "Dan,dan@school.example,3,,2024-09-01,,nobody@example.org,NOPE-1\n").encode()
+    page = text(preview(client, data)[0])
+    assert "2 Grade Number must be between 1 and 12." in page
+    assert "3 Email Enter an email address like name@example.org." in page
+    assert "4 Advisor No user has the email “nobody@example.org”." in page
+    assert "4 Courses No course has the code “NOPE-1”." in page
+    assert "nothing can be imported yet" in page
+
+
+def test_confirmed_import_writes_every_row_as_one_undoable_change_set(client, app, school):
+    data = (HEADER + "Ana Ruiz,ana@school.example,8,,2024-09-01,,lisa@example.org,ART-001\n"
+            "Bea Brown,bea@school.example,3,,2024-09-01,3.5,,MATH-101\n").encode()
+    _, address = preview(client, data)
+    response = client.post(address, follow_redirects=True)
+    assert "Imported file.csv: 2 rows: 1 new, 1 updated, 0 unchanged." in text(response)
+    assert {(s.name, s.grade) for s in read(app, Student)} == {("Ana Ruiz", 8), ("Bea Brown", 3)}
+    assert {(e.student_id, e.course_id) for e in read(app, Enrollment)} == {(1, 2), (2, 1)}
+    assert len(read(app, ChangeSet)) == 1 and read(app, Upload) == []
+    undone = client.post(f"/changes/{read(app, ChangeSet)[0].id}/undo", follow_redirects=True)
+    assert undone.status_code == 200
+    assert [(s.name, s.grade) for s in read(app, Student)] == [("Ana Ruiz", 7)]
+    assert {(e.student_id, e.course_id) for e in read(app, Enrollment)} == {(1, 1)}
+
+
+def test_a_problem_in_the_last_row_at_confirmation_writes_nothing(client, app, school, add):
+    rows = "".join(f"S{n},s{n}@school.example,3,,2024-09-01,,,\n" for n in range(50))
+    data = (HEADER + rows + "Last,last@school.example,3,,2024-09-01,,,ART-001\n").encode()
+    response, address = preview(client, data)
+    assert counts(response) == (51, 51, 0, 0, 0)
+    client.post("/courses/2/delete")  # meanwhile, the last row's course is deleted
+    refused = client.post(address)
+    assert refused.status_code == 400 and "52 Courses No course has the code “ART-001”." in text(refused)
+    assert [s.name for s in read(app, Student)] == ["Ana Ruiz"]
+
+
+def test_users_are_imported_without_passwords(client, app, school):
+    response, address = preview(client, b"Name,Email,Role\nNew Person,new@example.org,editor\n", "users")
+    assert counts(response) == (1, 1, 0, 0, 0)
+    client.post(address)
+    new = read(app, User, email="new@example.org")[0]
+    assert (new.role, new.active, new.password_hash) == ("editor", True, None)
+
+
+def test_an_import_may_not_leave_no_active_admin(client, school):
+    page = text(preview(client, b"Email,Role\nroot@example.org,viewer\n", "users")[0])
+    assert "2 Role This is the only active admin; make someone else an admin first." in page
+
+
+def test_enrollments_are_imported_by_student_email_and_course_code(client, app, school):
+    data = b"Student,Course\nana@school.example,ART-001\nana@school.example,MATH-101\nana@school.example,GONE-1\n"
+    page = text(preview(client, data, "courses/enrollments")[0])
+    assert "4 Course No course has the code “GONE-1”." in page
+    response, address = preview(client, data[:-len(b"ana@school.example,GONE-1\n")], "courses/enrollments")
+    assert counts(response) == (2, 1, 0, 1, 0)
+    client.post(address)
+    assert {e.course_id for e in read(app, Enrollment)} == {1, 2}
+
+
+def test_columns_can_be_matched_by_hand_or_ignored(client, app, school):
+    data = b"Full name,E-mail address,Year,Notes\nBea Brown,bea@school.example,3,likes art\n"
+    response, _ = preview(client, data, mapping=["name", "email", "grade", ""])
+    assert counts(response) == (1, 1, 0, 0, 0)
+
+
+@pytest.mark.parametrize("data, shown", [
+    ("\ufeffName,Email,Grade\nZoë,zoe@school.example,3\n".encode(), None),
+    ("Name\tEmail\tGrade\nZoë\tzoe@school.example\t3\n".encode("utf-16"), "UTF-16"),
+    ("Name,Email,Grade\nZoë Renée,zoe@school.example,3\n".encode("cp1252"), "read as Windows-1252"),
+    ("Name;Email;Grade\nZoë;zoe@school.example;3\n".encode(), "separated by semicolons"),
+    ("Name,Email,Grade,Enrolled on\n\"Zoë\nsecond line\",zoe@school.example,3,2024-09-01\n".encode(), None),
+], ids=["utf-8 with bom", "utf-16", "windows-1252", "semicolons", "quoted newline"])
+def test_files_of_each_encoding_and_delimiter_are_read(client, app, school, data, shown):
+    response, _ = preview(client, data)
+    page = text(response)
+    if shown:
+        assert shown in page
+    if "second line" in data.decode(errors="ignore"):
+        assert "2 Name Remove the control characters" in page  # a name may not hold a line break, as in the form
+    else:
+        assert counts(response) == (1, 1, 0, 0, 0)
+        assert "Zoë" in client.get(re.sub(r"/preview$", "", response.request.path)).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("data, filename, message", [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "photo.png", "This is not a CSV or XLSX file."),
+    (b"", "empty.csv", "The file is empty."),
+    (b"\xef\xbb\xbf\r\n", "blank.csv", "The file is empty."),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "old.xls", "This is an old Excel workbook (.xls)."),
+    (b"PK\x03\x04" + b"\x00" * 64, "broken.xlsx", "not an Excel workbook (.xlsx) that can be read"),
+    (b"Name,Email,Grade\n", "header.csv", "The file has a header row but no rows under it."),
+], ids=["not a spreadsheet", "empty", "only a byte-order mark", "xls", "broken xlsx", "no rows"])
+def test_a_bad_file_is_refused_with_a_message_and_nothing_kept(client, app, data, filename, message):
+    response = upload(client, data, filename=filename)
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+    assert read(app, Upload) == []
+
+
+def test_a_missing_required_column_is_a_problem_of_the_file(client, school):
+    page = text(preview(client, b"Name,Email\nBea,bea@school.example\n")[0])
+    assert "The file has new students but no column for Grade, which every new student needs." in page
+
+
+def test_a_file_without_the_key_column_says_which_to_choose(client, school):
+    page = text(preview(client, b"Name,Grade\nBea,3\n")[0])
+    assert "Choose the column with each student's email: it says which student a row is." in page
+
+
+def test_duplicate_emails_in_the_file_are_a_problem_of_the_later_row(client, school):
+    data = b"Name,Email,Grade\nBea,bea@school.example,3\nBea again,BEA@school.example,4\n"
+    page = text(preview(client, data)[0])
+    assert "3 Email Row 2 has this email too: each student may be in the file once." in page
+
+
+def test_a_10000_character_cell_gets_the_forms_length_message(client, school):
+    data = f"Name,Email,Grade\n{'x' * 10_000},bea@school.example,3\n".encode()
+    assert "2 Name Field cannot be longer than 100 characters." in text(preview(client, data)[0])
+
+
+def test_a_formula_is_a_problem_but_an_exported_neutralised_one_is_its_text(client, app, school):
+    data = b"Name,Email,Grade\n=HYPERLINK(\"http://x\"),bea@school.example,3\n'=Cid,cid@school.example,3\n"
+    page = text(preview(client, data)[0])
+    assert "2 Name Starts with “=”, so a spreadsheet would run it as a formula" in page
+    assert "3 Name" not in page
+
+
+def test_an_xlsx_file_is_read_with_its_typed_cells(client, app, school):
+    output = io.BytesIO()
+    workbook = xlsxwriter.Workbook(output)
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, ["Name", "Email", "Grade", "GPA"])
+    sheet.write_row(1, 0, ["Bea", "bea@school.example", 3, 3.25])
+    workbook.close()
+    response, address = preview(client, output.getvalue(), filename="intake.xlsx")
+    assert counts(response) == (1, 1, 0, 0, 0)
+    client.post(address)
+    assert str(read(app, Student, email="bea@school.example")[0].gpa) == "3.25"
+
+
+def test_a_file_over_the_import_limit_is_refused_while_other_forms_keep_theirs(make_app, app):
+    limited = make_app(IMPORT_MAX_BYTES=2000)
+    from helpers import signed_in
+
+    client = signed_in(limited, "root@example.org")
+    response = upload(client, HEADER.encode() + b"x" * 3000)
+    assert response.status_code == 400 and "larger than" in response.get_data(as_text=True)
+    assert upload(client, HEADER.encode() + b"Bea,bea@school.example,3,,2024-09-01,,,\n").status_code == 302
+    too_long = client.post("/students/new", data={"name": "x" * (1024 * 1024 + 10)})
+    assert too_long.status_code == 413
+
+
+def test_viewers_may_not_import(client_as):
+    assert client_as("viewer").get("/students/import").status_code == 403
+
+
+def test_import_command_dry_run_checks_and_writes_nothing(runner, app, school, tmp_path):
+    file = tmp_path / "intake.csv"
+    file.write_text(HEADER + "Bea,bea@school.example,13,,2024-09-01,,,\n")
+    result = runner.invoke(args=["import", "students", str(file), "--dry-run"])
+    assert result.exit_code == 1 and "Row 2, grade: Number must be between 1 and 12." in result.output
+    file.write_text(HEADER + "Bea,bea@school.example,3,,2024-09-01,,,\n")
+    result = runner.invoke(args=["import", "students", str(file), "--dry-run"])
+    assert "Would import intake.csv: 1 rows: 1 new" in result.output and len(read(app, Student)) == 1
+    result = runner.invoke(args=["import", "students", str(file)])
+    assert result.exit_code == 0 and len(read(app, Student)) == 2

@@ -1,0 +1,184 @@
+"""Export and import, the routes every resource gets by one `add_transfer(bp, resource)` call: /<name>/export
+(every row the list's query string matches, as CSV or XLSX), and /<name>/import: upload, map the columns, preview,
+confirm. Enrollments are imported from the courses' pages (`add_import`).
+
+The uploaded file is kept in the database between the steps (models.Upload), which every worker on every machine
+shares; an import's own checks and writes are records.import_checks and records.import_writes.
+"""
+
+import json
+from datetime import date, timedelta
+
+from flask import (Request, Response, abort, current_app, flash, redirect, render_template, request, stream_with_context,
+                   url_for)
+from flask_login import current_user
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from listing import export
+from models import SignIn, Upload, db, utcnow
+from records import import_checks, import_writes
+from records.imports import Importer, automatic_mapping
+from security import role_required
+from spreadsheets import reading, writing
+from spreadsheets.columns import file_columns
+from views.steps import offer_undo
+
+FORMATS = {"csv": "text/csv; charset=utf-8",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+UPLOADS_KEPT = timedelta(days=1)
+ERRORS_SHOWN = 1000
+
+
+class UploadRequest(Request):
+    """A request whose view is marked `accepts_uploads` may be IMPORT_MAX_BYTES long; every other one keeps
+    MAX_CONTENT_LENGTH. Decided before anything reads the body (the CSRF check reads the form)."""
+
+    @property
+    def max_content_length(self):
+        view = current_app.view_functions.get(self.endpoint) if self.endpoint else None
+        if getattr(view, "accepts_uploads", False):
+            return current_app.config["IMPORT_MAX_BYTES"]
+        return super().max_content_length
+
+
+def log_export(what: str, email: str, address: str):
+    """The sign-in log records who exported what. Written on a connection of its own, whose first statement is
+    this INSERT: an export is a GET, whose own transaction may not write (database.begin_sqlite_transaction)."""
+    with db.engine.begin() as connection:
+        connection.execute(db.insert(SignIn).values(at=utcnow(), email=email, event="export", detail=what[:500],
+                                                    address=address[:45]))
+
+
+def export_response(resource, listing, args, name: str, what: str):
+    """The file of every row `args` leave in `listing`, streamed: as ?format=csv (&bom=1 for Excel) or xlsx."""
+    kind = request.args.get("format", "csv")
+    if kind not in FORMATS:
+        abort(404)
+    columns = file_columns(resource)
+    header = [column.header for column in columns]
+    rows = export.rows(listing, args, [column.sql for column in columns])
+    chunks = writing.xlsx_chunks(header, rows, resource.title) if kind == "xlsx" else writing.csv_chunks(
+        header, rows, bom=request.args.get("bom") == "1")
+    log_export(what, current_user.email, request.remote_addr or "")
+    filename = f"{name}-{date.today().isoformat()}.{kind}"
+    return Response(stream_with_context(chunks), mimetype=FORMATS[kind],
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def add_transfer(bp, resource):
+    """/<name>/export for everyone; /<name>/import for those who may edit the resource."""
+
+    def export_list():
+        listing = resource.listing
+        query = request.query_string.decode(errors="replace")
+        return export_response(resource, listing, listing.args(request.args), resource.name,
+                               f"{resource.name}{'?' + query if query else ''}")
+
+    export_list.__doc__ = f"Every {resource.noun} the list's search, filters and sort leave, as CSV or XLSX."
+    bp.add_url_rule("/export", "export", export_list)
+    add_import(bp, lambda: Importer.of(resource), resource.name, resource.edit_role, resource.title)
+
+
+def add_import(bp, make_importer, kind: str, role: str, title: str, prefix: str = ""):
+    """The import pages of one kind of row: upload, map, checking (a page that says so), preview and confirm."""
+    endpoint = f"{prefix}import"
+    back = f"{bp.name}.index"
+
+    def upload_page():
+        error = None
+        if request.method == "POST":
+            try:
+                file = request.files.get("file")
+            except RequestEntityTooLarge:
+                file, error = None, too_large()
+            if file is not None and file.filename:
+                data = file.read()
+                try:
+                    reading.read(data)
+                except reading.BadFile as bad:
+                    error = str(bad)
+                else:
+                    upload = keep(kind, file.filename, data)
+                    return redirect(url_for(f".{endpoint}_map", upload_id=upload.id))
+            error = error or "Choose a CSV or XLSX file to upload."
+        return render_template("transfer/upload.html", kind=kind, title=title, error=error, back=back,
+                               columns=make_importer().columns, max_bytes=current_app.config["IMPORT_MAX_BYTES"]), \
+            400 if error else 200
+
+    def map_page(upload_id):
+        upload, table = uploaded(upload_id, kind)
+        importer = make_importer()
+        if request.method == "POST":
+            names = {c.name for c in importer.columns}
+            mapping = [request.form.get(f"column-{i}") or None for i in range(len(table.header))]
+            upload.mapping = json.dumps([name if name in names else None for name in mapping])
+            db.session.commit()
+            return redirect(url_for(f".{endpoint}_checking", upload_id=upload.id))
+        mapping = json.loads(upload.mapping) if upload.mapping else automatic_mapping(table.header, importer)
+        samples = [[row[i] if i < len(row) else "" for _, row in table.rows[:3]] for i in range(len(table.header))]
+        return render_template("transfer/map.html", kind=kind, title=title, upload=upload, table=table, back=back,
+                               mapping=mapping, samples=samples, columns=importer.columns, endpoint=endpoint)
+
+    def checking_page(upload_id):
+        upload, table = uploaded(upload_id, kind)
+        return render_template("transfer/checking.html", kind=kind, title=title, upload=upload, rows=len(table.rows),
+                               next=url_for(f".{endpoint}_preview", upload_id=upload.id), back=back)
+
+    def preview_page(upload_id):
+        upload, table = uploaded(upload_id, kind)
+        importer = make_importer()
+        mapping = json.loads(upload.mapping) if upload.mapping else automatic_mapping(table.header, importer)
+        if request.method == "POST":
+            try:
+                result = import_writes.commit(importer, table, mapping, also=lambda session: session.delete(upload))
+            except import_writes.Refused as refused:
+                result = refused.plan
+            else:
+                flash(f"Imported {upload.filename}: {summary(result)}.", "success")
+                offer_undo()
+                return redirect(url_for(back))
+        else:
+            result = import_checks.plan(importer, table, mapping)
+        return render_template("transfer/preview.html", kind=kind, title=title, upload=upload, table=table, back=back,
+                               plan=result, shown=result.problems[:ERRORS_SHOWN], endpoint=endpoint,
+                               summary=summary(result)), 200 if request.method == "GET" or not result.problems else 400
+
+    for view, rule, name, methods in ((upload_page, "", "", ("GET", "POST")),
+                                      (map_page, "/<int:upload_id>", "_map", ("GET", "POST")),
+                                      (checking_page, "/<int:upload_id>/checking", "_checking", ("GET",)),
+                                      (preview_page, "/<int:upload_id>/preview", "_preview", ("GET", "POST"))):
+        view.__doc__ = f"Import {kind} from a CSV or XLSX file: {name.strip('_') or 'upload'}."
+        checked = role_required(role)(view)
+        checked.accepts_uploads = view is upload_page
+        bp.add_url_rule(f"/{prefix.replace('_', '/')}import{rule}", f"{endpoint}{name}", checked, methods=methods)
+
+
+def summary(result) -> str:
+    return (f"{result.rows:,} rows: {len(result.new):,} new, {len(result.updates):,} updated, "
+            f"{result.unchanged:,} unchanged")
+
+
+def too_large() -> str:
+    megabytes = current_app.config["IMPORT_MAX_BYTES"] / 1024 / 1024
+    return f"The file is larger than {megabytes:g} MB, the most an import takes. Split it, or ask an admin."
+
+
+def keep(kind: str, filename: str, data: bytes) -> Upload:
+    """Keeps an upload for the next steps, and forgets those older than a day."""
+    db.session.execute(db.delete(Upload).where(Upload.at < utcnow() - UPLOADS_KEPT))
+    upload = Upload(user_id=current_user.id, kind=kind, filename=filename[:255])
+    upload.content = data
+    db.session.add(upload)
+    db.session.commit()
+    return upload
+
+
+def uploaded(upload_id: int, kind: str):
+    """One's own upload of this kind, read again (each step may run on another worker): the row and its table."""
+    upload = db.session.get(Upload, upload_id)
+    if upload is None or upload.user_id != current_user.id or upload.kind != kind:
+        abort(404)
+    try:
+        return upload, reading.read(upload.content)
+    except reading.BadFile:  # checked when it was uploaded
+        abort(404)
