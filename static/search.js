@@ -7,7 +7,7 @@ const typing = (element) => element instanceof HTMLElement &&
 
 // The header's box: results below it as one types; arrows move through them, Enter opens one, Escape closes.
 document.querySelectorAll("form[data-global-search]").forEach((form) => {
-  const box = form.querySelector("input[type=search]");
+  const box = form.querySelector("input[role=combobox]");
   const panel = form.querySelector(".global-results");
   let timer;
   let request;

@@ -44,6 +44,6 @@ def test_placeholder_text_is_readable(new_page, scheme):
     page = new_page(color_scheme=scheme)
     page.goto("/students")
     search = page.get_by_role("searchbox", name="Search")
-    expect(search).to_have_attribute("placeholder", "Name or email")
+    expect(search).to_have_attribute("placeholder", "Name, email, advisor or course code")
     text, background = search.evaluate("box => [getComputedStyle(box, '::placeholder').color, getComputedStyle(box).backgroundColor]")
     assert contrast(text, background) >= 4.5

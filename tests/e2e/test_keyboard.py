@@ -13,13 +13,15 @@ from .pages import PAGES
 # Marks every element that should be a Tab stop, in page order, and returns how many there are.
 MARK_TAB_STOPS = """() => {
   const selector = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]";
-  // Focusable, but not a Tab stop: tabindex=-1, and the radio buttons of a group but one (arrows move within it).
+  // Focusable, but not a Tab stop: tabindex=-1, the radio buttons of a group but one (arrows move within it), and
+  // the page behind an open modal dialog (it is inert: Tab stays in the dialog).
+  const scope = document.querySelector("dialog:modal") || document;
   const radioStop = (radio) => {
     const group = [...document.querySelectorAll(`input[type=radio][name="${radio.name}"]`)];
     return radio === (group.find((other) => other.checked) || group[0]);
   };
   const skipped = (element) => element.getAttribute("tabindex") === "-1" || (element.type === "radio" && !radioStop(element));
-  const stops = [...document.querySelectorAll(selector)].filter((element) => element.getClientRects().length > 0 && !skipped(element));
+  const stops = [...scope.querySelectorAll(selector)].filter((element) => element.getClientRects().length > 0 && !skipped(element));
   stops.forEach((element, number) => { element.dataset.tabStop = number; });
   return stops.length;
 }"""
