@@ -26,7 +26,7 @@ def reported(app):
 
 
 # Checked against the database by tests of their own: below, and in test_read_only_database.py.
-CHECKED_APART = ("read_only_query", "read_only_errors", "json_functions")
+CHECKED_APART = ("read_only_query", "read_only_errors", "json_functions", "json_aggregates")
 
 
 def test_each_backend_reports_its_name_and_capabilities(app, backend):
@@ -95,3 +95,12 @@ def test_json_functions_build_what_python_reads_back(app):
     with app.app_context():
         built = db.session.scalar(db.select(db.cast(json_object(db.literal("a"), json_array(1, "x", db.null())), db.Text)))
     assert json.loads(built) == {"a": [1, "x", None]}
+
+
+def test_json_aggregates_build_what_python_reads_back(app):
+    array_agg, object_agg = (getattr(db.func, name) for name in reported(app).json_aggregates)
+    rows = db.select(db.literal(1).label("n")).union_all(db.select(db.literal(2))).subquery()
+    with app.app_context():
+        array = db.session.scalar(db.select(db.cast(array_agg(rows.c.n), db.Text)))
+        object = db.session.scalar(db.select(db.cast(object_agg(db.cast(rows.c.n, db.String), rows.c.n), db.Text)))
+    assert (json.loads(array), json.loads(object)) == ([1, 2], {"1": 1, "2": 2})

@@ -18,7 +18,7 @@ def page_names(client, path: str) -> list[str]:
     while path:
         page = client.get(path).get_data(as_text=True)
         body = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0] if "<tbody>" in page else ""
-        names += [html.unescape(name) for name in re.findall(r"<tr>\s*<td><a href=\"[^\"]+\">([^<]*)</a>", body)]
+        names += [html.unescape(name) for name in re.findall(r"<tr>\s*(?:<td class=\"tick\">.*?</td>)?<td[^>]*><a href=\"[^\"]+\">([^<]*)</a>", body)]
         following = re.search(r'<a href="([^"]+)" rel="next"', page)
         path = html.unescape(following.group(1)) if following else None
     return names

@@ -10,7 +10,7 @@ from models import Course, Enrollment, Student, User
 
 def names(client, path) -> list[str]:
     html = client.get(path).get_data(as_text=True)
-    return re.findall(r'<tr>(?:<td class="tick">.*?</td>)?<td><a href="/(?:users|students|courses)/\d+">([^<]*)</a>', html)
+    return re.findall(r'<tr>(?:<td class="tick">.*?</td>)?<td[^>]*><a href="/(?:users|students|courses)/\d+">([^<]*)</a>', html)
 
 
 @pytest.fixture

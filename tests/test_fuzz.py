@@ -41,8 +41,9 @@ def existing(app, add):
     with app.app_context(), records.change():  # a change set, for the routes that undo one
         db.session.get(Student, student).grade = 6
     change_set = read(app, ChangeSet)[0].id
+    uploads = {f"{name}.upload_id": 1 for name in ("users", "students", "courses")}  # none: answered with a 404
     return {"users.id": teacher, "students.id": student, "courses.id": course, "courses.student_id": student,
-            "changes.id": change_set}
+            "changes.id": change_set, **uploads}
 
 
 @pytest.fixture

@@ -70,7 +70,7 @@ def test_preview_lists_every_problem_with_its_row_column_and_the_forms_message(c
             "Cid,not-an-email,3,,2024-09-01,,,\n"
             "Dan,dan@school.example,3,,2024-09-01,,nobody@example.org,NOPE-1\n").encode()
     page = text(preview(client, data)[0])
-    assert "2 Grade Number must be between 1 and 12." in page
+    assert "2 Grade Enter a whole number from 1 to 12." in page
     assert "3 Email Enter an email address like name@example.org." in page
     assert "4 Advisor No user has the email “nobody@example.org”." in page
     assert "4 Courses No course has the code “NOPE-1”." in page
@@ -183,7 +183,7 @@ def test_duplicate_emails_in_the_file_are_a_problem_of_the_later_row(client, sch
 
 def test_a_10000_character_cell_gets_the_forms_length_message(client, school):
     data = f"Name,Email,Grade\n{'x' * 10_000},bea@school.example,3\n".encode()
-    assert "2 Name Field cannot be longer than 100 characters." in text(preview(client, data)[0])
+    assert "2 Name Shorten it to 100 characters or fewer." in text(preview(client, data)[0])
 
 
 def test_a_formula_is_a_problem_but_an_exported_neutralised_one_is_its_text(client, app, school):
@@ -226,7 +226,7 @@ def test_import_command_dry_run_checks_and_writes_nothing(runner, app, school, t
     file = tmp_path / "intake.csv"
     file.write_text(HEADER + "Bea,bea@school.example,13,,2024-09-01,,,\n")
     result = runner.invoke(args=["import", "students", str(file), "--dry-run"])
-    assert result.exit_code == 1 and "Row 2, grade: Number must be between 1 and 12." in result.output
+    assert result.exit_code == 1 and "Row 2, grade: Enter a whole number from 1 to 12." in result.output
     file.write_text(HEADER + "Bea,bea@school.example,3,,2024-09-01,,,\n")
     result = runner.invoke(args=["import", "students", str(file), "--dry-run"])
     assert "Would import intake.csv: 1 rows: 1 new" in result.output and len(read(app, Student)) == 1

@@ -9,7 +9,7 @@ selection changed after that, or the count moved, the action does not run and th
 
 import json
 from dataclasses import dataclass
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -67,13 +67,14 @@ def add_bulk(blueprint, resource):
     """POST /<name>/bulk: the list's actions, for the roles the resource declares."""
 
     def bulk():
-        back = url_for(".index") + (f"?{request.form.get('query', '')[:2000]}" if request.form.get("query") else "")
+        query = urlencode(parse_qsl(request.form.get("query", "")[:2000], keep_blank_values=True))  # encoded again
+        back = url_for(".index") + (f"?{query}" if query else "")
         action = next((a for a in resource.actions if a.name == request.form.get("action")), None)
+        if not current_user.at_least(action.role or resource.edit_role if action else resource.edit_role):
+            abort(403, f"Your role ({current_user.role}) may not do this; ask an admin.")
         if action is None:
             flash("Choose what to do with the selected rows.", "warning")
             return redirect(back)
-        if not current_user.at_least(action.role or resource.edit_role):
-            abort(403, f"Your role ({current_user.role}) may not do this; ask an admin.")
         selection = read_selection(resource, request.form)
         if not selection.ticked and not request.form.get("all"):
             flash(f"Tick the {resource.name} to act on, or select all that match.", "warning")
