@@ -14,10 +14,9 @@ from pathlib import Path
 
 import records
 import records.history
-from sqlalchemy import create_engine
-from sqlalchemy.engine import make_url
 
-from bench.common import DATA, interleaved, machine, make_app, ms, print_table, seeded, signed_in_client
+from bench.common import (DATA, interleaved, machine, make_app, ms, print_table, seeded, server_database,
+                          signed_in_client)
 from models import Student, User, db
 
 
@@ -103,15 +102,8 @@ def with_history(rows: int, changes: int) -> Path:
 def on_postgresql(url: str, rows: int, changes: int):
     """The app on a PostgreSQL database of `rows` seeded students and `changes` history rows like with_history's,
     made once (roster_bench_history_<rows>_<changes> on the server of `url`) and reused."""
-    server = make_url(url)
-    name = f"roster_bench_history_{rows}_{changes}"
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        exists = connection.execute(db.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}).scalar()
-        if not exists:
-            connection.execute(db.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    app = make_app(None, server.set(database=name).render_as_string(hide_password=False))
+    exists, database = server_database(url, f"roster_bench_history_{rows}_{changes}")
+    app = make_app(None, database)
     if not exists:
         runner = app.test_cli_runner()
         for arguments in (["init-db"], ["seed", "--users", "200", "--students", str(rows), "--random-seed", "7"]):

@@ -7,7 +7,7 @@ idempotent.
 
 from sqlalchemy import Connection, Integer, String, column, table
 
-from database import kept_counts
+from database import kept_counts, sort_marks
 from database.backend import backend
 
 LISTED = ("users", "students", "courses")  # the tables with a search_text column and a list page
@@ -25,7 +25,7 @@ def search_table(name: str):
 def is_extra(name: str) -> bool:
     """Tables and indexes made here, which the models do not describe and migrations must not compare."""
     covering = {f"ix_{t}_{c}_search" for t, columns in COVERING.items() for c in columns}
-    return name in ("row_counts", "related_counts") or name in covering or any(
+    return name in ("row_counts", "related_counts") or name in covering or name.endswith("_marks") or any(
         name.startswith(f"{t}_search") or name == f"ix_{t}_search_trgm" for t in LISTED
     )
 
@@ -39,9 +39,11 @@ def create(connection: Connection):
     for statements in (STATEMENTS, kept_counts.STATEMENTS):
         for statement in statements[backend(connection).name]["create"]():
             connection.exec_driver_sql(statement)
+    sort_marks.STATEMENTS[backend(connection).name]["create"](connection)
 
 
 def drop(connection: Connection):
+    sort_marks.STATEMENTS[backend(connection).name]["drop"](connection)
     for statements in (kept_counts.STATEMENTS, STATEMENTS):
         for statement in statements[backend(connection).name]["drop"]():
             connection.exec_driver_sql(statement)

@@ -1,4 +1,4 @@
-"""Counts of related rows kept by triggers; a user's advisees indexed by name
+"""Counts of related rows and marks along each sort order, kept by triggers; a user's advisees indexed by name
 
 Revision ID: 7c1e5a9b3d40
 Revises: dc286819d2c5
@@ -7,7 +7,7 @@ Create Date: 2026-12-02 05:10:00.000000
 """
 from alembic import op
 
-from database import kept_counts
+from database import kept_counts, sort_marks
 from database.backend import backend
 
 # revision identifiers, used by Alembic.
@@ -24,9 +24,11 @@ def upgrade():
         batch_op.drop_index('ix_students_advisor_id')
     for statement in kept_counts.STATEMENTS[backend(op.get_bind()).name]["create"]():
         op.get_bind().exec_driver_sql(statement)
+    sort_marks.STATEMENTS[backend(op.get_bind()).name]["create"](op.get_bind())
 
 
 def downgrade():
+    sort_marks.STATEMENTS[backend(op.get_bind()).name]["drop"](op.get_bind())
     for statement in kept_counts.STATEMENTS[backend(op.get_bind()).name]["drop"]():
         op.get_bind().exec_driver_sql(statement)
     with op.batch_alter_table('students', schema=None) as batch_op:
