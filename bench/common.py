@@ -1,5 +1,6 @@
 """What every benchmark shares: its databases, a signed-in client, interleaved timing and the table it prints."""
 
+import hashlib
 import os
 import platform
 import sqlite3
@@ -16,7 +17,10 @@ from models import User, db
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(os.environ.get("ROSTER_BENCH_DATA", ROOT / "bench" / "data"))  # the smoke tests use a temporary one
-HEAD = ScriptDirectory(str(ROOT / "migrations")).get_current_head()
+# The schema a cached database was made at: the newest revision, and a digest of every migration (revisions merged
+# from several branches keep their ids but may be chained anew, and then make another schema).
+HEAD = (ScriptDirectory(str(ROOT / "migrations")).get_current_head() + "_" + hashlib.sha1(b"".join(
+    path.read_bytes() for path in sorted((ROOT / "migrations" / "versions").glob("*.py")))).hexdigest()[:6])
 
 
 def make_app(path: Path | None, url: str | None = None):
@@ -61,9 +65,9 @@ def seeded(students: int, users: int = 200) -> Path:
     return path
 
 
-def seeded_on_postgresql(url: str, name: str, students: int) -> tuple:
-    """The app on a PostgreSQL database of `students` seeded students, named `name`_<students>_<revision> on the
-    server of `url`, made once and reused; and whether it was made now (a caller may add to a new one)."""
+def seeded_on_postgresql(url: str, name: str, students: int, users: int = 200) -> tuple:
+    """The app on a PostgreSQL database of `students` seeded as seeded() seeds them, named `name`_<students>_<schema>
+    on the server of `url`, made once and reused; and whether it was made now (a caller may add to a new one)."""
     server, name = make_url(url), f"{name}_{students}_{HEAD}"
     admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
@@ -74,14 +78,22 @@ def seeded_on_postgresql(url: str, name: str, students: int) -> tuple:
     app = make_app(None, server.set(database=name).render_as_string(hide_password=False))
     if not exists:
         runner = app.test_cli_runner()
-        for arguments in (["init-db"], ["seed", "--users", "200", "--students", str(students), "--random-seed", "7"]):
+        for arguments in (["init-db"], ["seed", "--users", str(users), "--students", str(students), "--random-seed", "7"]):
             assert (result := runner.invoke(args=arguments)).exit_code == 0, result.output
         with app.app_context():
             db.session.add(User(name="Bench Admin", email="bench@example.org", role="admin"))
             db.session.commit()
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                connection.execute(db.text("ANALYZE"))
+                connection.execute(db.text("VACUUM ANALYZE"))  # index-only scans need the visibility map
+    with app.app_context():
+        if db.session.scalar(db.select(User.id).where(User.email == "bench@example.org")) is None:
+            raise SystemExit(f"{name}: a seed that did not finish; drop that database and run again")
     return app, not exists
+
+
+def seeded_on_server(url: str, students: int, users: int = 200):
+    """The app on a PostgreSQL database of `students` seeded students (roster_bench_<students>_<schema>)."""
+    return seeded_on_postgresql(url, "roster_bench", students, users)[0]
 
 
 def signed_in_client(app, email="bench@example.org"):
@@ -98,13 +110,20 @@ def signed_in_client(app, email="bench@example.org"):
 def interleaved(cases: dict, rounds: int) -> dict[str, float]:
     """Runs every case once per round, in turn (A B A B …), so noise on a shared machine hits all alike.
     Returns each case's median time in seconds."""
+    return {name: wall for name, (wall, _) in timed(cases, rounds).items()}
+
+
+def timed(cases: dict, rounds: int) -> dict[str, tuple[float, float]]:
+    """interleaved(), with each case's median CPU time of this process beside its wall time: what noise on a
+    shared machine moves less (a database server's own CPU time is not in it)."""
     times = {name: [] for name in cases}
     for _ in range(rounds):
         for name, run in cases.items():
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             run()
-            times[name].append(time.perf_counter() - start)
-    return {name: statistics.median(values) for name, values in times.items()}
+            times[name].append((time.perf_counter() - start, time.process_time() - cpu))
+    return {name: (statistics.median(w for w, _ in values), statistics.median(c for _, c in values))
+            for name, values in times.items()}
 
 
 def machine() -> str:
@@ -113,17 +132,19 @@ def machine() -> str:
 
 
 def print_table(title: str, rows: list[tuple]):
-    """rows: (what, figure A, figure B, ratio, goal) with ratio B/A and its goal as "≤ 1.2"; prints and returns
-    whether every ratio meets its goal."""
+    """rows: (what, figure A, figure B, ratio, goal) with ratio B/A and its goal as "≤ 1.2", and optionally the
+    ratio of CPU times (shown, not judged); prints and returns whether every ratio meets its goal."""
+    cpu = any(len(row) > 5 for row in rows)
     print(f"\n## {title}\n")
-    print("| what | A | B | B/A | goal | met |")
-    print("|---|---:|---:|---:|---:|:---:|")
+    print("| what | A | B | B/A | goal | met |" + (" CPU B/A |" if cpu else ""))
+    print("|---|---:|---:|---:|---:|:---:|" + ("---:|" if cpu else ""))
     met_all = True
-    for what, a, b, ratio, goal in rows:
+    for what, a, b, ratio, goal, *cpu_ratio in rows:
         limit = float(goal.split()[-1])
         met = ratio <= limit if goal.startswith("≤") else ratio >= limit
         met_all &= met
-        print(f"| {what} | {a} | {b} | {ratio:.2f} | {goal} | {'yes' if met else 'NO'} |")
+        extra = f" {cpu_ratio[0]:.2f} |" if cpu_ratio else ""
+        print(f"| {what} | {a} | {b} | {ratio:.2f} | {goal} | {'yes' if met else 'NO'} |{extra}")
     return met_all
 
 

@@ -7,6 +7,7 @@ idempotent.
 
 from sqlalchemy import Connection, Integer, String, column, inspect, table
 
+from database import kept_counts, sort_marks
 from database.backend import backend
 
 LISTED = ("users", "students", "courses")  # the tables with a search_text column and a list page
@@ -24,7 +25,7 @@ def search_table(name: str):
 def is_extra(name: str) -> bool:
     """Tables and indexes made here, which the models do not describe and migrations must not compare."""
     covering = {f"ix_{t}_{c}_search" for t, columns in COVERING.items() for c in columns}
-    return name == "row_counts" or name in covering or any(
+    return name in ("row_counts", "related_counts") or name in covering or name.endswith("_marks") or any(
         name.startswith(f"{t}_search") or name == f"ix_{t}_search_trgm" for t in LISTED
     )
 
@@ -35,10 +36,12 @@ def include_name(name, type_, parent_names) -> bool:
 
 
 def create(connection: Connection):
-    for statement in STATEMENTS[backend(connection).name]["create"]():
-        if statement.startswith("CREATE INDEX") and not has_columns(connection, statement):
-            continue  # a covering index of a column a later migration adds: that migration makes it
-        connection.exec_driver_sql(statement)
+    for statements in (STATEMENTS, kept_counts.STATEMENTS):
+        for statement in statements[backend(connection).name]["create"]():
+            if statement.startswith("CREATE INDEX") and not has_columns(connection, statement):
+                continue  # a covering index of a column a later migration adds: that migration makes it
+            connection.exec_driver_sql(statement)
+    sort_marks.STATEMENTS[backend(connection).name]["create"](connection)
 
 
 def has_columns(connection: Connection, statement: str) -> bool:
@@ -49,8 +52,10 @@ def has_columns(connection: Connection, statement: str) -> bool:
 
 
 def drop(connection: Connection):
-    for statement in STATEMENTS[backend(connection).name]["drop"]():
-        connection.exec_driver_sql(statement)
+    sort_marks.STATEMENTS[backend(connection).name]["drop"](connection)
+    for statements in (kept_counts.STATEMENTS, STATEMENTS):
+        for statement in statements[backend(connection).name]["drop"]():
+            connection.exec_driver_sql(statement)
 
 
 def counter_table(key_type: str) -> str:

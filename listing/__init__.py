@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Select, select
 from listing import search
 from listing.args import ListArgs, RowIdField
 from listing.counts import capped_count, count_cap, counted_rows
-from listing.keyset import Cursor, Order, fetch
+from listing.keyset import NEAR, Cursor, Order, fetch
 from listing.page import Chip, Page
 from models import db
 
@@ -127,7 +127,9 @@ class Listing:
         pages = max(1, ceil(total / per_page)) if exact else None
         number = min(args.value("page"), pages or 10**9)
         cursor = Cursor.parse(request.args.get("cursor"))
-        cursor = cursor if cursor and order.accepts(cursor) else None
+        cursor = cursor if cursor and order.accepts(cursor) and abs(number - cursor.page) <= NEAR else None
+        if not exact and cursor is None:  # skipping rows past the count cap would scan: the pages it covers
+            number = min(number, ceil(cap / per_page))
         items, has_next = fetch(order, conditions, self.options, number, per_page, total if exact else None, cursor)
         chips = [Chip(name, args[name].label.text, label, chosen[name]) for name, label in zip(chosen, shown)]
         edges = (order.cursor(number, items[0]).token(), order.cursor(number, items[-1]).token()) if items else (None, None)

@@ -29,6 +29,11 @@ class ListArgs(Form):
         """The arguments that differ from their defaults."""
         return {name: self.value(name) for name in self._fields if self.value(name) != self[name].default}
 
+    @property
+    def narrowed(self) -> set[str]:
+        """The search and filter arguments in use."""
+        return set(self.params()) - {"sort", "per_page", "page"}
+
 
 class RowIdField(IntegerField):
     """A filter by a related row's id (?advisor=12): ignored, like any value that does not validate, when no row

@@ -1,5 +1,7 @@
 """How many rows a list has: exact from the kept row counts, or counted up to a cap."""
 
+from functools import cache
+
 from flask import current_app
 from sqlalchemy import ColumnElement, Select, func, select
 
@@ -11,6 +13,7 @@ def count_cap() -> int:
     return current_app.config["LIST_COUNT_CAP"]
 
 
+@cache  # the same for every request: built once
 def counted_rows(model) -> ColumnElement:
     """The exact number of rows, kept by triggers (schema_extras): no count over a million rows. Where no count is
     kept (a table made outside migrations and create_all) it counts; COALESCE only runs that when it must."""

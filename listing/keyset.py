@@ -2,16 +2,26 @@
 
 A link to a nearby page carries a cursor, the sort key of the edge row of the page it was made on
 ("after" the last row, "before" the first), so the database seeks in an index instead of skipping rows with OFFSET.
-Pages without a cursor are read from the nearer end when the total is exact, so the last page is cheap too.
+A page typed by number (no cursor) of an unfiltered list starts at the mark before it (database/sort_marks.py) and
+skips at most one mark's rows; elsewhere (a filtered list, MariaDB) it is read from the nearer end when the total is
+exact, skipping ids in the (column, id) index and loading only the page's rows (a deferred join).
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Select, and_, asc, desc, literal, select, true, union_all
+from sqlalchemy import ColumnElement, Select, and_, asc, desc, literal, select, text, true, union_all
 
+from database.backend import backend
+from database.sort_marks import MARKED, marks_table
 from models import ID_MAX, db
+
+# A cursor further than this many pages from the page asked for is not used (Listing.page): skipping from it would
+# cost more than starting at a mark (links carry cursors of pages at most a few away).
+NEAR = 10
+# Skipping more rows than this reads ids from the index first, then loads the page's rows by id.
+DEFERRED_FROM = 200
 
 # How a sort value travels in a cursor: a one-letter tag, then the value as text.
 DECODERS = {"s": str, "i": int, "n": Decimal, "d": date.fromisoformat, "t": datetime.fromisoformat}
@@ -81,9 +91,15 @@ class Order:
         direction = asc if up else desc
         query = select(self.model).options(*options)
         runs = self.runs(forward, up, after)
-        if len(runs) == 1:
-            query = query.where(*conditions, runs[0]).order_by(direction(self.column), direction(self.model.id))
+        ordered = (direction(self.column), direction(self.model.id))
+        if len(runs) == 1 and offset < DEFERRED_FROM:
+            query = query.where(*conditions, runs[0]).order_by(*ordered)
             return db.session.scalars(query.offset(offset).limit(limit)).all()
+        if len(runs) == 1:  # a deferred join: the ids from the (column, id) index, then only these rows
+            ids = select(self.model.id).where(*conditions, runs[0]).order_by(*ordered).offset(offset).limit(limit)
+            picked = ids.subquery()
+            query = query.join(picked, picked.c.id == self.model.id).order_by(*ordered)
+            return db.session.scalars(query).all()
         # Each run is one index range read in index order; the page is taken from the runs in turn. One range
         # "(column, id) > (value, id)" would make SQLite read every row sharing the value before the cursor.
         picked = union_all(*(
@@ -92,9 +108,10 @@ class Order:
             .limit(offset + limit).subquery().select()
             for number, run in enumerate(runs)
         )).subquery()
-        query = query.join(picked, picked.c.id == self.model.id)
-        query = query.order_by(picked.c.run, direction(picked.c.key), direction(picked.c.id))
-        return db.session.scalars(query.offset(offset).limit(limit)).all()
+        ordered = (picked.c.run, direction(picked.c.key), direction(picked.c.id))
+        page = select(picked).order_by(*ordered).offset(offset).limit(limit).subquery()  # only the page's rows load
+        query = query.join(page, page.c.id == self.model.id)
+        return db.session.scalars(query.order_by(page.c.run, direction(page.c.key), direction(page.c.id))).all()
 
     def runs(self, forward: bool, up: bool, after: Cursor | None) -> list[ColumnElement]:
         """The index ranges that follow `after`, in order. Empty values come last (forward) or first (backward):
@@ -105,17 +122,76 @@ class Order:
             if not self.nullable:
                 return [true()]
             return [column.is_not(None), column.is_(None)] if forward else [column.is_(None), column.is_not(None)]
-        if after.value is None:
-            same = and_(column.is_(None), beyond(id, after.id))
+        if after.value is None:  # an id of None: the first of the empty values
+            same = column.is_(None) if after.id is None else and_(column.is_(None), beyond(id, after.id))
             return [same] if forward else [same, column.is_not(None)]
         value = literal(after.value, column.type)
         runs = [and_(column == value, beyond(id, after.id)), beyond(column, value)]
         return runs + [column.is_(None)] if self.nullable and forward else runs
 
 
+# The marks near a row's estimated place are summed in one window; beyond that (marks that drifted far from even
+# spacing), all of them.
+NEAR_MARKS = 64
+MARK_AT = """
+WITH sums AS (SELECT count(*) AS marks, coalesce(sum(row_count), 0) AS total,
+                     coalesce(sum(CASE WHEN key_empty = 0 THEN row_count ELSE 0 END), 0) AS valued FROM {m}),
+target AS (SELECT total, valued, marks, CASE WHEN :ascending THEN :offset WHEN :offset < valued
+                  THEN valued - 1 - :offset ELSE total + valued - 1 - :offset END AS at FROM sums),
+estimate AS (SELECT at, total, valued, CASE WHEN total = 0 OR at * marks / total < :around THEN 0
+                    ELSE at * marks / total - :around END AS low FROM target),
+near AS MATERIALIZED (SELECT estimate.*, (SELECT coalesce(sum(row_count), 0) FROM {m} WHERE position < low) AS prefix
+                      FROM estimate),
+windowed AS (
+  SELECT position, key_empty, key_value, key_id, row_count,
+         near.prefix + sum(row_count) OVER (ORDER BY position) - row_count AS before,
+         lead(key_empty) OVER (ORDER BY position) AS next_empty, lead(key_value) OVER (ORDER BY position) AS next_value,
+         lead(key_id) OVER (ORDER BY position) AS next_id, near.low AS low
+  FROM {m}, near WHERE position >= near.low AND position <= near.low + :span)
+SELECT near.at, near.total, w.position, w.key_empty, w.key_value, w.key_id, w.row_count, w.before, w.next_empty,
+       w.next_value, w.next_id
+FROM near LEFT JOIN windowed w ON w.before <= near.at AND near.at < w.before + w.row_count
+                                AND w.position < w.low + :span
+"""
+
+
+def marked(order: Order, offset: int, total: int | None) -> tuple[Cursor | None, int] | None:
+    """Where a read `offset` rows into the whole list of `total` rows starts: the cursor just before the row that
+    begins the mark's rows it falls in (None: the list's start), and how many rows to skip from there. None where
+    the column has no marks, or they do not add up to the total."""
+    t, c = order.model.__tablename__, order.column.key
+    if c not in MARKED.get(t, ()) or backend().name not in ("sqlite", "postgresql"):
+        return None
+    query = text(MARK_AT.format(m=marks_table(t, c))).columns(key_value=order.column.type,
+                                                               next_value=order.column.type)
+    for around, span in ((NEAR_MARKS // 2, NEAR_MARKS), (ID_MAX, ID_MAX)):
+        found = db.session.execute(query, {"ascending": order.ascending, "offset": offset, "around": around,
+                                           "span": span}).one()
+        at, marks_total, position, empty, value, id, count, before, next_empty, next_value, next_id = found
+        if marks_total != total:
+            return None
+        if position is not None:
+            break
+    else:
+        return None
+    if order.ascending:
+        if empty == 0 and id == 0:  # the mark before every row with a value
+            return None, at - before
+        return Cursor(0, id - 1, None if empty else value), at - before
+    # Descending, the mark's rows are read down from its last one: from just before the next mark.
+    if empty == 0:
+        return (Cursor(0, next_id, next_value) if next_empty == 0 else None), before + count - 1 - at
+    return Cursor(0, next_id, None), before + count - 1 - at
+
+
 def fetch(order: Order, conditions, options, number: int, per_page: int, total: int | None, cursor: Cursor | None):
     """Page `number`'s rows, and whether a next page exists. `total` is the exact row count, or None if unknown."""
     fetch_rows = lambda forward, after, offset, limit: order.rows(conditions, options, forward, after, offset, limit)
+    offset = (number - 1) * per_page
+    start = marked(order, offset, total) if not cursor and not conditions and offset >= DEFERRED_FROM else None
+    if start:
+        rows = fetch_rows(True, *start, per_page + 1)
+        return rows[:per_page], len(rows) > per_page
     if cursor and cursor.page < number and cursor.page > 0:  # an "after" cursor from an earlier page
         rows = fetch_rows(True, cursor, (number - cursor.page - 1) * per_page, per_page + 1)
         return rows[:per_page], len(rows) > per_page

@@ -63,7 +63,7 @@ class Page:
     @property
     def narrowed(self) -> set[str]:
         """The search and filter arguments in use."""
-        return set(self.args.params()) - {"sort", "per_page", "page"}
+        return self.args.narrowed
 
     @property
     def first_row(self) -> int:

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.mark.parametrize(
     "arguments",
     [
-        ["bench.lists", "--rows", "120", "--small", "60", "--rounds", "1"],
+        ["bench.lists", "--rows", "120", "--small", "60", "--huge", "200", "--rounds", "1"],
         ["bench.writes", "--rows", "50", "--seconds", "0.5", "--rounds", "1", "--workers", "2"],
         ["bench.seed", "--rows", "300", "--rounds", "1"],
         ["bench.search", "--rows", "300", "--small", "60", "--rounds", "1"],

@@ -51,7 +51,11 @@ def detail(id):
     """One course: its teacher and its students, page by page."""
     students = enrolled_students(id)
     args = students.args(request.args)
-    course, total = get_course(id, students.total(args))  # one statement for both
+    if args.narrowed:
+        course, total = get_course(id, students.total(args))  # one statement for both
+    else:  # the count the triggers keep: no count of a thousand enrollments
+        course = get_course(id)
+        total = course.student_count
     return render_template("courses/detail.html", resource=COURSES, course=course, page=students.page(args, total=total))
 
 

@@ -1,0 +1,142 @@
+"""Marks along each sort order, so a page typed by number starts near its first row instead of skipping to it.
+
+For each sorted column, `{table}_{column}_marks` holds the key (value, id) of about every √n-th row in the list's
+order (empty values last, by id) and how many rows lie from it to the next mark. The counts are kept exact by
+triggers on every write (per row on SQLite; per statement on PostgreSQL for inserts and deletes, per changed row for
+updates), so summing the counts before a mark says exactly where it is; listing/keyset.py seeks to the mark before
+a page and skips at most one mark's rows. Where the marks are (position, first of its kind):
+
+- position 0, empty 0, value NULL, id 0: before every row that has a value ("minus infinity");
+- the first mark with empty 1, id 0: before every row without one.
+
+Imports nothing of ours, so migrations can run it (through schema_extras). MariaDB has none: pages there skip rows.
+"""
+
+from math import isqrt
+
+from sqlalchemy import inspect
+
+# The sorted columns of the lists that grow large (resources.py); each needs its (column, id) index.
+MARKED = {"students": ("sort_name", "email", "grade", "gpa", "enrolled_on"), "courses": ("code", "sort_title", "credits")}
+
+
+def marks_table(t: str, c: str) -> str:
+    return f"{t}_{c}_marks"
+
+
+def locate(m: str, row: str, c: str) -> str:
+    """SQL for the position of the mark whose rows include `row` (new or old)."""
+    valued = (f"SELECT position FROM {m} WHERE key_empty = 0 AND (key_value, key_id) <= ({row}.{c}, {row}.id) "
+              f"ORDER BY key_empty DESC, key_value DESC, key_id DESC LIMIT 1")
+    empty = (f"SELECT position FROM {m} WHERE key_empty = 1 AND key_value IS NULL AND key_id <= {row}.id "
+             f"ORDER BY key_empty DESC, key_value DESC, key_id DESC LIMIT 1")
+    return f"CASE WHEN {row}.{c} IS NULL THEN ({empty}) ELSE COALESCE(({valued}), 0) END"
+
+
+def build(t: str, c: str, connection, every: int | None = None) -> None:
+    """The marks made again from the rows: `every` rows apart, by default about √n and at least 100."""
+    m = marks_table(t, c)
+    if every is None:
+        every = max(100, isqrt(connection.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar()))
+    connection.exec_driver_sql(f"DELETE FROM {m}")
+    for empty, where, order in ((0, f"{c} IS NOT NULL", f"{c}, id"), (1, f"{c} IS NULL", "id")):
+        first = connection.exec_driver_sql(f"SELECT coalesce(max(position) + 1, 0) FROM {m}").scalar()
+        numbered = f"SELECT {c} AS v, id, row_number() OVER (ORDER BY {order}) - 1 AS r FROM {t} WHERE {where}"
+        connection.exec_driver_sql(
+            f"INSERT INTO {m} (position, key_empty, key_value, key_id, row_count) "
+            f"SELECT {first} + r / {every}, {empty}, CASE WHEN r = 0 THEN NULL ELSE v END, "
+            f"CASE WHEN r = 0 THEN 0 ELSE id END, {every} FROM ({numbered}) numbered WHERE r - r / {every} * {every} = 0")
+        counted = connection.exec_driver_sql(f"SELECT count(*) FROM {t} WHERE {where}").scalar()
+        last = connection.exec_driver_sql(f"SELECT max(position) FROM {m} WHERE key_empty = {empty}").scalar()
+        if last is None:  # no rows of this kind: its first mark, counting none
+            connection.exec_driver_sql(f"INSERT INTO {m} (position, key_empty, key_value, key_id, row_count) "
+                                       f"VALUES ({first}, {empty}, NULL, 0, 0)")
+        else:
+            connection.exec_driver_sql(f"UPDATE {m} SET row_count = {counted - (last - first) * every} "
+                                       f"WHERE position = {last}")
+
+
+def create_table(t: str, c: str) -> list[str]:
+    m = marks_table(t, c)
+    # The key's column takes the sorted column's type: a copy of it, with no rows.
+    return [f"CREATE TABLE IF NOT EXISTS {m} AS SELECT 0 AS position, 0 AS key_empty, {c} AS key_value, "
+            f"id AS key_id, 0 AS row_count FROM {t} WHERE 1 = 0",
+            f"CREATE UNIQUE INDEX IF NOT EXISTS ix_{m}_position ON {m} (position)",
+            f"CREATE INDEX IF NOT EXISTS ix_{m}_key ON {m} (key_empty, key_value, key_id)"]
+
+
+def sqlite_triggers(t: str, c: str, m: str):
+    add = f"UPDATE {m} SET row_count = row_count + 1 WHERE position = {locate(m, 'new', c)};"
+    remove = f"UPDATE {m} SET row_count = row_count - 1 WHERE position = {locate(m, 'old', c)};"
+    yield f"CREATE TRIGGER IF NOT EXISTS {m}_insert AFTER INSERT ON {t} BEGIN {add} END"
+    yield f"CREATE TRIGGER IF NOT EXISTS {m}_delete AFTER DELETE ON {t} BEGIN {remove} END"
+    yield (f"CREATE TRIGGER IF NOT EXISTS {m}_update AFTER UPDATE OF {c} ON {t} "
+           f"WHEN old.{c} IS NOT new.{c} BEGIN {remove} {add} END")
+
+
+def postgresql_triggers(t: str, c: str, m: str):
+    for op, rows, sign in (("insert", "new_rows", "+"), ("delete", "old_rows", "-")):
+        marked = f"SELECT {locate(m, 'r', c)} AS at FROM {rows} r"
+        yield (f"CREATE OR REPLACE FUNCTION roster_{m}_{op}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+               f"UPDATE {m} SET row_count = {m}.row_count {sign} changed.n FROM "
+               f"(SELECT at, count(*) AS n FROM ({marked}) marked GROUP BY at) changed "
+               f"WHERE {m}.position = changed.at; RETURN NULL; END $$")
+        yield (f"CREATE OR REPLACE TRIGGER {m}_{op} AFTER {op.upper()} ON {t} REFERENCING "
+               f"{'NEW' if rows == 'new_rows' else 'OLD'} TABLE AS {rows} FOR EACH STATEMENT "
+               f"EXECUTE FUNCTION roster_{m}_{op}()")
+    # An update moves a row only when its value changed: a row trigger with WHEN runs for those alone.
+    yield (f"CREATE OR REPLACE FUNCTION roster_{m}_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+           f"UPDATE {m} SET row_count = row_count - 1 WHERE position = {locate(m, 'old', c)}; "
+           f"UPDATE {m} SET row_count = row_count + 1 WHERE position = {locate(m, 'new', c)}; "
+           f"RETURN NULL; END $$")
+    yield (f"CREATE OR REPLACE TRIGGER {m}_update AFTER UPDATE OF {c} ON {t} FOR EACH ROW "
+           f"WHEN (old.{c} IS DISTINCT FROM new.{c}) EXECUTE FUNCTION roster_{m}_update()")
+
+
+def sqlite_drops(t: str, c: str, m: str):
+    for op in ("insert", "delete", "update"):
+        yield f"DROP TRIGGER IF EXISTS {m}_{op}"
+    yield f"DROP TABLE IF EXISTS {m}"
+
+
+def postgresql_drops(t: str, c: str, m: str):
+    for op in ("insert", "delete", "update"):
+        yield f"DROP TRIGGER IF EXISTS {m}_{op} ON {t}"
+        yield f"DROP FUNCTION IF EXISTS roster_{m}_{op}()"
+    yield f"DROP TABLE IF EXISTS {m}"
+
+
+def creating(triggers):
+    """Makes each marks table, its marks and its triggers."""
+    def create(connection):
+        for t, columns in MARKED.items():
+            present = {column["name"] for column in inspect(connection).get_columns(t)}
+            for c in columns:
+                if c not in present:  # an earlier migration, before the column was added: a later one makes these
+                    continue
+                for statement in create_table(t, c):
+                    connection.exec_driver_sql(statement)
+                build(t, c, connection)
+                for statement in triggers(t, c, marks_table(t, c)):
+                    connection.exec_driver_sql(statement)
+    return create
+
+
+def dropping(drops):
+    def drop(connection):
+        for t, columns in MARKED.items():
+            for c in columns:
+                for statement in drops(t, c, marks_table(t, c)):
+                    connection.exec_driver_sql(statement)
+    return drop
+
+
+def nothing(connection):
+    pass
+
+
+STATEMENTS = {
+    "sqlite": {"create": creating(sqlite_triggers), "drop": dropping(sqlite_drops)},
+    "postgresql": {"create": creating(postgresql_triggers), "drop": dropping(postgresql_drops)},
+    "mariadb": {"create": nothing, "drop": nothing},
+}
