@@ -7,6 +7,7 @@ string); a preview counts and groups over it, and never loads every row.
 
 from dataclasses import dataclass
 
+from flask import g
 from flask_login import current_user
 
 from bulk_forms import AdvisorChoice, BulkForm, CourseChoice, GradeChoice, MoveUpChoice, RoleChoice, TeacherChoice
@@ -15,7 +16,7 @@ from models import Course, Student, User, db
 from records import bulk
 
 GROUPS = 5  # the most common current values a preview names; the rest are summed up
-SAMPLED = 1000  # a preview of a bigger selection says what the rows have now from this many of them
+SAMPLE = 5  # the rows a confirmation names, for example
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,11 @@ class Action:
 
     def run(self, session, resource, ids, form) -> int:
         raise NotImplementedError
+
+    def tally(self, resource, selection) -> tuple[int, list[int]]:
+        """How many rows are selected, and the ids of a few of them, first in the list's order, to name."""
+        count = db.session.scalar(db.select(db.func.count()).select_from(selection.unordered.subquery()))
+        return count, db.session.scalars(selection.ids.limit(SAMPLE)).all() if count else []
 
     def preview(self, resource, ids, form, count: int) -> list[str]:
         """What the confirmation says will happen, beyond how many rows: sentences with counts."""
@@ -56,27 +62,29 @@ class SetColumn(Action):
     def run(self, session, resource, ids, form):
         return bulk.set_field(session, resource.model, ids, self.column, self.value(form))
 
+    def tally(self, resource, selection):
+        """One pass over the rows, grouped by the column's value: how many, and one row of each of the commonest
+        values to name. A search matching thousands of rows costs one evaluation, not one per figure shown."""
+        model = resource.model
+        g.bulk_groups = db.session.execute(
+            db.select(self.column, db.func.count(), db.func.min(model.id)).where(model.id.in_(selection.unordered))
+            .group_by(self.column).order_by(db.func.count().desc(), self.column)).all()
+        return sum(n for _, n, _ in g.bulk_groups), [id for _, _, id in g.bulk_groups[:SAMPLE]]
+
     def preview(self, resource, ids, form, count):
-        value, noun, model = self.value(form), resource.noun, resource.model
-        # What the rows have now: of them all, or (reading every row of a big selection would cost more than the
-        # list it came from) of SAMPLED of them, as the page says.
-        sampled = db.select(model.id).where(model.id.in_(ids)).limit(SAMPLED).subquery() if count > SAMPLED else None
-        grouped = db.select(self.column, db.func.count())
-        grouped = grouped.join(sampled, sampled.c.id == model.id) if sampled is not None else grouped.where(model.id.in_(ids))
-        groups = db.session.execute(grouped.group_by(self.column)
-                                    .order_by(db.func.count().desc(), self.column).limit(GROUPS + 1)).all()
-        unchanged = db.session.scalar(db.select(db.func.count()).where(
-            self.column.is_(None) if value is None else self.column == value, model.id.in_(ids)))
-        names = self.names([v for v, _ in groups] + [value])
+        value, noun = self.value(form), resource.noun
+        groups = [(v, n) for v, n, _ in g.bulk_groups]
+        names = self.names([v for v, _ in groups[:GROUPS + 1]] + [value])
+        unchanged = next((n for v, n in groups if v == value), 0)
         what = self.label.removeprefix("Set ").lower()
         if self.column.key in bulk.history.RELATED:
             lines = [f"{plural(count - unchanged, noun)} will get {names.get(value, 'no one')} as {what}."]
         else:
             lines = [f"{plural(count - unchanged, noun)} will have {names[value]}."]
-        shown = [(v, n) for v, n in groups[:GROUPS] if v != value]
+        shown = [(v, n) for v, n in groups if v != value]
         if shown:
-            lines.append(("Now" if sampled is None else f"Now, among {SAMPLED:,} of them") + ": " + ", ".join(f"{names.get(v, f'no {what}')} ({n:,})" for v, n in shown)
-                         + (" and others." if len(groups) > GROUPS else "."))
+            lines.append("Now: " + ", ".join(f"{names.get(v, f'no {what}')} ({n:,})" for v, n in shown[:GROUPS])
+                         + (f" and {plural(sum(n for _, n in shown[GROUPS:]), 'other')}." if len(shown) > GROUPS else "."))
         if unchanged:
             lines.append(f"{plural(unchanged, noun)} {'has' if unchanged == 1 else 'have'} "
                          f"{names.get(value, f'no {what}')} already: nothing changes for them.")

@@ -276,13 +276,12 @@ def confirm_hidden(client, form) -> dict:
     return {**hidden, "previewed": hidden["previewed"].replace("&#34;", '"')}
 
 
-def test_a_big_selection_says_what_the_rows_have_now_from_a_sample(client, add, monkeypatch):
-    import actions
-    monkeypatch.setattr(actions, "SAMPLED", 5)
-    students(add, 12, grade=9)
-    add(Student, name="Already", email="already@school.example", grade=10)
-    html = client.post("/students/bulk", data={"action": "set-grade", "all": "1", "query": "", "grade": "10",
+def test_the_confirmation_counts_what_the_rows_have_now_with_the_rest_summed_up(client, add):
+    for grade in range(1, 8):
+        add.many(Student, [{"name": f"G{grade} {n}", "email": f"g{grade}.{n}@school.example", "grade": grade}
+                           for n in range(grade)])
+    html = client.post("/students/bulk", data={"action": "set-grade", "all": "1", "query": "", "grade": "7",
                                                "then": "preview"}).get_data(as_text=True)
-    assert "12 students will have grade 10." in html
-    assert "Now, among 5 of them: grade 9 (5)." in html or "Now, among 5 of them: grade 9 (4)." in html
-    assert "1 student has grade 10 already: nothing changes for them." in html
+    assert "21 students will have grade 7." in html
+    assert "Now: grade 6 (6), grade 5 (5), grade 4 (4), grade 3 (3), grade 2 (2) and 1 other." in html
+    assert "7 students have grade 7 already: nothing changes for them." in html

@@ -25,7 +25,6 @@ from views.steps import offer_undo
 
 TICKED_MAX = 1000  # ids one post may tick: more than any page shows
 IGNORED = {"page", "cursor", "select"}  # where the list was, not what it matches
-SAMPLE = 5
 
 
 @dataclass
@@ -80,7 +79,7 @@ def add_bulk(blueprint, resource):
             flash(f"Tick the {resource.name} to act on, or select all that match.", "warning")
             return redirect(back)
         form, step = action.form(), request.form.get("then", "")
-        count = db.session.scalar(db.select(db.func.count()).select_from(selection.unordered.subquery()))
+        count, sample_ids = action.tally(resource, selection)
         notices = []
         if selection.ticked and count < len(selection.ticked):
             gone = len(selection.ticked) - count
@@ -107,7 +106,6 @@ def add_bulk(blueprint, resource):
                 return redirect(back)
             if not form.form_errors:
                 preview = action.preview(resource, selection.unordered, form, count)
-        sample_ids = db.session.scalars(selection.ids.limit(SAMPLE)).all() if count else []
         sample = db.session.scalars(db.select(resource.model).where(resource.model.id.in_(sample_ids))).all()
         sample.sort(key=lambda row: sample_ids.index(row.id))
         return render_template(
