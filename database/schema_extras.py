@@ -46,9 +46,10 @@ def create(connection: Connection):
 
 def has_columns(connection: Connection, statement: str) -> bool:
     """Whether the table a CREATE INDEX names has every column it lists (earlier migrations call create())."""
-    table, columns = statement.split(" ON ", 1)[1].split(" ", 1)
+    table, rest = statement.split(" ON ", 1)[1].split(" ", 1)
+    listed = rest[rest.index("(") + 1:rest.rindex(")")]  # "(a, b)", or "USING gin (search_text gin_trgm_ops)"
     present = {column["name"] for column in inspect(connection).get_columns(table)}
-    return all(name.strip() in present for name in columns.strip("() ").split(","))
+    return all(name.split()[0] in present for name in listed.split(","))
 
 
 def drop(connection: Connection):
