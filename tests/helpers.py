@@ -1,5 +1,6 @@
 """What tests share besides fixtures: the test password, a signed-in client, reading rows back, migrations."""
 
+import re
 import shutil
 import time
 from pathlib import Path
@@ -36,3 +37,9 @@ def read(app, model, **where):
     """The rows of `model` matching `where`, read straight from the database."""
     with app.app_context():
         return db.session.scalars(db.select(model).filter_by(**where)).all()
+
+
+def listed_names(client, path) -> list[str]:
+    """The names a list page shows, in order: each row's first cell after its tick box, if it has one."""
+    html = client.get(path).get_data(as_text=True)
+    return re.findall(r'<tr>(?:<td class="tick">.*?</td>)?<td[^>]*><a href="/(?:users|students|courses)/\d+">([^<]*)</a>', html)

@@ -5,13 +5,12 @@ import re
 
 import pytest
 
+from helpers import listed_names
 from models import Course, Student, User
 from resources import COURSES, STUDENTS, USERS
 
 
-def names(client, path) -> list[str]:
-    html = client.get(path).get_data(as_text=True)
-    return re.findall(r'<tr>(?:<td class="tick">.*?</td>)?<td[^>]*><a href="/(?:users|students|courses)/\d+">([^<]*)</a>', html)
+names = listed_names
 
 
 @pytest.fixture
