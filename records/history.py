@@ -262,15 +262,3 @@ def prune(before) -> int:
     db.session.execute(db.delete(ChangeSet).where(ChangeSet.at < before))
     db.session.commit()
     return deleted
-
-
-def record_many(session, model, action: str, rows: list[dict]):
-    """The history of creates or edits of many rows made by statements whose values Python holds (an import), in
-    one INSERT of many rows: each row is {"row_id", "label", "version", "fields", "labels"}, `fields` and `labels`
-    as record() keeps them. record_rows is the INSERT … SELECT for an edit that is the same for every row."""
-    change_set_id, user_id = open_change_set(session), session.info[CHANGE_SET][1]
-    session.execute(db.insert(Change), [{
-        "change_set_id": change_set_id, "user_id": user_id, "table_name": model.__tablename__, "row_id": row["row_id"],
-        "action": action, "label": row["label"], "version": row["version"],
-        "data": json.dumps(row["fields"], default=str), "labels": json.dumps(row["labels"]),
-    } for row in rows])

@@ -1,13 +1,14 @@
 """Imports, the last step: the plan made again inside one change (records.change), then written by statements over
 all its rows (INSERT of many rows, UPDATE … WHERE id AND version of many rows), with the history of every row as
-one change set (history.record_many). Any problem, or a row changed by someone else meanwhile, and nothing is
+one change set (record_many). Any problem, or a row changed by someone else meanwhile, and nothing is
 written."""
 
+import json
 from collections import defaultdict
 
 from sqlalchemy import bindparam
 
-from models import Course, Enrollment, Student, User, db, utcnow
+from models import Change, Course, Enrollment, Student, User, db, utcnow
 from records import change, history
 from records.import_checks import Progress, plan
 from records.imports import CHUNK, Importer, Plan, Problem
@@ -58,7 +59,7 @@ def write(session, importer: Importer, result: Plan):
                 enrolled += [(id, course_id, None) for course_id in values["course_ids"]]
             created.append({"row_id": id, "label": str(values.get("name") or values.get("code")), "version": 1,
                             "fields": fields, "labels": labels_of(fields, labels)})
-        history.record_many(session, model, "create", created)
+        record_many(session, model, "create", created)
     if result.updates:
         update_rows(session, model, columns, result)
         edited = []
@@ -71,7 +72,7 @@ def write(session, importer: Importer, result: Plan):
                 unenrolled += [(update.id, course_id) for course_id in sorted(old - new)]
             edited.append({"row_id": update.id, "label": update.label, "version": update.version + 1,
                            "fields": fields, "labels": labels_of(fields, labels)})
-        history.record_many(session, model, "edit", edited)
+        record_many(session, model, "edit", edited)
     enroll(session, enrolled, unenrolled, students_recorded=True)
 
 
@@ -129,7 +130,7 @@ def record_set_changes(session, model, name: str, changes: dict):
     for start in range(0, len(others), CHUNK):
         query = db.select(other.id, history.label_of(other)).where(other.id.in_(others[start:start + CHUNK]))
         names |= {str(id): label for id, label in session.execute(query)}
-    history.record_many(session, model, "edit", [
+    record_many(session, model, "edit", [
         {"row_id": id, "label": rows[id][1], "version": rows[id][0], "fields": {name: sets},
          "labels": {name: {str(i): names[str(i)] for side in sets.values() for i in side if str(i) in names}}}
         for id, sets in changes.items()])
@@ -159,3 +160,15 @@ def labels_of(fields: dict, labels: dict) -> dict:
             ids = {v for value in flat for v in (value if isinstance(value, list) else [value]) if v is not None}
             named[name] = {str(id): labels[RELATED[name]][str(id)] for id in ids if str(id) in labels[RELATED[name]]}
     return {name: value for name, value in named.items() if value}
+
+
+def record_many(session, model, action: str, rows: list[dict]):
+    """The history of creates or edits of many rows made by statements whose values Python holds (an import), in
+    one INSERT of many rows: each row is {"row_id", "label", "version", "fields", "labels"}, `fields` and `labels`
+    as record() keeps them. record_rows is the INSERT … SELECT for an edit that is the same for every row."""
+    change_set_id, user_id = history.open_change_set(session), session.info[history.CHANGE_SET][1]
+    session.execute(db.insert(Change), [{
+        "change_set_id": change_set_id, "user_id": user_id, "table_name": model.__tablename__, "row_id": row["row_id"],
+        "action": action, "label": row["label"], "version": row["version"],
+        "data": json.dumps(row["fields"], default=str), "labels": json.dumps(row["labels"]),
+    } for row in rows])
