@@ -11,11 +11,10 @@ def test_home_has_a_student_search_box(client):
     assert re.search(r'<form class="home-search" method="get" action="/students"', html) and 'name="q"' in html
 
 
-def test_grade_chart_says_each_grades_count_in_words(client, add):
+def test_grade_chart_names_each_grades_count_on_hover(client, add):
     add.many(Student, [{"name": f"S{n}", "email": f"s{n}@school.example", "grade": 3} for n in range(4)])
-    html = client.get("/").get_data(as_text=True)
-    label = re.search(r'<svg [^>]*role="img" aria-label="([^"]*)"', html)[1]
-    assert "Grade 3: 4 students" in label and "Grade 4: 0 students" in label  # a grade with no one is shown as such
+    titles = re.findall(r"<title>([^<]*)</title>", client.get("/").get_data(as_text=True).split("<svg ", 1)[1])
+    assert "Grade 3: 4 students" in titles and "Grade 4: 0 students" in titles  # a grade with no one is shown as such
 
 
 def test_charts_come_with_their_numbers_as_a_table(client, add):
@@ -23,6 +22,13 @@ def test_charts_come_with_their_numbers_as_a_table(client, add):
     html = client.get("/").get_data(as_text=True)
     table = html[html.index('<div class="chart-table">'):]
     assert '<td><a href="/students?grade=2">2</a></td><td class="num">1</td>' in table
+
+
+def test_each_bar_opens_what_it_counts_and_leaves_screen_readers_and_the_keyboard_to_the_table(client, add):
+    add(Student, name="Ana", email="ana@school.example", grade=2)
+    svg = client.get("/").get_data(as_text=True).split("<svg ", 1)[1].split("</svg>", 1)[0]
+    assert svg.startswith('viewBox="0 0 480 200" aria-hidden="true"')
+    assert '<a href="/students?grade=2" tabindex="-1" aria-hidden="true"><title>Grade 2: 1 student</title>' in svg
 
 
 def test_largest_courses_are_listed_most_students_first(app, client, add):
@@ -34,7 +40,7 @@ def test_largest_courses_are_listed_most_students_first(app, client, add):
                            + [Enrollment(student_id=students[0], course_id=small)])
         db.session.commit()
     html = client.get("/").get_data(as_text=True)
-    assert "MATH-1 Maths: 3 students, ART-1 Art: 1 student" in html
+    assert re.findall(r"<title>([A-Z]+-1 [^<]*)</title>", html) == ["MATH-1 Maths: 3 students", "ART-1 Art: 1 student"]
 
 
 def test_home_lists_the_signed_in_persons_own_advisees_and_courses(app, client, add):

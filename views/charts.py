@@ -9,7 +9,7 @@ class Bar:
     label: str  # under or beside the bar: "3"
     value: int
     url: str
-    spoken: str  # what its link says to a screen reader: "Grade 3: 40 students"
+    spoken: str  # what hovering over it says: "Grade 3: 40 students"
     x: float
     y: float
     width: float

@@ -83,3 +83,17 @@ def test_the_header_is_one_row_on_a_phone(new_page, people):
     middles = [box["y"] + box["height"] / 2 for box in (links.nth(i).bounding_box() for i in range(links.count()))]
     assert max(middles) - min(middles) < 4  # side by side, in one row (that scrolls sideways if need be)
     assert page.locator(".site-header").bounding_box()["height"] < 64
+
+
+def test_the_phone_header_fades_at_the_edge_until_scrolled_to_its_end(new_page, people):
+    page = new_page(**PHONE)
+    page.goto("/students")
+    nav = page.locator(".site-nav")
+    fade = "nav => getComputedStyle(nav).getPropertyValue('--nav-fade')"
+    assert nav.evaluate("nav => nav.scrollWidth > nav.clientWidth")  # more links than fit: the hint is due
+    assert nav.evaluate(fade) == "40px"
+    nav.evaluate("nav => nav.scrollTo(nav.scrollWidth, 0)")
+    expect(nav).to_have_js_property("scrollLeft", nav.evaluate("nav => nav.scrollWidth - nav.clientWidth"))
+    page.wait_for_function("nav => getComputedStyle(nav).getPropertyValue('--nav-fade') === '0px'", arg=nav.element_handle())
+    page.set_viewport_size({"width": 1280, "height": 740})  # a header that fits shows no fade
+    assert nav.evaluate(fade) == "0px"
