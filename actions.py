@@ -67,7 +67,7 @@ class SetColumn(Action):
         values to name. A search matching thousands of rows costs one evaluation, not one per figure shown."""
         model = resource.model
         g.bulk_groups = db.session.execute(
-            db.select(self.column, db.func.count(), db.func.min(model.id)).where(model.id.in_(selection.unordered))
+            db.select(self.column, db.func.count(), db.func.min(model.id)).where(bulk.among(model, selection.unordered))
             .group_by(self.column).order_by(db.func.count().desc(), self.column)).all()
         return sum(n for _, n, _ in g.bulk_groups), [id for _, _, id in g.bulk_groups[:SAMPLE]]
 
@@ -119,7 +119,7 @@ class SetActive(Action):
         return changed
 
     def preview(self, resource, ids, form, count):
-        already = db.session.scalar(db.select(db.func.count()).where(User.id.in_(ids), User.active == self.active))
+        already = db.session.scalar(db.select(db.func.count()).where(bulk.among(User, ids), User.active == self.active))
         state = "active" if self.active else "inactive"
         lines = [f"{plural(count - already, 'user')} will be made {state}."]
         if not self.active:
@@ -140,11 +140,12 @@ class MoveUp(Action):
     def run(self, session, resource, ids, form):
         deleted = 0
         if form.twelfth.data == "delete":  # before the grade 11 students become grade 12
-            deleted = bulk.delete(session, Student, db.select(Student.id).where(Student.id.in_(ids), Student.grade == 12))
+            twelfth = db.select(Student.id).where(bulk.among(Student, ids), Student.grade == 12)
+            deleted = bulk.delete(session, Student, twelfth)
         return deleted + bulk.move_up(session, ids, 12)
 
     def preview(self, resource, ids, form, count):
-        grades = dict(db.session.execute(db.select(Student.grade, db.func.count()).where(Student.id.in_(ids))
+        grades = dict(db.session.execute(db.select(Student.grade, db.func.count()).where(bulk.among(Student, ids))
                                          .group_by(Student.grade)).all())
         lines = [f"Grade {g} → {g + 1}: {plural(n, 'student')}." for g, n in sorted(grades.items()) if g < 12]
         if twelfth := grades.get(12):
@@ -171,7 +172,7 @@ class Enroll(Action):
     def preview(self, resource, ids, form, count):
         course = self.course(form)
         taking = db.session.scalar(db.select(db.func.count()).select_from(Student).join(Student.enrollments)
-                                   .where(Student.id.in_(ids), bulk.Enrollment.course_id == course.id))
+                                   .where(bulk.among(Student, ids), bulk.Enrollment.course_id == course.id))
         if self.remove:
             lines = [f"{plural(taking, 'student')} will be taken off {course}."]
             return lines + ([f"{plural(count - taking, 'student')} {'is' if count - taking == 1 else 'are'} "
@@ -223,7 +224,7 @@ def leaves_no_admin(ids) -> str | None:
 
 def includes_me(ids) -> bool:
     """Whether the chosen rows hold the person choosing them."""
-    return db.session.scalar(db.select(User.id).where(User.id.in_(ids), User.id == current_user.id)) is not None
+    return db.session.scalar(db.select(User.id).where(bulk.among(User, ids), User.id == current_user.id)) is not None
 
 
 STUDENT_ACTIONS = (
