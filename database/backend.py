@@ -41,6 +41,9 @@ class Backend:
     json_functions: tuple[str, str]
     # The aggregates that build a JSON array and object of a group's values, for the history of many rows at once.
     json_aggregates: tuple[str, str]
+    # SQLite plans without statistics of a column's values: told that a condition holds for most rows (likely(X)),
+    # it walks the sort order's index instead of finding every row through the condition's index to sort them all.
+    likely_function: str | None = None
 
 
 # sqlite3's primary result code for a read-only file (https://sqlite.org/rescode.html). A full disk (SQLITE_FULL)
@@ -55,7 +58,7 @@ BACKENDS = {
     "sqlite": Backend("sqlite", trigram_table=True, substring_index=False, transactional_ddl=True, param_marker="?",
                       server=False, pragmas=True, read_only_query=None,
                       read_only_errors=frozenset({SQLITE_READONLY}), json_functions=("json_object", "json_array"),
-                      json_aggregates=("json_group_array", "json_group_object")),
+                      json_aggregates=("json_group_array", "json_group_object"), likely_function="likely"),
     "postgresql": Backend("postgresql", trigram_table=False, substring_index=True, transactional_ddl=True,
                           param_marker="%s", server=True, pragmas=False,
                           read_only_query="SELECT pg_is_in_recovery() "

@@ -10,8 +10,9 @@ from functools import cached_property
 from math import ceil
 
 from flask import request
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import Boolean, ColumnElement, Select, case, func, select
 
+from database.backend import backend
 from listing import search
 from listing.args import ListArgs, RowIdField
 from listing.counts import capped_count, count_cap, counted_rows
@@ -82,8 +83,12 @@ class Listing:
     def total(self, args: ListArgs) -> ColumnElement:
         """How many rows `args` leave, counted no further than the cap: a column for a caller's own statement."""
         conditions, term = self.narrowing(args)
-        if not conditions and search.own_index_only(term):  # the search index alone counts quicker
-            return capped_count(search.index_matches(self.model, term))
+        if not conditions and (ids := search.listed(self.model, term)) is not None:  # the indexes alone count
+            counted = capped_count(ids)
+            if term.related and search.own_index_lists(term):  # own matches past the cap: the related add nothing
+                own = capped_count(search.index_matches(self.model, term))
+                return case((own > count_cap(), own), else_=counted)
+            return counted
         if term:
             conditions.append(search.matches(self.model, term))
         return capped_count(select(self.model.id).where(*conditions)) if conditions else counted_rows(self.model)
@@ -120,6 +125,8 @@ class Listing:
             shown = db.session.execute(select(*labels)).one() if labels else []
         cap = count_cap()
         exact = not (conditions or term) or total <= cap
+        if not exact and (likely := backend().likely_function):  # more than the cap: most rows are on the way
+            conditions = [getattr(func, likely)(condition, type_=Boolean) for condition in conditions]
         if term:
             conditions.append(search.matches(self.model, term, search.how_to_fetch(total, exact)))
         sort, order = self.order(args)

@@ -106,9 +106,9 @@ def related_rows(words: tuple[str, ...], also: tuple[Also, ...]) -> dict:
     return result
 
 
-def own_index_only(search: Search) -> bool:
-    """Whether SQLite's trigram index alone lists the matches (no short word to check, no related row named)."""
-    return bool(search.long) and not search.short and not search.related and backend().trigram_table
+def own_index_lists(search: Search) -> bool:
+    """Whether SQLite's trigram index alone lists the rows matching in their own text (no short word to check)."""
+    return bool(search.long) and not search.short and backend().trigram_table
 
 
 def index_matches(model, search: Search) -> Select:
@@ -136,6 +136,14 @@ def own_text(model, search: Search, how: str) -> ColumnElement:
     return and_(*checks, *(model.search_text.contains(word, autoescape=True) for word in search.long))
 
 
+def own_word(model, word: str) -> ColumnElement:
+    """Rows whose own text holds `word`: on SQLite a long word's ids from the trigram index, so that a row reached
+    through a related row (an advisor's 5,000 advisees) is checked in that id list, not read from the table."""
+    if backend().trigram_table and len(word) >= SHORTEST_INDEXED:
+        return model.id.in_(index_matches(model, Search((word,))))
+    return model.search_text.contains(word, autoescape=True)
+
+
 def matches(model, search: Search, how: str = "index") -> ColumnElement:
     """Rows matching every word of `search`, in their own text or in a related row a word names. On SQLite "index"
     and "walk" ask the trigram index ("walk" so that SQLite cannot use the id to drive the query, and walks the sort
@@ -145,17 +153,30 @@ def matches(model, search: Search, how: str = "index") -> ColumnElement:
     own = own_text(model, search, how)
     if not search.related:
         return own
+    if how == "like":
+        return or_(own, through_related(model, search))
+    return (model.id if how == "index" else model.id + 0).in_(listed(model, search))
+
+
+def through_related(model, search: Search) -> ColumnElement:
+    """Rows a related row named by a word holds, with every other word in their own text or a related row."""
     leads = [also.condition(keys) for named in search.related.values() for also, keys, _ in named]
-    each_word = [
-        or_(model.search_text.contains(word, autoescape=True),
-            *(also.condition(keys) for also, keys, _ in search.related.get(word, ())))
+    each_word = [  # the related rows first: a row they hold is not read (SQLite seeks a row only when it must)
+        or_(*(also.condition(keys) for also, keys, _ in search.related.get(word, ())), own_word(model, word))
         for word in search.words
     ]
-    if how == "like":
-        return or_(own, and_(or_(*leads), *each_word))
-    # Each side through its own index, then one id list: an OR of the two would make the database read every row.
-    ids = union(select(model.id).where(own), select(model.id).where(or_(*leads), *each_word))
-    return (model.id if how == "index" else model.id + 0).in_(ids)
+    return and_(or_(*leads), *each_word)
+
+
+def listed(model, search: Search) -> Select | None:
+    """The ids of the rows matching `search`, found through indexes alone, when they can be: each side through its
+    own index, then one id list (an OR of the two would make the database read every row). The trigram index lists
+    its side's ids itself: selected from the table, each would be looked up there first."""
+    if search.prefix_only or not (search.related or own_index_lists(search)):
+        return None
+    own = (index_matches(model, search) if own_index_lists(search)
+           else select(model.id).where(own_text(model, search, "index")))
+    return union(own, select(model.id).where(through_related(model, search))) if search.related else own
 
 
 def how_to_fetch(total: int, exact: bool) -> str:
