@@ -1,11 +1,11 @@
 """The account page (the colour scheme, links to one's password and saved views), and the columns each list shows."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 import preferences
 from preference_forms import ColorSchemeForm, ColumnsForm
-from resources import BY_NAME
+from views.steps import posted_list
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -25,9 +25,7 @@ def index():
 @bp.post("/columns")
 def columns():
     """Choose the columns a list shows: remembered for this user, the first (the row's name) always shown."""
-    resource = BY_NAME.get(request.form.get("resource", ""))
-    if resource is None:
-        abort(400, "Say which list the columns are of.")
+    resource = posted_list()
     form = ColumnsForm()
     form.columns.choices = [(column.name, column.label) for column in resource.columns]
     if not form.validate_on_submit():

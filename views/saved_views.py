@@ -1,13 +1,15 @@
 """Saved views: a list's query string under a name, opened by a plain link to the list; one's own are renamed,
 pinned to the header and deleted on /views, where the views admins shared are listed too."""
 
+from urllib.parse import parse_qsl
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 import preferences
 from models import SavedView, db
 from preference_forms import SaveViewForm, ViewNameForm
-from resources import BY_NAME
+from views.steps import posted_list
 
 bp = Blueprint("saved_views", __name__, url_prefix="/views")
 
@@ -16,6 +18,13 @@ bp = Blueprint("saved_views", __name__, url_prefix="/views")
 def view_url(view: SavedView) -> str:
     """Where a saved view opens: its list, with its query string."""
     return url_for(f"{view.resource}.index") + (f"?{view.query}" if view.query else "")
+
+
+@bp.app_template_global()
+def is_open(view: SavedView) -> bool:
+    """Whether this page is the view: its list, with its arguments in any order."""
+    return (request.endpoint == f"{view.resource}.index"
+            and sorted(parse_qsl(request.query_string.decode(errors="replace"))) == sorted(parse_qsl(view.query)))
 
 
 def own_view_or_404(id: int) -> SavedView:
@@ -35,9 +44,7 @@ def index():
 @bp.post("")
 def create():
     """Save a list as it is now (its search, filters, sort, rows per page and columns) under a name."""
-    resource = BY_NAME.get(request.form.get("resource", ""))
-    if resource is None:
-        abort(400, "Say which list the view is of.")
+    resource = posted_list()
     form = SaveViewForm(owner_id=current_user.id, list_name=resource.name)
     if form.shared.data and not current_user.at_least("admin"):
         abort(403, "Only admins may share a view with everyone.")
@@ -67,18 +74,19 @@ def rename(id):
 @bp.post("/<int:id>/pin")
 def pin(id):
     """Put one of one's views in the header."""
-    view = own_view_or_404(id)
-    preferences.pin_view(view, True)
-    flash(f"Pinned the view “{view.name}”: it is in the header now.", "success")
-    return redirect(url_for(".index"))
+    return pinned(own_view_or_404(id), True)
 
 
 @bp.post("/<int:id>/unpin")
 def unpin(id):
     """Take one of one's views out of the header."""
-    view = own_view_or_404(id)
-    preferences.pin_view(view, False)
-    flash(f"Unpinned the view “{view.name}”.", "success")
+    return pinned(own_view_or_404(id), False)
+
+
+def pinned(view: SavedView, pin: bool):
+    preferences.pin_view(view, pin)
+    flash(f"Pinned the view “{view.name}”: it is in the header now." if pin else f"Unpinned the view “{view.name}”.",
+          "success")
     return redirect(url_for(".index"))
 
 
