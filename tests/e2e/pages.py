@@ -81,7 +81,7 @@ def history(page: Page):
 def filtered_with_picks(page: Page):
     """The students list with two grades ticked and an advisor searched in the filter bar: chips and picks."""
     page.goto("/students?grade=3&grade=4")
-    page.get_by_label("Advisor").fill("e")
+    page.get_by_role("textbox", name="Advisor").fill("e")  # not the Columns menu's box of that name
     page.get_by_role("button", name="Find").first.click()
     expect(page.get_by_text("Advisor matching")).to_be_visible()
     page.wait_for_load_state()

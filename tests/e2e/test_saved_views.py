@@ -77,9 +77,8 @@ def test_a_colour_scheme_chosen_on_the_account_page_wins_over_the_systems(new_pa
 def test_following_the_system_again_follows_it(new_page):
     page = new_page(color_scheme="dark")
     page.goto("/account")
-    page.get_by_role("radio", name="Light", exact=True).check()
-    page.get_by_role("button", name="Save colour scheme").click()
-    assert background(page) == LIGHT_BACKGROUND
-    page.get_by_role("radio", name="As the device is set (light or dark)").check()
-    page.get_by_role("button", name="Save colour scheme").click()
-    assert background(page) == DARK_BACKGROUND
+    for choice, shown in (("Light", LIGHT_BACKGROUND), ("As the device is set (light or dark)", DARK_BACKGROUND)):
+        page.get_by_role("radio", name=choice, exact=True).check()
+        page.get_by_role("button", name="Save colour scheme").click()
+        expect(page.locator(".flash")).to_have_text("Saved your colour scheme.")
+        assert background(page) == shown
