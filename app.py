@@ -21,7 +21,7 @@ import records.guard
 import security
 import transfer_commands
 from models import ID_MAX, db
-from views import auth, courses, history, main, search, students, transfer, users
+from views import account, auth, courses, history, main, saved_views, search, students, transfer, users
 
 csrf = CSRFProtect()
 
@@ -142,6 +142,8 @@ def register_blueprints(app):
     app.register_blueprint(courses.bp)
     app.register_blueprint(history.bp)
     app.register_blueprint(search.bp)
+    app.register_blueprint(saved_views.bp)
+    app.register_blueprint(account.bp)
 
 
 def register_errorhandlers(app):

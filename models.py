@@ -1,13 +1,14 @@
 """The database and every model. Imports nothing of ours."""
 
+import json
 import secrets
 import unicodedata
 from datetime import date, datetime, timezone
 from decimal import Decimal
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import (DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text, column, event,
-                        func, inspect, select, table)
+from sqlalchemy import (DateTime, ForeignKey, Index, Integer, LargeBinary, MetaData, String, Table, Text, UniqueConstraint,
+                        column, event, func, inspect, select, table)
 from sqlalchemy.dialects import mysql
 from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, declared_attr, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -22,6 +23,8 @@ ROLES = ("viewer", "editor", "admin")  # each may do what the ones before it may
 CODE_MAX = 20
 TITLE_MAX = 200
 SORT_KEY_MAX = 200  # folding can lengthen a name ("ß" is "ss")
+VIEW_NAME_MAX = 80
+COLOR_SCHEMES = ("system", "light", "dark")  # "system": as the browser's setting says
 
 
 class Base(DeclarativeBase):
@@ -164,6 +167,13 @@ class User(Record, db.Model):
 
     advisees: Mapped[list["Student"]] = relationship(back_populates="advisor", passive_deletes=True)
     courses_taught: Mapped[list["Course"]] = relationship(back_populates="teacher", passive_deletes=True)
+    # Read-only: the pages read them from the user loaded for the request (security.load_user loads them with it);
+    # preferences.py writes the rows themselves.
+    preferences: Mapped["Preferences | None"] = relationship(viewonly=True)
+    # Their own saved views and everyone's shared ones: what the header and the lists' Views menus offer.
+    visible_views: Mapped[list["SavedView"]] = relationship(
+        primaryjoin="or_(foreign(SavedView.owner_id) == User.id, SavedView.shared.is_(True))",
+        order_by="(SavedView.name, SavedView.id)", viewonly=True)
 
     def __str__(self):
         return self.name
@@ -180,6 +190,23 @@ class User(Record, db.Model):
 
     def at_least(self, role: str) -> bool:
         return ROLES.index(self.role) >= ROLES.index(role)
+
+    @property
+    def own_views(self) -> list["SavedView"]:
+        return [view for view in self.visible_views if view.owner_id == self.id]
+
+    @property
+    def shared_by_others(self) -> list["SavedView"]:
+        return [view for view in self.visible_views if view.owner_id != self.id]
+
+    @property
+    def pinned_views(self) -> list["SavedView"]:
+        return [view for view in self.own_views if view.pinned]
+
+    def views_of(self, resource: str) -> list["SavedView"]:
+        """The saved views of one list this user sees: their own, then those others shared."""
+        views = [view for view in self.visible_views if view.resource == resource]
+        return sorted(views, key=lambda view: view.owner_id != self.id)
 
     # What Flask-Login asks of a user.
     is_authenticated = True
@@ -345,6 +372,46 @@ class Change(db.Model):
         Index("ix_changes_user_id_id", "user_id", "id"),
     )
 
+
+class SavedView(db.Model):
+    """A list as someone saved it, under a name: the list's query string (search, filters, sort, rows per page,
+    columns). Pinned, it is in its owner's header; shared (by an admin), everyone finds it."""
+
+    __tablename__ = "saved_views"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    resource: Mapped[str] = mapped_column(String(20))  # the list: "students"
+    name: Mapped[str] = mapped_column(String(VIEW_NAME_MAX))
+    query: Mapped[str] = mapped_column(Text, default="")  # as the list reads it (resources.Resource.list_query)
+    pinned: Mapped[bool] = mapped_column(default=False)
+    shared: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    owner: Mapped[User] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("owner_id", "resource", "name"),
+        Index("ix_saved_views_shared", "shared"),
+    )
+
+
+class Preferences(db.Model):
+    """What one user chose for themselves: the columns each list shows them, and the colour scheme."""
+
+    __tablename__ = "preferences"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    list_columns: Mapped[str] = mapped_column(Text, default="{}")  # JSON: {"students": ["name", "grade"], ...}
+    color_scheme: Mapped[str] = mapped_column(String(10), default="system")  # one of COLOR_SCHEMES
+
+    def columns_of(self, resource: str) -> list[str] | None:
+        """The columns chosen for a list, or None when none were."""
+        chosen = json.loads(self.list_columns or "{}").get(resource)
+        return chosen if isinstance(chosen, list) else None
+
+    def choose_columns(self, resource: str, names: list[str]):
+        self.list_columns = json.dumps({**json.loads(self.list_columns or "{}"), resource: names})
 
 
 # A part of an uploaded file is at most this long: MariaDB refuses a statement past max_allowed_packet (16 MB).

@@ -9,11 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from operator import attrgetter
+from urllib.parse import parse_qsl, urlencode
 
 from flask import url_for
 from markupsafe import Markup, escape
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import joinedload, undefer
+from werkzeug.datastructures import MultiDict
 from wtforms import IntegerField
 from wtforms.validators import NumberRange, Optional
 
@@ -97,11 +99,11 @@ class Resource:
     def title(self) -> str:
         return self.name.capitalize()
 
-    def cells(self, row, q: str | None = None) -> Markup:
-        """A row of the list, as HTML. Made here, as the Django admin makes its result rows, not cell by cell in the
-        template: a page has up to 700 cells, and Jinja's call per cell made a list page 20% slower. Searched by
-        `q`, the first cell says where the row matched when it was not its name."""
-        html = [column.td(row) for column in self.columns]
+    def cells(self, row, q: str | None = None, columns: tuple | None = None) -> Markup:
+        """A row of the list (of its `columns`, or all), as HTML. Made here, as the Django admin makes its result
+        rows, not cell by cell in the template: a page has up to 700 cells, and Jinja's call per cell made a list page
+        20% slower. Searched by `q`, the first cell says where the row matched when it was not its name."""
+        html = [column.td(row) for column in columns or self.columns]
         if q and (why := search.explain(search.parse(self.model, q, self.search_also), self.model, row)):
             html[0] = f'{html[0][:-5]}<span class="matched">{escape(why)}</span></td>'
         return Markup("".join(html))
@@ -109,7 +111,34 @@ class Resource:
     @cached_property
     def listing(self) -> Listing:
         sorts = {column.name: column.sort for column in self.columns if column.sort is not None}
-        return Listing(self.model, sorts, self.default_sort, self.filters, self.options, also=self.search_also)
+        return Listing(self.model, sorts, self.default_sort, self.filters, self.options, also=self.search_also,
+                       columns=tuple(column.name for column in self.columns))
+
+    def list_query(self, query: str) -> str:
+        """A query string as this list reads it (a saved view's, say): arguments it does not take, values that do not
+        validate and the page number are left out."""
+        params = self.listing.args(MultiDict(parse_qsl(query))).params()
+        params.pop("page", None)
+        return urlencode(params, doseq=True)
+
+
+    def query_of(self, args, columns: tuple[Column, ...]) -> str:
+        """The query string of the list as it is shown: its arguments, and its columns when not all of them."""
+        params = {name: value for name, value in args.params().items() if name not in ("page", "columns")}
+        if columns != self.columns:
+            params["columns"] = [column.name for column in columns]
+        return urlencode(params, doseq=True)
+
+
+def shown_columns(resource: Resource, args, preferences) -> tuple[Column, ...]:
+    """The columns a list shows: those its URL names (?columns=, as a saved view has them), else those its user
+    chose, else all of them; the first, which names each row, always."""
+    names = {column.name for column in resource.columns}
+    chosen = args.value("columns") or (preferences.columns_of(resource.name) if preferences else None) or []
+    chosen = {name for name in chosen if name in names}
+    if not chosen:
+        return resource.columns
+    return tuple(column for n, column in enumerate(resource.columns) if n == 0 or column.name in chosen)
 
 
 def enrolled_in(course_id):
@@ -216,3 +245,5 @@ COURSES = Resource(
     options=(joinedload(Course.teacher), undefer(Course.student_count)),
     actions=actions.COURSE_ACTIONS,
 )
+
+BY_NAME = {resource.name: resource for resource in (USERS, STUDENTS, COURSES)}

@@ -8,9 +8,10 @@ from urllib.parse import urlsplit, urlunsplit
 from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, current_user, login_user, logout_user
+from sqlalchemy.orm import joinedload
 from werkzeug.security import generate_password_hash
 
-from models import ROLES, User, db
+from models import ROLES, SavedView, User, db
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -27,9 +28,11 @@ CONTENT_SECURITY_POLICY = (
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    """The user whose session this is, while its token is current and the user active."""
+    """The user whose session this is, while its token is current and the user active; with their preferences and
+    the saved views they see (the header and the lists show them), in the same statement."""
     id, _, token = user_id.partition(":")
-    user = db.session.get(User, int(id)) if id.isdigit() else None
+    options = [joinedload(User.preferences), joinedload(User.visible_views).joinedload(SavedView.owner)]
+    user = db.session.get(User, int(id), options=options) if id.isdigit() else None
     if user is None or not user.active or not hmac.compare_digest(user.session_token, token):
         return None
     return user

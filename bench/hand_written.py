@@ -34,10 +34,11 @@ def hand_written(app, path):
         ]
         page = Page(items, total, 1, 25, -(-total // 25), "name", STUDENTS.listing.args(MultiDict()), [],
                     has_next=len(rows) > 25, edges=("1.1.-", "1.1.-"))
-        return render_template("list.html", resource=STUDENTS, page=page)
+        return render_template("list.html", resource=STUDENTS, page=page, columns=STUDENTS.columns, view_query="")
 
     app.add_url_rule("/bench/students", "bench_students", page)
-    user = SimpleNamespace(is_authenticated=True, name="Bench Admin", role="admin", at_least=lambda role: True)
+    user = SimpleNamespace(is_authenticated=True, id=0, name="Bench Admin", role="admin", at_least=lambda role: True,
+                           preferences=None, pinned_views=[], views_of=lambda resource: [])
 
     def bare():
         with app.test_request_context("/bench/students"):

@@ -11,10 +11,11 @@ from math import ceil
 
 from flask import request
 from sqlalchemy import Boolean, ColumnElement, Select, case, func, select
+from wtforms import SelectChoice
 
 from database.backend import backend
 from listing import search
-from listing.args import ListArgs, RowIdField
+from listing.args import ColumnsField, ListArgs, RowIdField
 from listing.counts import capped_count, count_cap, counted_rows
 from listing.keyset import NEAR, Cursor, Order, fetch
 from listing.page import Chip, Page
@@ -45,11 +46,14 @@ class Listing:
     options: tuple = ()  # loader options, e.g. joinedload(Student.advisor)
     where: tuple = ()  # conditions every row meets
     also: tuple = ()  # related fields its search looks in (search.Also)
+    columns: tuple[str, ...] = ()  # the names of the columns it may show (?columns=)
 
     @cached_property
     def arguments(self) -> type[ListArgs]:
-        """The query string's form: ListArgs and a field per filter."""
+        """The query string's form: ListArgs, a field per filter, and the columns shown."""
         fields = {f.name: f.field for f in self.filters}
+        if self.columns:
+            fields["columns"] = ColumnsField("Columns", choices=[SelectChoice(name, name) for name in self.columns])
         return type(f"{self.model.__name__}ListArgs", (ListArgs,), fields)
 
     def args(self, formdata) -> ListArgs:

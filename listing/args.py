@@ -1,6 +1,6 @@
 """A list page's query string, read into a form: values that do not validate are ignored, never an error page."""
 
-from wtforms import Form, IntegerField, SearchField, SelectChoice, SelectField, StringField
+from wtforms import Form, IntegerField, SearchField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
 from models import ID_MAX
@@ -32,7 +32,7 @@ class ListArgs(Form):
     @property
     def narrowed(self) -> set[str]:
         """The search and filter arguments in use."""
-        return set(self.params()) - {"sort", "per_page", "page"}
+        return set(self.params()) - {"sort", "per_page", "page", "columns"}
 
 
 class RowIdField(IntegerField):
@@ -41,3 +41,15 @@ class RowIdField(IntegerField):
 
     def __init__(self, label, **kwargs):
         super().__init__(label, validators=[Optional(), NumberRange(1, ID_MAX)], **kwargs)
+
+
+class ColumnsField(SelectMultipleField):
+    """The columns a list shows (?columns=name&columns=grade), of those it has: other names are left out, not
+    refused, so one unknown name does not undo the rest."""
+
+    def __init__(self, label, choices, **kwargs):
+        super().__init__(label, choices=choices, validate_choice=False, **kwargs)
+
+    def process_formdata(self, valuelist):
+        known = {choice.value for choice in self.choices}
+        self.data = [name for name in dict.fromkeys(valuelist) if name in known]

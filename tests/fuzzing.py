@@ -113,6 +113,8 @@ def plausible(field: UnboundField, name: str) -> list[str]:
         return ["y"]
     if issubclass(kind, SelectField):
         default = kwargs.get("default")
+        if default is None and not kwargs.get("choices"):
+            return []  # choices set as the form is made (a list's columns)
         return [str(default if default is not None else kwargs["choices"][0].value)]
     if issubclass(kind, PasswordField):
         return [PASSWORD, "not the password"]  # the accounts' (tests/helpers.py), or a wrong one

@@ -63,6 +63,11 @@ ROUTES = [
     ("GET", "/changes", "viewer"),
     ("GET", "/sign-ins", "admin"),
     ("POST", "/changes/{change_set}/undo", "editor"),  # a change to a student
+    ("GET", "/views", "viewer"),
+    ("POST", "/views", "viewer"),
+    ("GET", "/account", "viewer"),
+    ("POST", "/account", "viewer"),
+    ("POST", "/account/columns", "viewer"),
 ]
 PUBLIC = [("GET", "/sign-in"), ("POST", "/sign-in"), ("GET", "/setup"), ("POST", "/setup"), ("GET", "/healthz"),
           ("GET", "/static/<path:filename>")]
@@ -90,9 +95,14 @@ UPLOAD_STEPS = [(method, f"/{prefix}import/<int:upload_id>{step}", role)
                                      ("POST", "/preview"))]
 
 
+# What changes a saved view names one of one's own (another's is a 404: tests/test_saved_views.py).
+OWN_VIEW_STEPS = [("POST", f"/views/<int:id>/{step}") for step in ("rename", "pin", "unpin", "delete")]
+
+
 def test_every_route_is_in_the_table(app):
     listed = {(method, path.replace("{user}", "<int:id>").replace("{student}", "<int:id>").replace("{course}", "<int:id>").replace("{change_set}", "<int:id>"))
               for method, path, _ in ROUTES} | set(PUBLIC) | {(method, path) for method, path, _ in UPLOAD_STEPS}
+    listed |= set(OWN_VIEW_STEPS)
     listed = {(m, p.replace("enrollments/<int:id>/", "enrollments/<int:student_id>/")) for m, p in listed}
     rules = {(method, rule.rule) for rule in app.url_map.iter_rules() for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert rules - listed == set()
@@ -103,6 +113,12 @@ def test_anonymous_is_sent_to_sign_in(anonymous, ids, method, path, role):
     response = anonymous.open(path.format(**ids), method=method)
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/sign-in?next=")
+
+
+@pytest.mark.parametrize("method, path", OWN_VIEW_STEPS)
+def test_anonymous_is_sent_to_sign_in_from_a_saved_views_changes(anonymous, method, path):
+    response = anonymous.open(path.replace("<int:id>", "1"), method=method)
+    assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in?next=")
 
 
 @pytest.mark.parametrize("method, path, least", ROUTES)

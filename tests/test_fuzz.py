@@ -19,7 +19,7 @@ from fuzzing import (
 import records
 from helpers import read
 from listing.keyset import TAGS
-from models import ChangeSet, Course, Enrollment, Student, User, db
+from models import ChangeSet, Course, Enrollment, SavedView, Student, User, db
 
 # Each test's max_examples: the whole file runs in under a minute on SQLite, PostgreSQL and MariaDB together on a
 # shared 2-core machine; the sweeps, not the examples, are what reliably reach every edge value.
@@ -41,9 +41,11 @@ def existing(app, add):
     with app.app_context(), records.change():  # a change set, for the routes that undo one
         db.session.get(Student, student).grade = 6
     change_set = read(app, ChangeSet)[0].id
+    admin = read(app, User, email="root@example.org")[0].id
+    view = add(SavedView, owner_id=admin, resource="students", name="Grade 3", query="grade=3")  # the client's
     uploads = {f"{name}.upload_id": 1 for name in ("users", "students", "courses")}  # none: answered with a 404
     return {"users.id": teacher, "students.id": student, "courses.id": course, "courses.student_id": student,
-            "changes.id": change_set, **uploads}
+            "changes.id": change_set, "saved_views.id": view, **uploads}
 
 
 @pytest.fixture

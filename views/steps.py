@@ -1,20 +1,38 @@
 """The steps every resource's views share: show its list, tell a save from a picker search, answer a save."""
 
-from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
 
 import records
 from formatting import who
 from listing.filters import chips as filter_chips, picks
 from listing.search import prefix_only
+from resources import BY_NAME, shown_columns
 from views.pickers import searching
 
 
 def list_page(resource):
-    """A page of the resource's list, searched, filtered and sorted as the query string says."""
+    """A page of the resource's list, searched, filtered and sorted as the query string says, with the columns it
+    names or its user chose. A filter by a row deleted since (a saved view's advisor, say) is dropped, and said."""
     listing = resource.listing
     page = listing.page(listing.args(request.args))
+    if gone := [chip for chip in page.chips if chip.shown is None]:
+        for chip in gone:
+            flash(f"The {chip.label.lower()} this list was filtered by no longer exists; that filter was dropped.", "warning")
+        return redirect(page.url(**{chip.name: None for chip in gone}, page=None))
+    columns = shown_columns(resource, page.args, current_user.preferences)
     return render_template("list.html", resource=resource, page=page, chips=filter_chips(page, resource.filters),
-                           picks=picks(resource.filters, request.args), prefix_only=prefix_only(page.args.value("q")))
+                           picks=picks(resource.filters, request.args), prefix_only=prefix_only(page.args.value("q")),
+                           columns=columns, view_query=resource.query_of(page.args, columns))
+
+
+def posted_list():
+    """The list a post is about (a saved view's, the columns chosen for): the resource its `resource` names, or a
+    400."""
+    resource = BY_NAME.get(request.form.get("resource", ""))
+    if resource is None:
+        abort(400, "Say which list this is for: students, users or courses.")
+    return resource
 
 
 def printout(resource, listing, title: str, back_url: str, total: int | None = None, subtitle: str = ""):

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from app import create_app
-from models import Course, Enrollment, Student, User, db
+from models import Course, Enrollment, Preferences, SavedView, Student, User, db
 
 from .harness import ADMIN_EMAIL, CHROMIUM, INSTALL_CHROMIUM, ROOT, launch, running_server, sign_in
 
@@ -82,9 +82,9 @@ def server_app(server):
 
 @pytest.fixture(autouse=True)
 def empty_database(server_app):
-    """Nobody but the admin the tests sign in as."""
+    """Nobody but the admin the tests sign in as, with no saved views or preferences."""
     with server_app.app_context():
-        for model in (Enrollment, Course, Student):
+        for model in (Enrollment, Course, Student, SavedView, Preferences):
             db.session.execute(db.delete(model))
         db.session.execute(db.delete(User).where(User.email != ADMIN_EMAIL))
         db.session.commit()

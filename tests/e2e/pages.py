@@ -81,7 +81,7 @@ def history(page: Page):
 def filtered_with_picks(page: Page):
     """The students list with two grades ticked and an advisor searched in the filter bar: chips and picks."""
     page.goto("/students?grade=3&grade=4")
-    page.get_by_label("Advisor").fill("e")
+    page.get_by_role("textbox", name="Advisor").fill("e")  # not the Columns menu's box of that name
     page.get_by_role("button", name="Find").first.click()
     expect(page.get_by_text("Advisor matching")).to_be_visible()
     page.wait_for_load_state()
@@ -173,6 +173,30 @@ def import_preview(page: Page, data: bytes = INTAKE):
     page.wait_for_load_state()
 
 
+def list_tool(page: Page, name: str, path: str = "/students"):
+    """A list with one of its tools (Views, Columns) open."""
+    page.goto(path)
+    page.locator("summary", has_text=name).click()
+    expect(page.locator("details[open] .tool-panel")).to_be_visible()
+
+
+def saved_view(page: Page, name: str, path: str):
+    """Saves the list at `path` as a view named `name`, from its Views menu."""
+    list_tool(page, "Views", path)
+    page.get_by_label("Save this list as").fill(name)
+    page.get_by_role("button", name="Save view").click()
+    expect(page.locator(".flash")).to_have_text(f"Saved the view “{name}”.")
+
+
+def saved_views(page: Page):
+    """The saved views page with two views, one of them pinned to the header."""
+    saved_view(page, "Grade 3 by GPA", "/students?grade=3&sort=-gpa")
+    saved_view(page, "Courses without a teacher, and a name long enough to wrap on a phone", "/courses?teacher=none")
+    page.goto("/views")
+    page.get_by_role("button", name="Pin to header “Grade 3 by GPA”").click()
+    expect(page.locator(".site-nav .pinned-view")).to_be_visible()
+
+
 PAGES = {
     "sign-in": lambda page: signed_out(page, "/sign-in"),
     "course list": lambda page: page.goto("/courses"),
@@ -215,4 +239,8 @@ PAGES = {
     "import columns": import_columns,
     "import preview": import_preview,
     "import preview with problems": lambda page: import_preview(page, b"Name,Email,Grade\nNew,not-an-email,13\n"),
+    "list with its views menu open": lambda page: list_tool(page, "Views"),
+    "list with its columns menu open": lambda page: list_tool(page, "Columns", "/users"),
+    "saved views": saved_views,
+    "account": lambda page: page.goto("/account"),
 }

@@ -12,7 +12,7 @@ from .pages import PAGES
 
 # Marks every element that should be a Tab stop, in page order, and returns how many there are.
 MARK_TAB_STOPS = """() => {
-  const selector = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]";
+  const selector = "a[href], summary, button:not([disabled]), input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]";
   // Focusable, but not a Tab stop: tabindex=-1, the radio buttons of a group but one (arrows move within it), and
   // the page behind an open modal dialog (it is inert: Tab stays in the dialog).
   const scope = document.querySelector("dialog:modal") || document;

@@ -1,0 +1,84 @@
+"""Saved views, the column chooser and the colour scheme, in Chromium."""
+
+import pytest
+from playwright.sync_api import expect
+
+from .pages import names, saved_view
+from .test_accessibility import describe, violations
+
+DARK_BACKGROUND, LIGHT_BACKGROUND = "rgb(20, 23, 28)", "rgb(246, 247, 249)"  # --bg: #14171c, #f6f7f9
+
+
+def background(page) -> str:
+    return page.evaluate("getComputedStyle(document.body).backgroundColor")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with JavaScript", "without"])
+def test_a_view_saved_from_the_list_opens_from_the_header_once_pinned(new_page, people, javascript):
+    page = new_page(java_script_enabled=javascript)
+    saved_view(page, "Grade 3", "/students?grade=3&sort=-gpa")
+    page.goto("/views")
+    page.get_by_role("button", name="Pin to header “Grade 3”").click()
+    expect(page.locator(".flash")).to_have_text("Pinned the view “Grade 3”: it is in the header now.")
+    page.goto("/")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Grade 3").click()
+    expect(page).to_have_url("/students?sort=-gpa&grade=3")
+    expect(page.get_by_role("link", name="Grade 3")).to_have_attribute("aria-current", "page")
+    expect(page.get_by_role("checkbox", name="3", exact=True)).to_be_checked()
+    expect(names(page)).to_have_count(3)  # people: grade = number % 12 + 1, so numbers 2, 14 and 26
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with JavaScript", "without"])
+def test_the_column_chooser_hides_a_column_and_remembers_it(new_page, people, javascript):
+    page = new_page(java_script_enabled=javascript)
+    page.goto("/students")
+    expect(page.get_by_role("columnheader", name="Email")).to_be_visible()
+    page.locator("summary", has_text="Columns").click()
+    expect(page.get_by_role("checkbox", name="Name")).to_be_disabled()
+    page.get_by_role("checkbox", name="Email").uncheck()
+    page.get_by_role("button", name="Apply").last.click()
+    expect(page.locator(".flash")).to_have_text("Saved the columns of the students list.")
+    expect(page.get_by_role("columnheader", name="Email")).to_have_count(0)
+    expect(page.get_by_role("columnheader", name="Name")).to_be_visible()
+    page.goto("/students?grade=3")
+    expect(page.get_by_role("columnheader", name="Email")).to_have_count(0)
+    expect(page.get_by_role("columnheader", name="GPA")).to_be_visible()
+
+
+def test_the_views_menu_follows_the_live_search(page, people):
+    """The list changes in place as one filters: the view saved is the list as it is then, not as it was loaded."""
+    page.goto("/students")
+    page.get_by_role("checkbox", name="3", exact=True).check()
+    expect(page).to_have_url("/students?grade=3&per_page=25")
+    page.locator("summary", has_text="Views").click()
+    page.get_by_label("Save this list as").fill("Third grade")
+    page.get_by_role("button", name="Save view").click()
+    expect(page).to_have_url("/students?grade=3")  # 25 rows a page is the default, left out
+    expect(names(page)).to_have_count(3)
+
+
+@pytest.mark.parametrize("system, chosen, shown", [("light", "Dark", DARK_BACKGROUND), ("dark", "Light", LIGHT_BACKGROUND)])
+def test_a_colour_scheme_chosen_on_the_account_page_wins_over_the_systems(new_page, people, axe_source, system, chosen, shown):
+    page = new_page(color_scheme=system)
+    page.goto("/account")
+    assert background(page) == (LIGHT_BACKGROUND if system == "light" else DARK_BACKGROUND)
+    page.get_by_role("radio", name=chosen, exact=True).check()
+    page.get_by_role("button", name="Save colour scheme").click()
+    expect(page.locator(".flash")).to_have_text("Saved your colour scheme.")
+    assert background(page) == shown
+    saved_view(page, "Grade 3", "/students?grade=3")
+    assert background(page) == shown
+    page.goto("/views")
+    assert page.evaluate("getComputedStyle(document.documentElement).colorScheme") == chosen.lower()
+    found = violations(page, axe_source)
+    assert not found, describe(found)
+
+
+def test_following_the_system_again_follows_it(new_page):
+    page = new_page(color_scheme="dark")
+    page.goto("/account")
+    for choice, shown in (("Light", LIGHT_BACKGROUND), ("As the device is set (light or dark)", DARK_BACKGROUND)):
+        page.get_by_role("radio", name=choice, exact=True).check()
+        page.get_by_role("button", name="Save colour scheme").click()
+        expect(page.locator(".flash")).to_have_text("Saved your colour scheme.")
+        assert background(page) == shown
