@@ -5,6 +5,7 @@ written."""
 
 import json
 from collections import defaultdict
+from datetime import date
 
 from sqlalchemy import bindparam
 
@@ -48,9 +49,12 @@ def write(session, importer: Importer, result: Plan):
     if result.new:
         rows = [{**{n: values[n] for n in columns}, "search_text": model.search_text_for(values)}
                 for _, values in result.new]
-        ids = session.scalars(db.insert(model).returning(model.id, sort_by_parameter_order=True), rows).all()
+        # Each new row's id by its key: RETURNING in the order of the rows would make SQLite insert them one by one.
+        key = importer.key.name
+        ids = {k: id for k, id in session.execute(db.insert(model).returning(getattr(model, key), model.id), rows)}
         created = []
-        for id, (_, values) in zip(ids, result.new):
+        for _, values in result.new:
+            id = ids[values[key]]
             fields = {n: [None, values[n]] for n in history.recorded_columns(model)}
             if model is User:
                 fields[history.PASSWORD] = [None, False]
@@ -96,8 +100,11 @@ def enroll(session, added: list[tuple], removed: list[tuple] = (), students_reco
     history of each course's students and, unless the students' own history has it already, of each student's
     courses; each of them goes up a version."""
     if added:
-        session.execute(db.insert(Enrollment), [{"student_id": s, "course_id": c, **({"enrolled_on": d} if d else {})}
-                                                for s, c, d in added])
+        # RETURNING has SQLAlchemy put many rows in each INSERT on every backend: without it psycopg sends a
+        # statement per row, and PostgreSQL runs the kept counts' statement triggers once for each.
+        today = date.today()
+        session.execute(db.insert(Enrollment).returning(Enrollment.student_id),
+                        [{"student_id": s, "course_id": c, "enrolled_on": d or today} for s, c, d in added])
     if removed:
         table = Enrollment.__table__
         session.execute(db.delete(table).where(table.c.student_id == bindparam("s"), table.c.course_id == bindparam("c")),
