@@ -11,6 +11,7 @@ from flask import g
 from flask_login import current_user
 
 from bulk_forms import AdvisorChoice, BulkForm, CourseChoice, GradeChoice, MoveUpChoice, RoleChoice, TeacherChoice
+from database.backend import likely
 from formatting import plural
 from models import Course, Student, User, db
 from records import bulk
@@ -34,7 +35,7 @@ class Action:
     def tally(self, resource, selection) -> tuple[int, list[int]]:
         """How many rows are selected, and the ids of a few of them, first in the list's order, to name."""
         count = db.session.scalar(db.select(db.func.count()).select_from(selection.unordered.subquery()))
-        return count, db.session.scalars(selection.ids.limit(SAMPLE)).all() if count else []
+        return count, selection.first(SAMPLE, count) if count else []
 
     def preview(self, resource, ids, form, count: int) -> list[str]:
         """What the confirmation says will happen, beyond how many rows: sentences with counts."""
@@ -144,9 +145,16 @@ class MoveUp(Action):
             deleted = bulk.delete(session, Student, twelfth)
         return deleted + bulk.move_up(session, ids, 12)
 
+    def tally(self, resource, selection):
+        """How many in each grade (the preview's figures), in the pass that counts them."""
+        g.bulk_grades = dict(db.session.execute(db.select(Student.grade, db.func.count())
+                                                .where(bulk.among(Student, selection.unordered))
+                                                .group_by(Student.grade)).all())
+        count = sum(g.bulk_grades.values())
+        return count, selection.first(SAMPLE, count) if count else []
+
     def preview(self, resource, ids, form, count):
-        grades = dict(db.session.execute(db.select(Student.grade, db.func.count()).where(bulk.among(Student, ids))
-                                         .group_by(Student.grade)).all())
+        grades = g.bulk_grades
         lines = [f"Grade {g} → {g + 1}: {plural(n, 'student')}." for g, n in sorted(grades.items()) if g < 12]
         if twelfth := grades.get(12):
             lines.append(f"Grade 12: {plural(twelfth, 'student')}, who "
@@ -171,8 +179,9 @@ class Enroll(Action):
 
     def preview(self, resource, ids, form, count):
         course = self.course(form)
+        # From the course's students (SQLite, told the selection holds most rows, starts there too).
         taking = db.session.scalar(db.select(db.func.count()).select_from(Student).join(Student.enrollments)
-                                   .where(bulk.among(Student, ids), bulk.Enrollment.course_id == course.id))
+                                   .where(likely(bulk.among(Student, ids)), bulk.Enrollment.course_id == course.id))
         if self.remove:
             lines = [f"{plural(taking, 'student')} will be taken off {course}."]
             return lines + ([f"{plural(count - taking, 'student')} {'is' if count - taking == 1 else 'are'} "

@@ -6,7 +6,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, DecimalField, EmailField, IntegerField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.widgets import HiddenInput
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from models import CODE_MAX, EMAIL_MAX, ID_MAX, NAME_MAX, TITLE_MAX, Course, Student, User, db
 from validators import (
@@ -16,6 +16,7 @@ from validators import (
     PASSWORD_MAX,
     PickOne,
     dates_between,
+    email_address,
     lower,
     no_control_characters,
     not_in_future,
@@ -74,7 +75,7 @@ class PersonForm(RecordForm):
             DataRequired(),
             Length(max=EMAIL_MAX),
             no_control_characters,
-            Email("Enter an email address like name@example.org."),
+            email_address,
             unique,
         ],
         render_kw={"maxlength": EMAIL_MAX, "autocomplete": "off"},

@@ -75,6 +75,7 @@ def import_run(url: str, rows: int) -> tuple[float, float]:
     app = make_app(None, url)
     data = intake(app, rows)
     with app.app_context():
+        leftovers(db)  # of a run that stopped half-way
         importer = Importer.of(STUDENTS)
         table = reading.read(data)
         mapping = [c.name for c in importer.columns]
@@ -86,10 +87,14 @@ def import_run(url: str, rows: int) -> tuple[float, float]:
         start = time.perf_counter()
         import_writes.commit(importer, table, mapping)
         commit = time.perf_counter() - start
-        db.session.execute(db.delete(Student).where(Student.email.like("intake.%")))
-        db.session.commit()
+        leftovers(db)
         db.engine.dispose()
     return preview, commit
+
+
+def leftovers(db):
+    db.session.execute(db.delete(Student).where(Student.email.like("intake.%")))
+    db.session.commit()
 
 
 def figures(where: str, url: str, students: int, rows: int) -> list[tuple]:

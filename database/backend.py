@@ -3,7 +3,7 @@
 import sqlite3
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Boolean, ColumnElement, Connection, Engine, func
 from sqlalchemy.engine import URL, make_url
 
 from models import db
@@ -87,6 +87,12 @@ def backend(bind: Connection | Engine | URL | str | None = None) -> Backend:
     if name not in BACKENDS:
         raise ValueError(f"Roster runs on SQLite, PostgreSQL or MariaDB, not {name} ({url.drivername})")
     return BACKENDS[name]
+
+
+def likely(condition: ColumnElement) -> ColumnElement:
+    """`condition`, with SQLite's planner told that most rows meet it (likely_function); as it is elsewhere."""
+    name = backend().likely_function
+    return getattr(func, name)(condition, type_=Boolean) if name else condition
 
 
 def error_code(error: BaseException) -> int | str | None:

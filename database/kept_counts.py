@@ -9,6 +9,10 @@ PostgreSQL). Imports nothing of ours, so migrations can run it (through schema_e
 # relation name: (the referring table, its column naming the row counted)
 RELATIONS = {"advisees": ("students", "advisor_id"), "taught": ("courses", "teacher_id"),
              "students": ("enrollments", "course_id")}
+# SQLite: while the write path deletes many rows at once (database.deleting), a row here makes the per-row delete
+# triggers of the counts and the sort marks stand aside; that statement adjusts them by a grouped count instead.
+BULK_TABLE = "CREATE TABLE IF NOT EXISTS bulk_delete (on_table VARCHAR(64) NOT NULL)"
+UNLESS_BULK = "WHEN NOT EXISTS (SELECT 1 FROM bulk_delete)"
 TABLE = ("CREATE TABLE IF NOT EXISTS related_counts (relation VARCHAR(16){collate} NOT NULL, row_id BIGINT NOT NULL, "
          "row_count BIGINT NOT NULL, PRIMARY KEY (relation, row_id))")
 
@@ -22,6 +26,7 @@ def recount():
 
 
 def sqlite_create():
+    yield BULK_TABLE
     yield TABLE.format(collate="")
     yield from recount()
     for relation, (t, key) in RELATIONS.items():
@@ -32,7 +37,7 @@ def sqlite_create():
                    f"ON CONFLICT (relation, row_id) DO UPDATE SET row_count = row_count + 1;")
         name = f"{t}_{relation}_count"
         yield f"CREATE TRIGGER IF NOT EXISTS {name}_insert AFTER INSERT ON {t} BEGIN {add_new} END"
-        yield f"CREATE TRIGGER IF NOT EXISTS {name}_delete AFTER DELETE ON {t} BEGIN {remove} END"
+        yield f"CREATE TRIGGER IF NOT EXISTS {name}_delete AFTER DELETE ON {t} {UNLESS_BULK} BEGIN {remove} END"
         yield (f"CREATE TRIGGER IF NOT EXISTS {name}_update AFTER UPDATE OF {key} ON {t} "
                f"WHEN old.{key} IS NOT new.{key} BEGIN {remove} {add_new} END")
 

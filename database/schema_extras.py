@@ -8,6 +8,7 @@ idempotent.
 from sqlalchemy import Connection, Integer, String, column, inspect, table
 
 from database import kept_counts, sort_marks
+from database.kept_counts import BULK_TABLE, UNLESS_BULK
 from database.backend import backend
 
 LISTED = ("users", "students", "courses")  # the tables with a search_text column and a list page
@@ -25,7 +26,7 @@ def search_table(name: str):
 def is_extra(name: str) -> bool:
     """Tables and indexes made here, which the models do not describe and migrations must not compare."""
     covering = {f"ix_{t}_{c}_search" for t, columns in COVERING.items() for c in columns}
-    return name in ("row_counts", "related_counts") or name in covering or name.endswith("_marks") or any(
+    return name in ("row_counts", "related_counts", "bulk_delete") or name in covering or name.endswith("_marks") or any(
         name.startswith(f"{t}_search") or name == f"ix_{t}_search_trgm" for t in LISTED
     )
 
@@ -64,12 +65,13 @@ def counter_table(key_type: str) -> str:
 
 
 def sqlite_create():
+    yield BULK_TABLE
     yield counter_table("VARCHAR(64)")
     for t in LISTED:
         yield f"INSERT OR REPLACE INTO row_counts SELECT '{t}', count(*) FROM {t}"
         yield (f"CREATE TRIGGER IF NOT EXISTS {t}_count_insert AFTER INSERT ON {t} BEGIN "
                f"UPDATE row_counts SET row_count = row_count + 1 WHERE table_name = '{t}'; END")
-        yield (f"CREATE TRIGGER IF NOT EXISTS {t}_count_delete AFTER DELETE ON {t} BEGIN "
+        yield (f"CREATE TRIGGER IF NOT EXISTS {t}_count_delete AFTER DELETE ON {t} {UNLESS_BULK} BEGIN "
                f"UPDATE row_counts SET row_count = row_count - 1 WHERE table_name = '{t}'; END")
         # External content: the index keeps only trigrams; the text stays in the table.
         yield (f"CREATE VIRTUAL TABLE IF NOT EXISTS {t}_search USING fts5("
@@ -92,6 +94,7 @@ def sqlite_drop():
         for column in COVERING.get(t, ()):
             yield f"DROP INDEX IF EXISTS ix_{t}_{column}_search"
     yield "DROP TABLE IF EXISTS row_counts"
+    yield "DROP TABLE IF EXISTS bulk_delete"
 
 
 def postgresql_create():

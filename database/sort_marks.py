@@ -16,6 +16,8 @@ from math import isqrt
 
 from sqlalchemy import inspect
 
+from database.kept_counts import BULK_TABLE, UNLESS_BULK
+
 # The sorted columns of the lists that grow large (resources.py); each needs its (column, id) index.
 MARKED = {"students": ("sort_name", "email", "grade", "gpa", "enrolled_on"), "courses": ("code", "sort_title", "credits")}
 
@@ -68,8 +70,9 @@ def create_table(t: str, c: str) -> list[str]:
 def sqlite_triggers(t: str, c: str, m: str):
     add = f"UPDATE {m} SET row_count = row_count + 1 WHERE position = {locate(m, 'new', c)};"
     remove = f"UPDATE {m} SET row_count = row_count - 1 WHERE position = {locate(m, 'old', c)};"
+    yield BULK_TABLE
     yield f"CREATE TRIGGER IF NOT EXISTS {m}_insert AFTER INSERT ON {t} BEGIN {add} END"
-    yield f"CREATE TRIGGER IF NOT EXISTS {m}_delete AFTER DELETE ON {t} BEGIN {remove} END"
+    yield f"CREATE TRIGGER IF NOT EXISTS {m}_delete AFTER DELETE ON {t} {UNLESS_BULK} BEGIN {remove} END"
     yield (f"CREATE TRIGGER IF NOT EXISTS {m}_update AFTER UPDATE OF {c} ON {t} "
            f"WHEN old.{c} IS NOT new.{c} BEGIN {remove} {add} END")
 

@@ -10,10 +10,10 @@ from functools import cached_property
 from math import ceil
 
 from flask import request
-from sqlalchemy import Boolean, ColumnElement, Select, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from wtforms import SelectChoice
 
-from database.backend import backend
+from database.backend import likely
 from listing import search
 from listing.args import ColumnsField, ListArgs, RowIdField
 from listing.counts import capped_count, count_cap, counted_rows
@@ -102,9 +102,12 @@ class Listing:
         matching" reads."""
         return self.matching(args, self.model.id)
 
-    def matching(self, args: ListArgs, *columns) -> Select:
-        """`columns` of every row `args` leave, in the list's order."""
+    def matching(self, args: ListArgs, *columns, many: bool = False) -> Select:
+        """`columns` of every row `args` leave, in the list's order; `many` when more than the count cap do, so that
+        the first of them are found along the sort order (as page() does)."""
         conditions, term = self.narrowing(args)
+        if many:
+            conditions = [likely(condition) for condition in conditions]
         if term:
             conditions.append(search.matches(self.model, term))
         return self.order(args)[1].sorted(select(*columns).where(*conditions))
@@ -129,8 +132,8 @@ class Listing:
             shown = db.session.execute(select(*labels)).one() if labels else []
         cap = count_cap()
         exact = not (conditions or term) or total <= cap
-        if not exact and (likely := backend().likely_function):  # more than the cap: most rows are on the way
-            conditions = [getattr(func, likely)(condition, type_=Boolean) for condition in conditions]
+        if not exact:  # more than the cap: most rows are on the way
+            conditions = [likely(condition) for condition in conditions]
         if term:
             conditions.append(search.matches(self.model, term, search.how_to_fetch(total, exact)))
         sort, order = self.order(args)

@@ -12,6 +12,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, String, case, true
 
 from database.backend import backend
+from database.deleting import delete_rows
 from models import Course, Enrollment, Hundredths, Student, User, db, utcnow
 from records import history
 
@@ -97,8 +98,8 @@ def delete(session, model, ids: Select) -> int:
     record_snapshots(session, model, where, "delete")
     if model in SETS:
         _, _, mine = SETS[model]
-        session.execute(db.delete(Enrollment).where(mine.in_(ids)), execution_options={"synchronize_session": False})
-    return session.execute(db.delete(model).where(where), execution_options={"synchronize_session": False}).rowcount
+        delete_rows(session, Enrollment.__table__, mine.in_(ids))
+    return delete_rows(session, model.__table__, where)
 
 
 def record_snapshots(session, model, where, action: str):

@@ -1,11 +1,14 @@
 """Bad input gets a clear message and loses nothing; odd but valid input is stored exactly."""
 
+import email_validator
 import pytest
 from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
+from wtforms.validators import ValidationError
 
 from helpers import read
 from models import Course, Student, User, db
+from validators import email_address
 
 STUDENT = {"name": "Ana", "email": "ana@school.example", "grade": "7", "enrolled_on": "2024-09-01"}
 
@@ -134,3 +137,27 @@ def test_a_field_shows_one_message_even_when_several_checks_fail(client):
     html = client.post("/students/new", data={**STUDENT, "gpa": "abc"}).get_data(as_text=True)
     errors = html[html.index('id="gpa-error"'):].split("</div>")[0]
     assert errors.count("<p>") == 1
+
+
+@pytest.mark.parametrize("address", [
+    "ana.lopez@school.example", "a..b@school.example", ".ab@school.example", "ab.@school.example", "ab@localhost",
+    "x" * 64 + "@school.example", "x" * 65 + "@school.example", "jos\u00e9@school.example", "a b@school.example",
+    "ab@exa_mple.org", '"a@b"@school.example', "ab@school", "ab@@school.example", "@school.example", "ab@",
+    "a+b-c_9@sub.school.example", "ab@-school.example", "ab@[127.0.0.1]", "Postmaster@school.example",
+])
+def test_an_email_is_judged_as_email_validator_judges_it(address):
+    """The form asks email_validator about the address's shape (letters as "a", digits as "0"): the same answer."""
+    class Field:
+        data = address
+
+    try:
+        email_validator.validate_email(address, check_deliverability=False)
+        expected = True
+    except email_validator.EmailNotValidError:
+        expected = False
+    try:
+        email_address(None, Field)
+        judged = True
+    except ValidationError:
+        judged = False
+    assert judged == expected

@@ -6,6 +6,8 @@ from sqlalchemy import delete, insert, select, update
 
 from database.kept_counts import RELATIONS
 from models import Course, Enrollment, Student, User, db, related_counts
+import records
+from records import bulk
 
 
 @pytest.fixture
@@ -117,3 +119,19 @@ def test_counts_follow_deleting_a_student_through_the_app(app, client, school):
 def test_users_list_shows_the_kept_advisee_count(client, school):
     html = client.get("/users").get_data(as_text=True)
     assert f'<a href="/students?advisor={school["users"][0]}">10</a>' in html
+
+
+@pytest.mark.parametrize("kind", ["students", "courses"])
+def test_counts_follow_the_write_paths_bulk_delete(app, school, kind):
+    """records.bulk.delete: on SQLite the per-row delete triggers stand aside and one statement adjusts each count
+    (database/deleting.py); after it, the triggers count again."""
+    model = {"students": Student, "courses": Course}[kind]
+    with app.app_context():
+        with records.change() as session:
+            bulk.delete(session, model, select(model.id).where(model.id.in_(school[kind][:3])))
+        remaining = {t: db.session.scalar(select(db.func.count()).select_from(db.table(t))) for t in ("students", "courses")}
+        kept_rows = dict(db.session.execute(db.text("SELECT table_name, row_count FROM row_counts")).all())
+    assert kept(app) == counted(app)
+    assert {t: kept_rows[t] for t in remaining} == remaining
+    change(app, delete(Enrollment).where(Enrollment.student_id == school["students"][-1]))
+    assert kept(app) == counted(app)

@@ -18,6 +18,8 @@ from werkzeug.datastructures import MultiDict
 
 import records
 from actions import includes_me
+from listing import ListArgs, Listing
+from listing.counts import count_cap
 from models import Change, db
 from validators import possible_ids
 from views.pickers import pickers, searching
@@ -31,7 +33,8 @@ IGNORED = {"page", "cursor", "select"}  # where the list was, not what it matche
 class Selection:
     ticked: list[int]  # the ids ticked, or [] when the selection is every row the query matches
     query: str  # the list's query string
-    ids: Select  # the selected rows' ids, in the list's order
+    listing: Listing  # the list, narrowed to the ticked rows when there are some
+    args: ListArgs  # what the list is asked
 
     @property
     def everything(self) -> bool:
@@ -39,7 +42,13 @@ class Selection:
 
     @property
     def unordered(self) -> Select:
-        return self.ids.order_by(None)
+        """The selected rows' ids."""
+        return self.listing.matching_ids(self.args).order_by(None)
+
+    def first(self, n: int, count: int) -> list[int]:
+        """The ids of the first `n` selected rows in the list's order, `count` being how many are selected."""
+        ids = self.listing.matching(self.args, self.listing.model.id, many=count > count_cap())
+        return db.session.scalars(ids.limit(n)).all()
 
 
 def read_selection(resource, form) -> Selection:
@@ -54,12 +63,12 @@ def read_selection(resource, form) -> Selection:
     if wrong := [args[name].label.text for name in given if name in args._fields and args[name].errors]:
         abort(400, f"The selection's {', '.join(wrong)} is not valid: go back to the list and select again.")
     if form.get("all"):
-        return Selection([], query, listing.matching_ids(args))
+        return Selection([], query, listing, args)
     ticked = possible_ids(form.getlist("id", type=int)[:TICKED_MAX + 1])
     if len(ticked) > TICKED_MAX:
         abort(400, f"Tick at most {TICKED_MAX:,} rows, or select all that match.")
     only_sort = listing.args(MultiDict({"sort": args.value("sort") or ""}))
-    return Selection(ticked, query, listing.within(resource.model.id.in_(ticked)).matching_ids(only_sort))
+    return Selection(ticked, query, listing.within(resource.model.id.in_(ticked)), only_sort)
 
 
 def add_bulk(blueprint, resource):
