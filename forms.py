@@ -4,7 +4,7 @@ from datetime import date
 
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DecimalField, EmailField, IntegerField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, DecimalField, EmailField, IntegerField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.widgets import HiddenInput
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
@@ -17,6 +17,7 @@ from validators import (
     PickOne,
     dates_between,
     email_address,
+    IsoDateField,
     lower,
     no_control_characters,
     not_in_future,
@@ -157,8 +158,8 @@ class PasswordForm(CheckedForm):
 class StudentForm(PersonForm):
     model = Student
     grade = IntegerField("Grade", validators=[InputRequired(), NumberRange(1, 12)], render_kw={"min": 1, "max": 12})
-    birthday = DateField("Birthday", validators=[Optional(), dates_between(FIRST_DAY, LAST_DAY), not_in_future])
-    enrolled_on = DateField(
+    birthday = IsoDateField("Birthday", validators=[Optional(), dates_between(FIRST_DAY, LAST_DAY), not_in_future])
+    enrolled_on = IsoDateField(
         "Enrolled on", default=date.today, validators=[InputRequired(), dates_between(FIRST_DAY, LAST_DAY)]
     )
     gpa = DecimalField(

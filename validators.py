@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import email_validator
 
-from wtforms import IntegerField, PasswordField, SelectMultipleField
+from wtforms import DateField, IntegerField, PasswordField, SelectMultipleField
 from wtforms.validators import DataRequired, Optional, StopValidation, ValidationError
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
@@ -76,6 +76,23 @@ def undecodable(text: str) -> bool:
         except UnicodeDecodeError:
             return True
     return False
+
+
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+class IsoDateField(DateField):
+    """WTForms' DateField, reading the browser's YYYY-MM-DD with date.fromisoformat: strptime took a tenth of an
+    import's checking. Anything else (2024-9-1, text) goes to strptime as before, so the answers are the same."""
+
+    def process_formdata(self, valuelist):
+        if len(valuelist) == 1 and ISO_DAY.fullmatch(valuelist[0]):
+            try:
+                self.data = date.fromisoformat(valuelist[0])
+                return
+            except ValueError:
+                pass  # 2024-02-30: strptime refuses it too, with the field's message
+        super().process_formdata(valuelist)
 
 
 def not_in_future(form, field):

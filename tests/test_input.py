@@ -2,13 +2,15 @@
 
 import email_validator
 import pytest
+import wtforms
 from sqlalchemy import event, insert
 from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
 from wtforms.validators import ValidationError
 
 from helpers import read
 from models import Course, Student, User, db
-from validators import email_address
+from validators import IsoDateField, email_address
 
 STUDENT = {"name": "Ana", "email": "ana@school.example", "grade": "7", "enrolled_on": "2024-09-01"}
 
@@ -161,3 +163,15 @@ def test_an_email_is_judged_as_email_validator_judges_it(address):
     except ValidationError:
         judged = False
     assert judged == expected
+
+
+@pytest.mark.parametrize("text", ["2024-09-01", "2024-9-1", "2024-02-30", "2024-13-01", "0000-01-01", "9999-12-31",
+                                  "x", "", "2024-09-01 ", "\uff10\uff11\uff12\uff13-09-01", "20240901"])
+def test_a_date_is_read_as_wtforms_reads_it(text):
+    """IsoDateField reads YYYY-MM-DD with date.fromisoformat, the rest with strptime: the same value and message."""
+    class Form(wtforms.Form):
+        fast, plain = IsoDateField(), wtforms.DateField()
+
+    form = Form(MultiDict({"fast": text, "plain": text}))
+    form.validate()
+    assert (form.fast.data, form.fast.errors) == (form.plain.data, form.plain.errors)
