@@ -112,6 +112,13 @@ class Record:
     def search_text_for(cls, values) -> str:
         return fold(" ".join(values.get(name) or "" for name in cls.search_fields))
 
+    @classmethod
+    def derived_for(cls, values) -> dict:
+        """The columns made from a row's others (its search text, its folded sort keys), as before_insert sets them:
+        for statements that write rows without the ORM's events (an import, an undo)."""
+        return {"search_text": cls.search_text_for(values),
+                **{key: sort_key(values.get(source)) for key, source in cls.sort_keys.items()}}
+
 
 def sort_key(text: str | None) -> str:
     """Text as alphabetical order compares it: folded ("Cándido" sorts with the C's), cut to fit its column."""

@@ -47,8 +47,7 @@ def write(session, importer: Importer, result: Plan):
     columns = [c.name for c in importer.columns if c.kind != "many"]
     enrolled, unenrolled = [], []
     if result.new:
-        rows = [{**{n: values[n] for n in columns}, "search_text": model.search_text_for(values)}
-                for _, values in result.new]
+        rows = [{**{n: values[n] for n in columns}, **model.derived_for(values)} for _, values in result.new]
         # Each new row's id by its key: RETURNING in the order of the rows would make SQLite insert them one by one.
         key = importer.key.name
         ids = {k: id for k, id in session.execute(db.insert(model).returning(getattr(model, key), model.id), rows)}
@@ -82,12 +81,13 @@ def write(session, importer: Importer, result: Plan):
 
 def update_rows(session, model, columns: list[str], result: Plan):
     table = model.__table__
+    columns = columns + list(model.derived_for({}))  # search_text and the sort keys, made from the new values
     statement = (db.update(table).where(table.c.id == bindparam("row_id"), table.c.version == bindparam("row_version"))
                  .values({**{n: bindparam(f"new_{n}", type_=table.c[n].type) for n in columns},
-                          "search_text": bindparam("new_search_text"), "version": table.c.version + 1,
-                          "updated_at": utcnow()}))
-    parameters = [{"row_id": u.id, "row_version": u.version, "new_search_text": model.search_text_for(u.after),
-                   **{f"new_{n}": u.after[n] for n in columns}} for u in result.updates]
+                          "version": table.c.version + 1, "updated_at": utcnow()}))
+    parameters = [{"row_id": u.id, "row_version": u.version,
+                   **{f"new_{n}": value for n, value in {**u.after, **model.derived_for(u.after)}.items() if n in columns}}
+                  for u in result.updates]
     done = session.execute(statement, parameters).rowcount
     if db.engine.dialect.supports_sane_multi_rowcount and done != len(parameters):
         result.problems.append(Problem(None, None, f"Someone changed some of these {model.__tablename__} while "

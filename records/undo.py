@@ -15,7 +15,7 @@ from datetime import date
 
 from sqlalchemy.orm import aliased
 
-from models import Change, ChangeSet, Course, Enrollment, Student, User, db, sort_key, utcnow
+from models import Change, ChangeSet, Course, Enrollment, Student, User, db, utcnow
 from records import bulk, change, conflicts, history
 from records.history import UNDOES
 
@@ -101,9 +101,7 @@ def restore_rows(session, model, undone_rows, enrollments: "Enrollments"):
         data, labels = json.loads(undone.data), json.loads(undone.labels)
         row = {name: conflicts.decoded(model, name, value[0]) for name, value in data.items()
                if name in model.__table__.columns}
-        keys = {key: sort_key(row.get(source)) for key, source in model.sort_keys.items()}
-        values.append({**row, **keys, "id": undone.row_id, "version": undone.version + 1,
-                       "search_text": model.search_text_for(row)})
+        values.append({**row, **model.derived_for(row), "id": undone.row_id, "version": undone.version + 1})
         for name, (ids, _) in data.items():
             if name in SETS:
                 enrollments.add(name, undone.row_id, ids, labels)
