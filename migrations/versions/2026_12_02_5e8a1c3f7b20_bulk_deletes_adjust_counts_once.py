@@ -25,23 +25,20 @@ def delete_triggers():
     return [s for s in made if s.startswith("CREATE TRIGGER") and "AFTER DELETE" in s and kept_counts.UNLESS_BULK in s]
 
 
-def upgrade():
-    if backend(op.get_bind()).name != "sqlite":
-        return
-    connection = op.get_bind()
-    connection.exec_driver_sql(kept_counts.BULK_TABLE)
-    for statement in delete_triggers():
+def replace(connection, triggers):
+    for statement in triggers:
         name = statement.removeprefix("CREATE TRIGGER IF NOT EXISTS ").split(" ", 1)[0]
         connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
         connection.exec_driver_sql(statement)
 
 
+def upgrade():
+    if backend(op.get_bind()).name == "sqlite":
+        op.get_bind().exec_driver_sql(kept_counts.BULK_TABLE)
+        replace(op.get_bind(), delete_triggers())
+
+
 def downgrade():
-    if backend(op.get_bind()).name != "sqlite":
-        return
-    connection = op.get_bind()
-    for statement in delete_triggers():
-        name = statement.removeprefix("CREATE TRIGGER IF NOT EXISTS ").split(" ", 1)[0]
-        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
-        connection.exec_driver_sql(statement.replace(f" {kept_counts.UNLESS_BULK}", ""))
-    connection.exec_driver_sql("DROP TABLE IF EXISTS bulk_delete")
+    if backend(op.get_bind()).name == "sqlite":
+        replace(op.get_bind(), [s.replace(f" {kept_counts.UNLESS_BULK}", "") for s in delete_triggers()])
+        op.get_bind().exec_driver_sql("DROP TABLE IF EXISTS bulk_delete")
