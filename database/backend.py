@@ -44,6 +44,9 @@ class Backend:
     # SQLite plans without statistics of a column's values: told that a condition holds for most rows (likely(X)),
     # it walks the sort order's index instead of finding every row through the condition's index to sort them all.
     likely_function: str | None = None
+    # PostgreSQL: COPY … FROM STDIN takes many rows from the client as a stream, far cheaper than binding them as
+    # the parameters of INSERTs (database.inserting).
+    copy_from: bool = False
 
 
 # sqlite3's primary result code for a read-only file (https://sqlite.org/rescode.html). A full disk (SQLITE_FULL)
@@ -65,7 +68,7 @@ BACKENDS = {
                                           "OR current_setting('transaction_read_only')::bool",
                           read_only_errors=frozenset({POSTGRESQL_READ_ONLY}),
                           json_functions=("json_build_object", "json_build_array"),
-                          json_aggregates=("json_agg", "json_object_agg")),
+                          json_aggregates=("json_agg", "json_object_agg"), copy_from=True),
     # read_only spares users with READ ONLY ADMIN (root), but a server set read-only is a replica or on its way out:
     # Roster must not write there even when it could.
     "mariadb": Backend("mariadb", trigram_table=False, substring_index=False, transactional_ddl=False,

@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlalchemy import bindparam
 
+from database.inserting import insert_rows
 from models import Change, Course, Enrollment, Student, User, db, utcnow
 from records import change, history
 from records.import_checks import Progress, plan
@@ -48,9 +49,8 @@ def write(session, importer: Importer, result: Plan):
     enrolled, unenrolled = [], []
     if result.new:
         rows = [{**{n: values[n] for n in columns}, **model.derived_for(values)} for _, values in result.new]
-        # Each new row's id by its key: RETURNING in the order of the rows would make SQLite insert them one by one.
         key = importer.key.name
-        ids = {k: id for k, id in session.execute(db.insert(model).returning(getattr(model, key), model.id), rows)}
+        ids = insert_rows(session, model, rows, key=model.__table__.c[key])
         created = []
         for _, values in result.new:
             id = ids[values[key]]
@@ -100,11 +100,9 @@ def enroll(session, added: list[tuple], removed: list[tuple] = (), students_reco
     history of each course's students and, unless the students' own history has it already, of each student's
     courses; each of them goes up a version."""
     if added:
-        # RETURNING has SQLAlchemy put many rows in each INSERT on every backend: without it psycopg sends a
-        # statement per row, and PostgreSQL runs the kept counts' statement triggers once for each.
         today = date.today()
-        session.execute(db.insert(Enrollment).returning(Enrollment.student_id),
-                        [{"student_id": s, "course_id": c, "enrolled_on": d or today} for s, c, d in added])
+        insert_rows(session, Enrollment, [{"student_id": s, "course_id": c, "enrolled_on": d or today}
+                                          for s, c, d in added])
     if removed:
         table = Enrollment.__table__
         session.execute(db.delete(table).where(table.c.student_id == bindparam("s"), table.c.course_id == bindparam("c")),
@@ -174,7 +172,7 @@ def record_many(session, model, action: str, rows: list[dict]):
     one INSERT of many rows: each row is {"row_id", "label", "version", "fields", "labels"}, `fields` and `labels`
     as record() keeps them. record_rows is the INSERT … SELECT for an edit that is the same for every row."""
     change_set_id, user_id = history.open_change_set(session), session.info[history.CHANGE_SET][1]
-    session.execute(db.insert(Change), [{
+    insert_rows(session, Change, [{
         "change_set_id": change_set_id, "user_id": user_id, "table_name": model.__tablename__, "row_id": row["row_id"],
         "action": action, "label": row["label"], "version": row["version"],
         "data": json.dumps(row["fields"], default=str), "labels": json.dumps(row["labels"]),

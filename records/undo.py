@@ -15,6 +15,7 @@ from datetime import date
 
 from sqlalchemy.orm import aliased
 
+from database.inserting import insert_rows
 from models import Change, ChangeSet, Course, Enrollment, Student, User, db, utcnow
 from records import bulk, change, conflicts, history
 from records.history import UNDOES
@@ -92,7 +93,7 @@ def existing(model, ids) -> set[int]:
 
 
 def restore_rows(session, model, undone_rows, enrollments: "Enrollments"):
-    """Deleted rows back, with their ids, by one INSERT per CHUNK rows; their enrollments go to `enrollments`."""
+    """Deleted rows back, with their ids, by inserts of many rows; their enrollments go to `enrollments`."""
     there = existing(model, [undone.row_id for undone in undone_rows])
     values = []
     for undone in undone_rows:
@@ -106,8 +107,7 @@ def restore_rows(session, model, undone_rows, enrollments: "Enrollments"):
             if name in SETS:
                 enrollments.add(name, undone.row_id, ids, labels)
         enrollments.restored.add((model, undone.row_id))
-    for chunk in chunks(values):
-        session.execute(db.insert(model), chunk)
+    insert_rows(session, model, values)
 
 
 class Enrollments:
@@ -151,8 +151,7 @@ class Enrollments:
         for pairs in chunks(wanted):
             there = set(session.execute(db.select(Enrollment.student_id, Enrollment.course_id).where(among(pairs))))
             rows = [{"student_id": s, "course_id": c, "enrolled_on": date.today()} for s, c in pairs if (s, c) not in there]
-            if rows:
-                session.execute(db.insert(Enrollment), rows)
+            insert_rows(session, Enrollment, rows)
         gone = sorted({c for _, c in self.added} - courses)
         return [f"the enrollment in {self.labels.get(('course', c), f'#{c}')}, which has been deleted" for c in gone]
 

@@ -12,11 +12,11 @@ from models import Student, db
 
 CAPABILITIES = {
     "sqlite": dict(trigram_table=True, substring_index=False, transactional_ddl=True, param_marker="?",
-                   server=False, pragmas=True),
+                   server=False, pragmas=True, copy_from=False),
     "postgresql": dict(trigram_table=False, substring_index=True, transactional_ddl=True, param_marker="%s",
-                       server=True, pragmas=False),
+                       server=True, pragmas=False, copy_from=True),
     "mariadb": dict(trigram_table=False, substring_index=False, transactional_ddl=False, param_marker="%s",
-                    server=True, pragmas=False),
+                    server=True, pragmas=False, copy_from=False),
 }
 
 

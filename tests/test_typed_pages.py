@@ -11,6 +11,7 @@ from sqlalchemy import delete, select, update
 from werkzeug.datastructures import MultiDict
 
 from database import sort_marks
+from database.inserting import insert_rows
 from models import Student, db
 import records
 from records import bulk
@@ -121,5 +122,15 @@ def test_pages_by_number_stay_right_after_the_write_paths_bulk_delete(app, clien
         with records.change() as session:
             bulk.delete(session, Student, select(Student.id).where(Student.id % 4 == 1, Student.grade > 3))
         db.session.execute(delete(Student).where(Student.id % 11 == 0))
+        db.session.commit()
+    assert_every_page_by_number_is_right(app, client)
+
+
+def test_pages_by_number_stay_right_after_rows_inserted_by_insert_rows(app, client, school):
+    """database.inserting: COPY on PostgreSQL, where the marks' statement triggers must count the rows too."""
+    with app.app_context():
+        insert_rows(db.session, Student, [{"name": f"Copied {n % 7}", "email": f"copied{n:03}@school.example",
+                                           "grade": 1 + n % 12, "gpa": Decimal("2.25") if n % 2 else None,
+                                           "search_text": "", "sort_name": f"copied {n % 7}"} for n in range(60)])
         db.session.commit()
     assert_every_page_by_number_is_right(app, client)
