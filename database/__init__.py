@@ -37,6 +37,8 @@ SQLITE_MIN_FREE_BYTES = 8 * 1024 * 1024
 def init_app(app):
     capabilities = backend(app.config["SQLALCHEMY_DATABASE_URI"])
     options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    for name, value in capabilities.connect_args:
+        options.setdefault("connect_args", {}).setdefault(name, value)
     if capabilities.server:
         # A connection the server dropped (a restart, an idle timeout) is replaced before use, not failed on.
         options.setdefault("pool_pre_ping", True)

@@ -26,7 +26,8 @@ def reported(app):
 
 
 # Checked against the database by tests of their own: below, and in test_read_only_database.py.
-CHECKED_APART = ("read_only_query", "read_only_errors", "json_functions", "json_aggregates", "likely_function")
+CHECKED_APART = ("read_only_query", "read_only_errors", "json_functions", "json_aggregates", "likely_function",
+                 "connect_args")
 
 
 def test_each_backend_reports_its_name_and_capabilities(app, backend):
@@ -47,6 +48,13 @@ def test_likely_is_where_reported_and_makes_sqlite_walk_the_sort_order(app, back
         plans = [" ".join(row[-1] for row in db.session.execute(db.text(query.format(condition))))
                  for condition in ("grade IN (3, 4)", f"{name}(grade IN (3, 4))")]
         assert "TEMP B-TREE" in plans[0] and "TEMP B-TREE" not in plans[1], plans
+
+
+@pytest.mark.backends("postgresql")
+def test_postgresql_connections_compile_no_jit(app):
+    """The statement triggers' estimates over their transition tables made PostgreSQL JIT-compile each of them."""
+    with app.app_context():
+        assert db.session.scalar(db.text("SHOW jit")) == "off"
 
 
 @pytest.mark.backends("postgresql", "mariadb")
