@@ -4,12 +4,10 @@ import csv
 import html
 import io
 import re
-import threading
 
 import pytest
 from python_calamine import CalamineWorkbook
 
-from listing import export
 from models import Course, Enrollment, SignIn, Student, User
 from helpers import read, signed_in
 
@@ -120,41 +118,3 @@ def test_users_export_has_no_password(client, school):
     assert header == "Name,Email,Age,Role,Active,Added,Advisees"
     assert "password" not in client.get("/users/export").get_data(as_text=True).lower()
     assert read(client.application, User)  # the export changed nothing
-
-
-def test_an_export_of_many_batches_read_ahead_has_every_row_in_order(client, school, monkeypatch):
-    """listing.export reads on a thread of its own, batches ahead of the file: small batches make it many."""
-    monkeypatch.setattr(export, "BATCH", 3)
-    pages = page_names(client, "/students?sort=-name&per_page=10")
-    assert [row["Name"] for row in exported(client, "/students/export?sort=-name")] == pages and len(pages) > 30
-
-
-def test_reading_ahead_hands_over_every_item_and_the_readers_error():
-    assert list(export.read_ahead(lambda: (n for n in range(100)))) == list(range(100))
-
-    def failing():
-        yield 1
-        raise ValueError("the database went away")
-
-    reading = export.read_ahead(failing)
-    assert next(reading) == 1
-    with pytest.raises(ValueError, match="went away"):
-        next(reading)
-
-
-def test_a_reader_stopping_early_stops_the_thread_and_closes_what_it_read():
-    closed = []
-
-    def endless():
-        try:
-            n = 0
-            while True:
-                yield n
-                n += 1
-        finally:
-            closed.append(True)
-
-    reading = export.read_ahead(endless)
-    assert [next(reading) for _ in range(5)] == [0, 1, 2, 3, 4]
-    reading.close()
-    assert closed == [True] and not any(t.name == "export-reader" for t in threading.enumerate())
