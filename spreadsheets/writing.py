@@ -39,6 +39,11 @@ def as_text(value) -> str:
     return str(value)
 
 
+# as_text by the value's exact type, for the types columns hold: a million rows are ten million cells, and a lookup
+# costs a third of as_text's tests. Anything else (None, a subclass of str) goes through as_text itself.
+TEXT_OF_TYPE = {str: neutralised, int: str, Decimal: str, date: date.isoformat, bool: as_text, datetime: as_text}
+
+
 def csv_chunks(header: list[str], rows: Iterable[Iterable], bom: bool = False) -> Iterator[bytes]:
     """UTF-8 CSV, with the byte-order mark Excel needs to read it as UTF-8 if `bom`."""
     buffer = io.StringIO()
@@ -46,7 +51,7 @@ def csv_chunks(header: list[str], rows: Iterable[Iterable], bom: bool = False) -
     buffer.write("\ufeff" if bom else "")
     writer.writerow(header)
     for number, row in enumerate(rows, 1):
-        writer.writerow([as_text(value) for value in row])
+        writer.writerow([TEXT_OF_TYPE.get(type(value), as_text)(value) for value in row])
         if number % CHUNK_ROWS == 0:
             yield buffer.getvalue().encode()
             buffer.seek(0)

@@ -4,12 +4,15 @@ import csv
 import html
 import io
 import re
+from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 from python_calamine import CalamineWorkbook
 
 from models import Course, Enrollment, SignIn, Student, User
 from helpers import read, signed_in
+from spreadsheets import writing
 
 
 def page_names(client, path: str) -> list[str]:
@@ -118,3 +121,15 @@ def test_users_export_has_no_password(client, school):
     assert header == "Name,Email,Age,Role,Active,Added,Advisees"
     assert "password" not in client.get("/users/export").get_data(as_text=True).lower()
     assert read(client.application, User)  # the export changed nothing
+
+
+def test_csv_cells_read_by_their_type_are_as_text_makes_them():
+    """csv_chunks looks each cell's converter up by its exact type; a subclass of str is neutralised all the same."""
+    class Label(str):
+        pass
+
+    values = ["=SUM(A1)", "Ana", "", 7, Decimal("3.25"), date(2015, 3, 1), datetime(2026, 1, 2, 3, 4, 5, 6), True,
+              False, None, Label("@cmd"), -3]
+    (line,) = list(csv.reader(io.StringIO(b"".join(writing.csv_chunks(["h"] * len(values), [values])).decode())))[1:]
+    assert line == [writing.as_text(value) for value in values]
+    assert line[0] == "'=SUM(A1)" and line[10] == "'@cmd" and line[7:10] == ["yes", "no", ""]
