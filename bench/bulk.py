@@ -3,6 +3,9 @@ real confirmation and run (with its history), and the Undo that takes it back; t
 matching" against the list page it came from.
 
     python -m bench.bulk [--rows 1000000] [--rounds 3] [--delete 50000] [--database-url postgresql+psycopg://…/postgres]
+                         [--no-sqlite]
+
+On a PostgreSQL server without autovacuum, each job starts after a VACUUM ANALYZE (untimed, bench.common.tidy).
 """
 
 import argparse
@@ -15,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 import records
 from bench.common import (DATA, interleaved, machine, make_app, ms, print_table, seeded, seeded_on_postgresql,
-                          signed_in_client)
+                          signed_in_client, tidy)
 from bench.history import fresh_copy
 from models import ChangeSet, Student, db
 from records import bulk
@@ -66,6 +69,7 @@ def jobs(app, rounds: int, where: str, deleted: int) -> tuple[list, list]:
     for what, (query, form) in JOBS.items():
         runs, backs = [], []
         for _ in range(rounds):
+            tidy(app)
             confirming = preview(client, query, form)
             start = time.perf_counter()
             response = client.post("/students/bulk", data=confirming)
@@ -78,6 +82,7 @@ def jobs(app, rounds: int, where: str, deleted: int) -> tuple[list, list]:
         undos.append((f"Undo: {label}", f"{back:.2f} s"))
     runs, backs = [], []
     for _ in range(rounds):
+        tidy(app)
         with app.app_context():
             start = time.perf_counter()
             with records.change(summary=f"deleted {deleted:,} students") as session:
@@ -126,10 +131,11 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--delete", type=int, default=50_000, help="students the delete job deletes")
     parser.add_argument("--database-url", help="a PostgreSQL server to measure on too")
+    parser.add_argument("--no-sqlite", action="store_true", help="measure on the PostgreSQL server only")
     args = parser.parse_args(argv)
     print(f"{machine()}; {args.rounds} rounds, medians")
     started = time.perf_counter()
-    apps = [("SQLite", lambda: make_app(fresh_copy(seeded(args.rows), DATA / "bulk.db")))]
+    apps = [] if args.no_sqlite else [("SQLite", lambda: make_app(fresh_copy(seeded(args.rows), DATA / "bulk.db")))]
     if args.database_url:
         apps.append(("PostgreSQL", lambda: seeded_on_postgresql(args.database_url, "roster_bench_bulk", args.rows)[0]))
     met = True
