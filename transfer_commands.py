@@ -12,7 +12,7 @@ from records import import_checks, import_writes
 from records.imports import Importer, automatic_mapping, enrollments
 from resources import COURSES, STUDENTS, USERS
 from spreadsheets import reading, writing
-from spreadsheets.columns import file_columns
+from spreadsheets.columns import file_columns, named_keys
 from formatting import plural
 from listing import export
 from views.transfer import log_export, summary
@@ -46,7 +46,7 @@ def add_export(resource):
         if wrong := {name: errors for name, errors in args.errors.items() if name in arguments}:
             raise click.UsageError("; ".join(f"--{name}: {errors[0]}" for name, errors in wrong.items()))
         columns = file_columns(resource)
-        rows = export.rows(listing, args, [column.sql for column in columns])
+        rows = named_keys(columns, export.rows(listing, args, [column.sql for column in columns]))
         header = [column.header for column in columns]
         chunks = writing.xlsx_chunks(header, rows, resource.title) if kind == "xlsx" else writing.csv_chunks(
             header, rows, bom=bom)

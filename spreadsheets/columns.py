@@ -7,12 +7,12 @@ import re
 from dataclasses import dataclass
 from operator import attrgetter
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, String, cast, func, select
 from wtforms import BooleanField, DateField, DecimalField, IntegerField, PasswordField, SelectField
 from wtforms.validators import DataRequired, InputRequired
 from wtforms.widgets import HiddenInput
 
-from models import Course, Enrollment, Student
+from models import Course, Enrollment, Student, db
 from validators import PickMany, PickOne
 
 SEPARATOR = ", "  # between the natural keys of several related rows in one cell ("MATH-101, ART-001")
@@ -51,12 +51,38 @@ def kind_of(field) -> str:
 
 
 def related_sql(model, kind: str, field, related) -> ColumnElement:
-    key = natural_key(related)
+    """What an export reads for a related row: its natural key; for several (a student's courses, the only relation
+    of many rows), their ids, which named_keys() names. The ids come from the enrollments' primary key alone: looking
+    up the code of each of 3.5 million enrollments' courses was 7 of the 18 s PostgreSQL spent on 1,000,000 students."""
     if kind == "one":
-        return select(key).where(related.id == getattr(model, field.name)).scalar_subquery()
-    # The only relation of many rows is enrollment: a student's courses.
-    return (select(func.aggregate_strings(key, SEPARATOR)).where(related.id == Enrollment.course_id,
-                                                               Enrollment.student_id == model.id).scalar_subquery())
+        return select(natural_key(related)).where(related.id == getattr(model, field.name)).scalar_subquery()
+    return (select(func.aggregate_strings(cast(Enrollment.course_id, String), ","))
+            .where(Enrollment.student_id == model.id).scalar_subquery())
+
+
+class KeysById(dict):
+    """{str(id): natural key} of every row of `model`, read at once; a row added since is looked up when met."""
+
+    def __init__(self, model):
+        self.model = model
+        super().__init__(db.session.execute(select(cast(model.id, String), natural_key(model))).all())
+
+    def __missing__(self, id: str) -> str:
+        self[id] = db.session.scalar(select(natural_key(self.model)).where(self.model.id == int(id))) or f"#{id}"
+        return self[id]
+
+
+def named_keys(columns, rows):
+    """The exported rows, each cell of related rows' ids (related_sql) made their natural keys from one table of all."""
+    many = [(i, KeysById(c.related)) for i, c in enumerate(columns) if c.kind == "many"]
+    if not many:
+        yield from rows
+        return
+    for row in rows:
+        row = list(row)
+        for i, keys in many:
+            row[i] = SEPARATOR.join(keys[id] for id in row[i].split(",")) if row[i] else row[i]
+        yield row
 
 
 _made: dict[str, tuple] = {}

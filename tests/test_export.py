@@ -13,6 +13,7 @@ from python_calamine import CalamineWorkbook
 from models import Course, Enrollment, SignIn, Student, User
 from helpers import read, signed_in
 from spreadsheets import writing
+from spreadsheets.columns import KeysById
 
 
 def page_names(client, path: str) -> list[str]:
@@ -133,3 +134,12 @@ def test_csv_cells_read_by_their_type_are_as_text_makes_them():
     (line,) = list(csv.reader(io.StringIO(b"".join(writing.csv_chunks(["h"] * len(values), [values])).decode())))[1:]
     assert line == [writing.as_text(value) for value in values]
     assert line[0] == "'=SUM(A1)" and line[10] == "'@cmd" and line[7:10] == ["yes", "no", ""]
+
+
+def test_courses_added_after_an_export_began_are_named_by_code(app, school, add):
+    """named_keys reads every course's code once; a course added while the rows stream is looked up when met."""
+    with app.app_context():
+        keys = KeysById(Course)
+    late = add(Course, code="LATE-100", title="Late", credits=1)
+    with app.app_context():
+        assert str(late) not in keys and keys[str(school)] == "MATH-101" and keys[str(late)] == "LATE-100"

@@ -20,7 +20,7 @@ from records import import_checks, import_writes
 from records.imports import Importer, automatic_mapping
 from security import role_required
 from spreadsheets import reading, writing
-from spreadsheets.columns import file_columns
+from spreadsheets.columns import file_columns, named_keys
 from views.steps import offer_undo
 
 FORMATS = {"csv": "text/csv; charset=utf-8",
@@ -56,7 +56,7 @@ def export_response(resource, listing, args, name: str, what: str):
         abort(404)
     columns = file_columns(resource)
     header = [column.header for column in columns]
-    rows = export.rows(listing, args, [column.sql for column in columns])
+    rows = named_keys(columns, export.rows(listing, args, [column.sql for column in columns]))
     chunks = writing.xlsx_chunks(header, rows, resource.title) if kind == "xlsx" else writing.csv_chunks(
         header, rows, bom=request.args.get("bom") == "1")
     log_export(what, current_user.email, request.remote_addr or "")
