@@ -249,7 +249,7 @@ class Student(Record, db.Model):
 
     __table_args__ = (
         Index("ix_students_sort_name_id", "sort_name", "id"),
-        Index("ix_students_advisor_id_name_id", "advisor_id", "name", "id"),  # a user's first advisees by name
+        Index("ix_students_advisor_id_sort_name_id", "advisor_id", "sort_name", "id"),  # an advisor's students, listed
         Index("ix_students_grade_id", "grade", "id"),
         Index("ix_students_gpa_id", "gpa", "id"),
         Index("ix_students_enrolled_on_id", "enrolled_on", "id"),

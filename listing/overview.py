@@ -52,7 +52,7 @@ def largest_courses() -> list[tuple[int, str, str, int]]:
 
 def own_advisees(user_id: int) -> list[Student]:
     """The first SHOWN students `user_id` advises, by name."""
-    query = select(Student).where(Student.advisor_id == user_id).order_by(Student.name, Student.id).limit(SHOWN)
+    query = select(Student).where(Student.advisor_id == user_id).order_by(Student.sort_name, Student.id).limit(SHOWN)
     return db.session.scalars(query).all()
 
 

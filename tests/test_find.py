@@ -78,3 +78,13 @@ def test_a_rename_moves_the_row_in_alphabetical_order(client, school):
         "name": "Ábel Adams", "email": "za@school.example", "grade": "9", "enrolled_on": "2024-09-01", "then": "view",
     })
     assert names(client, "/students")[0] == "Ábel Adams"
+
+
+def test_a_users_page_and_the_advisor_filter_list_advisees_ignoring_case_and_accents(client, add):
+    advisor = add(User, name="Ana Advisor", email="ana@staff.example")
+    for name in ("bob Young", "Zoë Adams", "Ángel Ruiz", "Carla Díaz"):
+        add(Student, name=name, email=f"{name.split()[0].lower()}@school.example", grade=5, advisor_id=advisor)
+    expected = ["Ángel Ruiz", "bob Young", "Carla Díaz", "Zoë Adams"]
+    assert names(client, f"/students?advisor={advisor}") == expected
+    html = client.get(f"/users/{advisor}").get_data(as_text=True)
+    assert re.findall(r'<a href="/students/\d+">([^<]*)</a>', html) == expected

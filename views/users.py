@@ -26,7 +26,7 @@ def get_user_and_first_related(id):
     """A user with their counts, when they last signed in, and first advisees in one statement, then their first
     courses: 2 statements."""
     first_advisees = (
-        db.select(Student).where(Student.advisor_id == id).order_by(Student.name, Student.id).limit(SHOWN).subquery()
+        db.select(Student).where(Student.advisor_id == id).order_by(Student.sort_name, Student.id).limit(SHOWN).subquery()
     )
     advisee = aliased(Student, first_advisees)
     signed_in = db.select(db.func.max(SignIn.at)).where(SignIn.email == User.email, SignIn.event == "sign-in")
@@ -35,7 +35,7 @@ def get_user_and_first_related(id):
         .options(undefer(User.advisee_count), undefer(User.course_count))
         .outerjoin(advisee, true())
         .where(User.id == id)
-        .order_by(first_advisees.c.name, first_advisees.c.id)
+        .order_by(first_advisees.c.sort_name, first_advisees.c.id)
     )
     rows = db.session.execute(query).all()
     if not rows:
