@@ -20,7 +20,7 @@ def hand_written(app, path):
     query = """
         SELECT s.id, s.name, s.email, s.grade, s.gpa, s.enrolled_on, u.id, u.name,
                (SELECT count(*) FROM enrollments e WHERE e.student_id = s.id)
-        FROM students s LEFT JOIN users u ON u.id = s.advisor_id ORDER BY s.name, s.id LIMIT 26"""
+        FROM students s LEFT JOIN users u ON u.id = s.advisor_id ORDER BY s.sort_name, s.id LIMIT 26"""
 
     def page():
         total = connection.execute("SELECT row_count FROM row_counts WHERE table_name = 'students'").fetchone()[0]
