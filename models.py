@@ -480,4 +480,14 @@ def _kept_count(relation: str, row_id):
 User.advisee_count = _kept_count("advisees", User.id)
 User.course_count = _kept_count("taught", User.id)
 Student.course_count = _count(Enrollment.course_id, Enrollment.student_id == Student.id)  # 2-5 rows: counted
+
+
+def _name_of(user_id):
+    """A related user's name alone, deferred, for a list (undefer it): a page of 25 rows then makes no User objects
+    to show who advises or teaches them."""
+    return column_property(select(User.name).where(User.id == user_id).scalar_subquery(), deferred=True)
+
+
+Student.advisor_name = _name_of(Student.advisor_id)
+Course.teacher_name = _name_of(Course.teacher_id)
 Course.student_count = _kept_count("students", Course.id)

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, urlencode
 from flask import url_for
 from markupsafe import Markup, escape
 from sqlalchemy import ColumnElement
-from sqlalchemy.orm import joinedload, undefer
+from sqlalchemy.orm import undefer
 from werkzeug.datastructures import MultiDict
 from wtforms import IntegerField
 from wtforms.validators import NumberRange, Optional
@@ -63,20 +63,19 @@ def shown(attribute, label: str, name: str | None = None, sortable: bool = True,
     return Column(name or attribute.key, label, attrgetter(attribute.key), sort, **kwargs)
 
 
-def link_to(endpoint: str, related: str | None = None) -> Callable:
-    """A link to the row's page, or to its `related` row's page when it has one."""
-    if related:
-        return lambda row: url_for(endpoint, id=getattr(row, related).id) if getattr(row, related) else None
+def link_to(endpoint: str) -> Callable:
+    """A link to the row's page."""
     return lambda row: url_for(endpoint, id=row.id)
+
+
+def link_to_user(key: str) -> Callable:
+    """A link to the page of the user the row's `key` names (its advisor_id), when it names one."""
+    return lambda row: url_for("users.detail", id=getattr(row, key)) if getattr(row, key) else None
 
 
 def filtered_by_row(endpoint: str, argument: str, count: str) -> Callable:
     """A link to a list filtered by the row (?advisor=12), when the row's `count` is not 0."""
     return lambda row: url_for(endpoint, **{argument: row.id}) if getattr(row, count) else None
-
-
-def name_of(related: str) -> Callable:
-    return lambda row: getattr(row, related).name if getattr(row, related) else None
 
 
 @dataclass(frozen=True)
@@ -203,7 +202,7 @@ STUDENTS = Resource(
         shown(Student.grade, "Grade", numeric=True),
         shown(Student.gpa, "GPA", numeric=True),
         shown(Student.enrolled_on, "Enrolled", name="enrolled"),
-        Column("advisor", "Advisor", name_of("advisor"), link=link_to("users.detail", related="advisor")),
+        Column("advisor", "Advisor", attrgetter("advisor_name"), link=link_to_user("advisor_id")),
         Column("courses", "Courses", attrgetter("course_count"), numeric=True),
     ),
     default_sort="name",
@@ -216,7 +215,7 @@ STUDENTS = Resource(
     ),
     search_hint="Name, email, advisor or course code",
     search_also=(ADVISOR, COURSE),
-    options=(joinedload(Student.advisor), undefer(Student.course_count)),
+    options=(undefer(Student.advisor_name), undefer(Student.course_count)),
     actions=actions.STUDENT_ACTIONS,
     printable=True,
 )
@@ -230,7 +229,7 @@ COURSES = Resource(
         shown(Course.code, "Code", link=link_to("courses.detail")),
         shown(Course.title, "Title", sort=Course.sort_title),
         shown(Course.credits, "Credits", numeric=True),
-        Column("teacher", "Teacher", name_of("teacher"), link=link_to("users.detail", related="teacher")),
+        Column("teacher", "Teacher", attrgetter("teacher_name"), link=link_to_user("teacher_id")),
         Column("students", "Students", attrgetter("student_count"), numeric=True,
                link=filtered_by_row("students.index", "course", "student_count")),
     ),
@@ -242,7 +241,7 @@ COURSES = Resource(
     ),
     search_hint="Code, title or teacher",
     search_also=(TEACHER,),
-    options=(joinedload(Course.teacher), undefer(Course.student_count)),
+    options=(undefer(Course.teacher_name), undefer(Course.student_count)),
     actions=actions.COURSE_ACTIONS,
 )
 

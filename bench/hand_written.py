@@ -29,7 +29,7 @@ def hand_written(app, path):
             SimpleNamespace(id=id, name=name, email=email, grade=grade,
                             gpa=None if gpa is None else Decimal(gpa).scaleb(-2),
                             enrolled_on=date.fromisoformat(enrolled), course_count=courses,
-                            advisor=SimpleNamespace(id=advisor_id, name=advisor) if advisor_id else None)
+                            advisor_id=advisor_id, advisor_name=advisor)
             for id, name, email, grade, gpa, enrolled, advisor_id, advisor, courses in rows[:25]
         ]
         page = Page(items, total, 1, 25, -(-total // 25), "name", STUDENTS.listing.args(MultiDict()), [],

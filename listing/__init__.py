@@ -43,7 +43,7 @@ class Listing:
     sorts: dict[str, ColumnElement]  # sortable columns by their query-string name
     default_sort: str
     filters: tuple[Filter, ...] = ()
-    options: tuple = ()  # loader options, e.g. joinedload(Student.advisor)
+    options: tuple = ()  # loader options, e.g. undefer(Student.advisor_name)
     where: tuple = ()  # conditions every row meets
     also: tuple = ()  # related fields its search looks in (search.Also)
     columns: tuple[str, ...] = ()  # the names of the columns it may show (?columns=)
