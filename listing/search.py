@@ -164,6 +164,7 @@ def through_related(model, search: Search) -> ColumnElement:
     each_word = [  # the related rows first: a row they hold is not read (SQLite seeks a row only when it must)
         or_(*(also.condition(keys) for also, keys, _ in search.related.get(word, ())), own_word(model, word))
         for word in search.words
+        if set(search.related) != {word}  # the only word naming related rows: the leads are its condition
     ]
     return and_(or_(*leads), *each_word)
 
