@@ -139,6 +139,14 @@ def insert_changes(session, model, where, action: str, data, labels, version=Non
     session.execute(db.insert(Change).from_select(columns, rows))
 
 
+def summarize(session, summary: str):
+    """The words the change in progress is recorded under, when they are known only once it ran ("set advisor on 271
+    students", of the 312 selected): its change set may be open already, made by statements over sets of rows."""
+    session.info[SUMMARY] = summary
+    if opened := session.info.get(CHANGE_SET):
+        session.execute(db.update(ChangeSet).where(ChangeSet.id == opened[0]).values(summary=summary))
+
+
 def json_functions():
     """The SQL functions that build a JSON object and array, on this backend."""
     return tuple(getattr(db.func, name) for name in backend().json_functions)

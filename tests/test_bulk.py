@@ -285,3 +285,24 @@ def test_the_confirmation_counts_what_the_rows_have_now_with_the_rest_summed_up(
     assert "21 students will have grade 7." in html
     assert "Now: grade 6 (6), grade 5 (5), grade 4 (4), grade 3 (3), grade 2 (2) and 1 other." in html
     assert "7 students have grade 7 already: nothing changes for them." in html
+
+
+def test_the_change_set_is_named_for_the_rows_that_changed(client, app, add):
+    lisa, omar = add(User, name="Lisa Padilla", email="lisa@example.org"), add(User, name="Omar Haddad", email="omar@example.org")
+    students(add, 3, advisor_id=lisa)
+    add(Student, name="Has Omar", email="has.omar@school.example", grade=9, advisor_id=omar)
+    response, _ = confirm(client, "/students/bulk", action="set-advisor", all="1", query="grade=9", advisor_id=str(omar))
+    assert newest_change_set(app).summary == "set advisor on 3 students"
+    assert len(read(app, Change, change_set_id=newest_change_set(app).id)) == 3
+    assert "Set advisor on 3 students." in client.get("/students", follow_redirects=True).get_data(as_text=True)
+
+
+def test_an_action_that_changes_no_row_writes_no_change_set(client, app, add):
+    omar = add(User, name="Omar Haddad", email="omar@example.org")
+    students(add, 4, advisor_id=omar)
+    before = len(read(app, ChangeSet))
+    response, _ = confirm(client, "/students/bulk", action="set-advisor", all="1", query="grade=9", advisor_id=str(omar))
+    assert response.status_code == 302
+    assert len(read(app, ChangeSet)) == before
+    page = client.get("/students", follow_redirects=True).get_data(as_text=True)
+    assert "Nothing changed: all 4 have that already." in page and "Undo" not in page

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import Select
 from werkzeug.datastructures import MultiDict
@@ -21,6 +21,7 @@ from actions import includes_me
 from listing import ListArgs, Listing
 from listing.counts import count_cap
 from models import Change, db
+from records import history
 from validators import possible_ids
 from views.pickers import pickers, searching
 from views.steps import offer_undo
@@ -107,11 +108,11 @@ def add_bulk(blueprint, resource):
                 form.include_me.errors = ["You are one of them: tick this to include yourself, or go back and "
                                           "untick your own row."]
             elif step == "run":
-                summary = action.summary(resource, count, form)
-                with records.change(summary=summary) as session:
-                    action.run(session, resource, selection.unordered, form)
-                flash(f"{summary[0].upper()}{summary[1:]}.", "success")
-                offer_undo()
+                if summary := run(action, resource, selection, form, count):
+                    flash(f"{summary[0].upper()}{summary[1:]}.", "success")
+                    offer_undo()
+                else:
+                    flash(f"Nothing changed: {'it has' if count == 1 else f'all {count:,} have'} that already.", "info")
                 return redirect(back)
             if not form.form_errors:
                 preview = action.preview(resource, selection.unordered, form, count)
@@ -125,6 +126,26 @@ def add_bulk(blueprint, resource):
 
     bulk.__doc__ = f"Act on several {resource.name} at once: ask, show what will happen, then do it."
     blueprint.add_url_rule("/bulk", "bulk", bulk, methods=["POST"])
+
+
+class NothingChanged(Exception):
+    """A bulk action that changed no row: its change is rolled back, so the history holds no empty change set."""
+
+
+def run(action, resource, selection, form, count: int) -> str | None:
+    """Runs the action as one change and returns what it did, in words, named for the rows it changed (those that
+    had the value already are not counted); None, and nothing written, when it changed none."""
+    try:
+        with records.change(summary=action.summary(resource, count, form)) as session:
+            if not (changed := action.run(session, resource, selection.unordered, form)):
+                raise NothingChanged
+            summary = action.summary(resource, changed, form)
+            if changed != count:
+                history.summarize(session, summary)
+    except NothingChanged:
+        g.pop("change_set_id", None)
+        return None
+    return summary
 
 
 def changed_since(resource, selection, form, count) -> str | None:
