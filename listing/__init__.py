@@ -89,8 +89,9 @@ class Listing:
         conditions, term = self.narrowing(args)
         if not conditions and (ids := search.listed(self.model, term)) is not None:  # the indexes alone count
             counted = capped_count(ids)
-            if term.related and search.own_index_lists(term):  # own matches past the cap: the related add nothing
-                own = capped_count(search.index_matches(self.model, term))
+            if term.related:  # own matches past the cap: the related add nothing, and the union (read whole) waits
+                own = capped_count(search.index_matches(self.model, term) if search.own_index_lists(term)
+                                   else select(self.model.id).where(search.own_text(self.model, term, "index")))
                 return case((own > count_cap(), own), else_=counted)
             return counted
         if term:

@@ -88,3 +88,15 @@ def test_a_users_page_and_the_advisor_filter_list_advisees_ignoring_case_and_acc
     assert names(client, f"/students?advisor={advisor}") == expected
     html = client.get(f"/users/{advisor}").get_data(as_text=True)
     assert re.findall(r'<a href="/students/\d+">([^<]*)</a>', html) == expected
+
+
+@pytest.mark.parametrize("own, advised, shown", [(1, 1, "of 2 students"), (2, 2, "of more than 3 students"),
+                                                  (4, 0, "of more than 3 students")])
+def test_a_search_that_also_names_an_advisor_counts_both_up_to_the_cap(app, client, add, own, advised, shown):
+    app.config.update(LIST_COUNT_CAP=3)
+    advisor = add(User, name="Lisa Padilla", email="lisa@staff.example")
+    for n in range(own):
+        add(Student, name=f"Ana Padilla {n}", email=f"own{n}@school.example", grade=5)
+    for n in range(advised):
+        add(Student, name=f"Bo Ruiz {n}", email=f"advised{n}@school.example", grade=5, advisor_id=advisor)
+    assert shown in client.get("/students?q=padilla").get_data(as_text=True)
