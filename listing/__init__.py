@@ -84,19 +84,20 @@ class Listing:
             sort = self.default_sort
         return sort, Order(self.model, self.sorts[sort.lstrip("-")], ascending=not sort.startswith("-"))
 
-    def total(self, args: ListArgs) -> ColumnElement:
-        """How many rows `args` leave, counted no further than the cap: a column for a caller's own statement."""
+    def total(self, args: ListArgs, cap: int | None = None) -> ColumnElement:
+        """How many rows `args` leave, counted no further than the cap (`cap`, or the lists' own): a column for a
+        caller's own statement."""
         conditions, term = self.narrowing(args)
         if not conditions and (ids := search.listed(self.model, term)) is not None:  # the indexes alone count
-            counted = capped_count(ids)
+            counted = capped_count(ids, cap)
             if term.related:  # own matches past the cap: the related add nothing, and the union (read whole) waits
                 own = capped_count(search.index_matches(self.model, term) if search.own_index_lists(term)
-                                   else select(self.model.id).where(search.own_text(self.model, term, "index")))
-                return case((own > count_cap(), own), else_=counted)
+                                   else select(self.model.id).where(search.own_text(self.model, term, "index")), cap)
+                return case((own > (cap or count_cap()), own), else_=counted)
             return counted
         if term:
             conditions.append(search.matches(self.model, term))
-        return capped_count(select(self.model.id).where(*conditions)) if conditions else counted_rows(self.model)
+        return capped_count(select(self.model.id).where(*conditions), cap) if conditions else counted_rows(self.model)
 
     def matching_ids(self, args: ListArgs) -> Select:
         """The ids of every row `args` leave, in the list's order: what acting on, exporting or printing "all
@@ -117,10 +118,11 @@ class Listing:
         """The first `limit` rows `args` leave, in the list's order, with what the list shows of them: a printout."""
         return db.session.scalars(self.matching(args, self.model).options(*self.options).limit(limit)).all()
 
-    def page(self, args: ListArgs, total: int | None = None) -> Page:
+    def page(self, args: ListArgs, total: int | None = None, cap: int | None = None) -> Page:
         """Two statements: the total with the related filters' labels, then the rows. A caller that loads a row
         anyway (a course, for its students) can count in that statement with total(args) and pass the result here;
-        the labels of related filters in use then take a statement of their own."""
+        the labels of related filters in use then take a statement of their own. Counting stops at `cap`, or at the
+        lists' own cap."""
         conditions, term = self.narrowing(args)
         chosen = {name: args.value(name) for name in self.related if isinstance(args.value(name), int)}
         labels = [
@@ -128,10 +130,10 @@ class Listing:
             for f in self.related.values() if f.name in chosen
         ]
         if total is None:
-            total, *shown = db.session.execute(select(self.total(args).label("total"), *labels)).one()
+            total, *shown = db.session.execute(select(self.total(args, cap).label("total"), *labels)).one()
         else:
             shown = db.session.execute(select(*labels)).one() if labels else []
-        cap = count_cap()
+        cap = cap or count_cap()
         exact = not (conditions or term) or total <= cap
         if not exact:  # more than the cap: most rows are on the way
             conditions = [likely(condition) for condition in conditions]

@@ -21,6 +21,6 @@ def counted_rows(model) -> ColumnElement:
     return func.coalesce(kept, select(func.count()).select_from(model).scalar_subquery())
 
 
-def capped_count(rows: Select) -> ColumnElement:
-    """How many rows a query finds, counting no further than one past the cap."""
-    return select(func.count()).select_from(rows.limit(count_cap() + 1).subquery()).scalar_subquery()
+def capped_count(rows: Select, cap: int | None = None) -> ColumnElement:
+    """How many rows a query finds, counting no further than one past the cap (`cap`, or the lists' own)."""
+    return select(func.count()).select_from(rows.limit((cap or count_cap()) + 1).subquery()).scalar_subquery()

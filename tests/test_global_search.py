@@ -41,3 +41,10 @@ def test_save_and_continue_editing_comes_back_to_the_form(client, school):
     response = client.post("/students/new", data={"name": "Cy Doe", "email": "cy@school.example", "grade": "3",
                                                   "enrolled_on": "2024-09-01", "then": "continue"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/edit")
+
+
+def test_each_kind_is_counted_up_to_its_own_cap_and_the_list_counts_further(client, add, monkeypatch):
+    monkeypatch.setattr("views.search.COUNTED", 3)
+    add.many(Student, [{"name": f"Kid Moreno {n}", "email": f"kid{n}@school.example", "grade": 3} for n in range(5)])
+    assert "All more than 3 students matching →" in client.get("/search?q=moreno").get_data(as_text=True)
+    assert "of 5 students" in client.get("/students?q=moreno").get_data(as_text=True)

@@ -10,6 +10,7 @@ from resources import COURSES, STUDENTS, USERS
 
 bp = Blueprint("search", __name__, url_prefix="/search")
 BEST = 5  # the best few of each kind
+COUNTED = 1_000  # matches counted of each kind ("All more than 1,000 students matching"): a list counts 10,000
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ def index():
     if q.strip():
         for resource in (STUDENTS, USERS, COURSES):
             listing = resource.listing
-            groups.append(Group(resource, listing.page(listing.args(MultiDict({"q": q, "per_page": "10"})))))
+            args = listing.args(MultiDict({"q": q, "per_page": "10"}))
+            groups.append(Group(resource, listing.page(args, cap=COUNTED)))
     template = "search/results.html" if request.args.get("partial") else "search/index.html"
     return render_template(template, q=q, groups=groups)
