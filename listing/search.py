@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import current_app, g
-from sqlalchemy import ColumnElement, Select, and_, literal, or_, select, union, union_all
+from sqlalchemy import ColumnElement, Select, and_, any_, func, literal, or_, select, union, union_all
 
 from database.backend import backend
 from database.schema_extras import search_table
@@ -147,7 +147,10 @@ def own_word(model, word: str) -> ColumnElement:
 def matches(model, search: Search, how: str = "index") -> ColumnElement:
     """Rows matching every word of `search`, in their own text or in a related row a word names. On SQLite "index"
     and "walk" ask the trigram index ("walk" so that SQLite cannot use the id to drive the query, and walks the sort
-    order's index instead); "like", and the other backends, check each row's text (PostgreSQL's index serves it)."""
+    order's index instead); "like", and the other backends, check each row's text (PostgreSQL's index serves it).
+    "few" is "index" for a search counted to match few rows: they are found first, then sorted (see few())."""
+    if how == "few":
+        return few(model, matches(model, search, "index"))
     if search.prefix_only:
         return starts_with(model, search)
     own = own_text(model, search, how)
@@ -184,7 +187,17 @@ def how_to_fetch(total: int, exact: bool) -> str:
     """How a page of a search is fetched, by how many rows match. Few: fetch them all from the search index and
     sort them. More: walk the sort order's index, keeping the rows the search index lists. More than the count cap:
     walk it checking each row's text."""
-    return "index" if total <= current_app.config["LIST_INDEX_THEN_SORT"] else "walk" if exact else "like"
+    return "few" if total <= current_app.config["LIST_INDEX_THEN_SORT"] else "walk" if exact else "like"
+
+
+def few(model, condition: ColumnElement) -> ColumnElement:
+    """The rows `condition` picks, known to be few (counted up to LIST_INDEX_THEN_SORT): on PostgreSQL their ids are
+    found first, as one array, and the page sorts those. Its planner cannot tell how many rows a LIKE finds: it took
+    "%иван%" for 1% of the rows and walked the name index looking for its first 26, and the 973 Cyrillic names sort
+    last: 2.9 s at 1,000,000 students, 33 ms so. SQLite's "index" drives the query from the trigram index already."""
+    if backend().name != "postgresql":
+        return condition
+    return model.id == any_(func.array(select(model.id).where(condition).scalar_subquery()))
 
 
 def explain(search: Search, model, row) -> str | None:

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from helpers import listed_names
-from models import Course, Enrollment, Student, User
+from models import Course, Enrollment, Student, User, db
 
 
 names = listed_names
@@ -100,3 +100,13 @@ def test_a_search_that_also_names_an_advisor_counts_both_up_to_the_cap(app, clie
     for n in range(advised):
         add(Student, name=f"Bo Ruiz {n}", email=f"advised{n}@school.example", grade=5, advisor_id=advisor)
     assert shown in client.get("/students?q=padilla").get_data(as_text=True)
+
+
+def test_a_search_counted_to_match_few_rows_finds_them_before_sorting(app, client, school, count_statements):
+    """PostgreSQL cannot tell how many rows a LIKE finds; taking a rare term for a common one, it walked the name
+    index looking for its rows (2.9 s at 1,000,000 students): the ids come first, as an array, then the page."""
+    assert names(client, "/students?q=garcia") == ["María García"]
+    page = next(" ".join(s.split()) for s in count_statements if "ORDER BY" in s and "FROM students" in s)
+    with app.app_context():
+        postgresql = db.engine.dialect.name == "postgresql"
+    assert ("= ANY (array((SELECT students.id" in page) is postgresql, page
