@@ -85,3 +85,10 @@ def test_edit_page_statements_do_not_grow_with_related_rows(client, crowd, count
     small = statements(client, count_statements, f"/students/{small_id}/edit")
     large = statements(client, count_statements, f"/students/{large_id}/edit")
     assert small == large
+
+
+@pytest.mark.parametrize("path", ["/courses/{id}/print", "/students/print?advisor={user}"])
+def test_printout_statements_do_not_grow_with_rows(client, crowd, count_statements, path):
+    small = statements(client, count_statements, path.format(id=crowd["course"][0], user=crowd["user"][0]))
+    large = statements(client, count_statements, path.format(id=crowd["course"][1], user=crowd["user"][1]))
+    assert small == large

@@ -26,9 +26,10 @@ add_transfer(bp, COURSES)
 add_import(bp, enrollments, "enrollments", COURSES.edit_role, "Enrollments", prefix="enrollments_")
 
 
-def enrolled_students(course_id):
-    """The students of one course, as a list of their own."""
-    return STUDENTS.listing.within(Student.id.in_(enrolled_in(course_id)))
+def enrolled_students(course_id, options: tuple = ()):
+    """The students of one course, as a list of their own: loading `options` (the students list's, for a class list
+    that shows its every column; the course's page shows three)."""
+    return STUDENTS.listing.within(Student.id.in_(enrolled_in(course_id)), options=options)
 
 
 def get_course(id, *columns):
@@ -62,7 +63,7 @@ def detail(id):
 @bp.get("/<int:id>/print")
 def class_list(id):
     """A course's class list: every student (searched as its page is), up to the print limit, laid out for paper."""
-    students = enrolled_students(id)
+    students = enrolled_students(id, STUDENTS.listing.options)
     course, total = get_course(id, students.total(students.args(request.args)))
     teacher = f"Teacher: {course.teacher.name}" if course.teacher else "No teacher"
     return printout(STUDENTS, students, f"{course.code} {course.title}: class list", url_for(".detail", id=id),
