@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from operator import attrgetter
 
-from sqlalchemy import ColumnElement, String, cast, func, select
+from sqlalchemy import ColumnElement, String, UniqueConstraint, cast, func, select
 from wtforms import BooleanField, DateField, DecimalField, IntegerField, PasswordField, SelectField
 from wtforms.validators import DataRequired, InputRequired
 from wtforms.widgets import HiddenInput
@@ -34,8 +34,10 @@ class FileColumn:
 
 
 def natural_key(model) -> ColumnElement:
-    """The column that names a row in a file: its unique one (email, code)."""
-    return next(column for column in model.__table__.columns if column.unique)
+    """The column that names a row in a file: its unique one (email, code), declared on the column or by a
+    constraint of its own (a student's email, whose index carries the id on PostgreSQL)."""
+    return next(constraint.columns[0] for constraint in model.__table__.constraints
+                if isinstance(constraint, UniqueConstraint) and len(constraint.columns) == 1)
 
 
 def normalised(header: str) -> str:
