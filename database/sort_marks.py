@@ -87,23 +87,47 @@ def postgresql_triggers(t: str, c: str, m: str):
         yield (f"CREATE OR REPLACE TRIGGER {m}_{op} AFTER {op.upper()} ON {t} REFERENCING "
                f"{'NEW' if rows == 'new_rows' else 'OLD'} TABLE AS {rows} FOR EACH STATEMENT "
                f"EXECUTE FUNCTION roster_{m}_{op}()")
-    yield from postgresql_update_trigger(t, c, m)
+    # One update trigger per column, before (postgresql_update_trigger makes one per table now)
+    yield f"DROP TRIGGER IF EXISTS {m}_update ON {t}"
+    yield f"DROP FUNCTION IF EXISTS roster_{m}_update()"
 
 
-def postgresql_update_trigger(t: str, c: str, m: str):
-    """Per statement, like the others: a bulk change of 80,000 grades moves each mark's count once, not 80,000 times
-    (PostgreSQL allows no column list beside transition tables, so it runs on every update and finds the moved rows)."""
-    moved = f"old_rows before_row JOIN new_rows after_row ON after_row.id = before_row.id " \
-            f"WHERE before_row.{c} IS DISTINCT FROM after_row.{c}"
-    moves = (f"SELECT {locate(m, 'before_row', c)} AS at, -1 AS n FROM {moved} UNION ALL "
-             f"SELECT {locate(m, 'after_row', c)} AS at, 1 AS n FROM {moved}")
-    yield f"DROP TRIGGER IF EXISTS {m}_update ON {t}"  # the row trigger of before, where there is one
-    yield (f"CREATE OR REPLACE FUNCTION roster_{m}_update() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-           f"UPDATE {m} SET row_count = {m}.row_count + changed.n FROM "
-           f"(SELECT at, sum(n) AS n FROM ({moves}) moves GROUP BY at) changed "
-           f"WHERE {m}.position = changed.at AND changed.n <> 0; RETURN NULL; END $$")
-    yield (f"CREATE TRIGGER {m}_update AFTER UPDATE ON {t} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows "
-           f"FOR EACH STATEMENT EXECUTE FUNCTION roster_{m}_update()")
+def postgresql_update_trigger(t: str, columns: list[str]):
+    """Per statement, like the others, and one for the table's sorted columns: a bulk change of 80,000 grades moves
+    each mark's count once, not 80,000 times. PostgreSQL allows no column list beside transition tables, so it runs
+    on every update of `t`: it pairs the rows before and after once, to learn which sorted columns changed, and
+    moves only their marks (one trigger per column paired them five times: 0.9 s of a bulk enrollment's 2.3 s
+    UPDATE of 83,000 versions, which moves no mark)."""
+    moved = {c: f"moved_{c}" for c in columns}
+    found = ", ".join(f"coalesce(bool_or(before_row.{c} IS DISTINCT FROM after_row.{c}), false)" for c in columns)
+    pairs = "old_rows before_row JOIN new_rows after_row ON after_row.id = before_row.id"
+    body = [f"SELECT {found} INTO {', '.join(moved.values())} FROM {pairs};"]
+    for c in columns:
+        m = marks_table(t, c)
+        rows = f"{pairs} WHERE before_row.{c} IS DISTINCT FROM after_row.{c}"
+        moves = (f"SELECT {locate(m, 'before_row', c)} AS at, -1 AS n FROM {rows} UNION ALL "
+                 f"SELECT {locate(m, 'after_row', c)} AS at, 1 AS n FROM {rows}")
+        body.append(f"IF {moved[c]} THEN UPDATE {m} SET row_count = {m}.row_count + changed.n FROM "
+                    f"(SELECT at, sum(n) AS n FROM ({moves}) moves GROUP BY at) changed "
+                    f"WHERE {m}.position = changed.at AND changed.n <> 0; END IF;")
+    declared = " ".join(f"{name} boolean;" for name in moved.values())
+    yield (f"CREATE OR REPLACE FUNCTION roster_{t}_marks_update() RETURNS trigger LANGUAGE plpgsql AS $$ "
+           f"DECLARE {declared} BEGIN {' '.join(body)} RETURN NULL; END $$")
+    yield (f"CREATE OR REPLACE TRIGGER {t}_marks_update AFTER UPDATE ON {t} REFERENCING OLD TABLE AS old_rows "
+           f"NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION roster_{t}_marks_update()")
+
+
+def replace_postgresql_update_triggers(connection):
+    """Each table's one update trigger of its marks, in place of any earlier ones (migrations)."""
+    for t, columns in MARKED.items():
+        present = {column["name"] for column in inspect(connection).get_columns(t)}
+        columns = [c for c in columns if c in present]
+        for c in columns:
+            m = marks_table(t, c)
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {m}_update ON {t}")
+            connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS roster_{m}_update()")
+        for statement in postgresql_update_trigger(t, columns) if columns else ():
+            connection.exec_driver_sql(statement)
 
 
 def sqlite_drops(t: str, c: str, m: str):
@@ -113,25 +137,29 @@ def sqlite_drops(t: str, c: str, m: str):
 
 
 def postgresql_drops(t: str, c: str, m: str):
+    yield f"DROP TRIGGER IF EXISTS {t}_marks_update ON {t}"
+    yield f"DROP FUNCTION IF EXISTS roster_{t}_marks_update()"
     for op in ("insert", "delete", "update"):
         yield f"DROP TRIGGER IF EXISTS {m}_{op} ON {t}"
         yield f"DROP FUNCTION IF EXISTS roster_{m}_{op}()"
     yield f"DROP TABLE IF EXISTS {m}"
 
 
-def creating(triggers):
-    """Makes each marks table, its marks and its triggers."""
+def creating(triggers, table_triggers=None):
+    """Makes each marks table, its marks and its triggers (and, given table_triggers, those of each table's)."""
     def create(connection):
         for t, columns in MARKED.items():
             present = {column["name"] for column in inspect(connection).get_columns(t)}
+            # An earlier migration, before a column was added: a later one makes its marks.
+            columns = [c for c in columns if c in present]
             for c in columns:
-                if c not in present:  # an earlier migration, before the column was added: a later one makes these
-                    continue
                 for statement in create_table(t, c):
                     connection.exec_driver_sql(statement)
                 build(t, c, connection)
                 for statement in triggers(t, c, marks_table(t, c)):
                     connection.exec_driver_sql(statement)
+            for statement in table_triggers(t, columns) if table_triggers and columns else ():
+                connection.exec_driver_sql(statement)
     return create
 
 
@@ -150,6 +178,6 @@ def nothing(connection):
 
 STATEMENTS = {
     "sqlite": {"create": creating(sqlite_triggers), "drop": dropping(sqlite_drops)},
-    "postgresql": {"create": creating(postgresql_triggers), "drop": dropping(postgresql_drops)},
+    "postgresql": {"create": creating(postgresql_triggers, postgresql_update_trigger), "drop": dropping(postgresql_drops)},
     "mariadb": {"create": nothing, "drop": nothing},
 }

@@ -20,10 +20,7 @@ depends_on = None
 def upgrade():
     if backend(op.get_bind()).name != "postgresql":
         return
-    for t, columns in sort_marks.MARKED.items():
-        for c in columns:
-            for statement in sort_marks.postgresql_update_trigger(t, c, sort_marks.marks_table(t, c)):
-                op.get_bind().exec_driver_sql(statement)
+    sort_marks.replace_postgresql_update_triggers(op.get_bind())
     # A tenth of each page left free: an update that changes no indexed column (a bulk enrollment bumps each
     # student's version) then stays on its page and writes no index entry (a HOT update). New pages only; existing
     # ones keep theirs until a VACUUM FULL.
