@@ -1,5 +1,7 @@
 """A list page's query string, read into a form: values that do not validate are ignored, never an error page."""
 
+from urllib.parse import urlencode
+
 from wtforms import Form, IntegerField, SearchField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import Length, NumberRange, Optional
 
@@ -28,6 +30,11 @@ class ListArgs(Form):
     def params(self) -> dict:
         """The arguments that differ from their defaults."""
         return {name: self.value(name) for name in self._fields if self.value(name) != self[name].default}
+
+    def query(self) -> str:
+        """The arguments that differ from their defaults, as a query string: each of several values its own
+        (grade=9&grade=10)."""
+        return urlencode(self.params(), doseq=True)
 
     @property
     def narrowed(self) -> set[str]:

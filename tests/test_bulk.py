@@ -56,6 +56,18 @@ def test_set_advisor_on_every_matching_student_is_one_undoable_change_set(client
     assert {s.id for s in read(app, Student, advisor_id=lisa)} == set(ids) | {other}
 
 
+def test_all_matching_posts_the_lists_query_with_each_of_several_values(client, app, add):
+    students(add, 3, grade=9)
+    add(Student, name="Tenth", email="tenth@school.example", grade=10)
+    add(Student, name="Eleventh", email="eleventh@school.example", grade=11)
+    page = client.get("/students?grade=9&grade=10").get_data(as_text=True)
+    bulk_form = page[page.index('id="bulk"'):]
+    query = re.search(r'<input type="hidden" name="query" value="([^"]*)"', bulk_form).group(1).replace("&amp;", "&")
+    assert query == "grade=9&grade=10"
+    confirm(client, "/students/bulk", action="set-grade", all="1", query=query, grade="12")
+    assert sorted(s.grade for s in read(app, Student)) == [11, 12, 12, 12, 12]
+
+
 def test_ticked_rows_only(client, app, add):
     ids = students(add, 5)
     confirm(client, "/students/bulk", action="set-grade", id=[str(i) for i in ids[:2]], grade="11")
