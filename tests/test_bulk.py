@@ -54,6 +54,8 @@ def test_set_advisor_on_every_matching_student_is_one_undoable_change_set(client
     assert "Set advisor on 30 students." in page
     client.post(f"/changes/{change_set.id}/undo")
     assert {s.id for s in read(app, Student, advisor_id=lisa)} == set(ids) | {other}
+    assert newest_change_set(app).summary == "undid “set advisor on 30 students”"
+    assert "Bulk: undid “set advisor on 30 students”" in client.get("/changes").get_data(as_text=True)
 
 
 def test_all_matching_posts_the_lists_query_with_each_of_several_values(client, app, add):
