@@ -21,7 +21,7 @@ import records.guard
 import security
 import transfer_commands
 from models import ID_MAX, db
-from views import account, auth, courses, history, main, saved_views, search, students, transfer, users
+from views import account, auth, changes, courses, main, saved_views, search, students, transfer, users
 
 csrf = CSRFProtect()
 
@@ -140,7 +140,7 @@ def register_blueprints(app):
     app.register_blueprint(users.bp)
     app.register_blueprint(students.bp)
     app.register_blueprint(courses.bp)
-    app.register_blueprint(history.bp)
+    app.register_blueprint(changes.bp)
     app.register_blueprint(search.bp)
     app.register_blueprint(saved_views.bp)
     app.register_blueprint(account.bp)
@@ -154,7 +154,7 @@ def register_errorhandlers(app):
             return error.get_response()
         if error.code == 404:
             try:
-                if page := history.explain_deleted():  # a record's page, after someone deleted the record
+                if page := changes.explain_deleted():  # a record's page, after someone deleted the record
                     return page
             except SQLAlchemyError:
                 db.session.rollback()

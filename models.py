@@ -361,7 +361,7 @@ class Change(db.Model):
     __tablename__ = "changes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    change_set_id: Mapped[int] = mapped_column(ForeignKey("change_sets.id", ondelete="CASCADE"), index=True)
+    change_set_id: Mapped[int] = mapped_column(ForeignKey("change_sets.id", ondelete="CASCADE"))  # indexed with id
     user_id: Mapped[int | None]  # the change set's, so the Changes page finds one person's changes by an index
     table_name: Mapped[str] = mapped_column(String(20))
     row_id: Mapped[int]
@@ -377,6 +377,7 @@ class Change(db.Model):
 
     __table_args__ = (
         Index("ix_changes_table_name_row_id_id", "table_name", "row_id", "id"),
+        Index("ix_changes_change_set_id_id", "change_set_id", "id"),  # a change set's newest rows (the Changes page)
         Index("ix_changes_table_name_id", "table_name", "id"),
         Index("ix_changes_action_id", "action", "id"),
         Index("ix_changes_user_id_id", "user_id", "id"),

@@ -132,7 +132,7 @@ def page_speed(rows: int, few: int, many: int, rounds: int, database_url: str | 
     for size in (few, many):
         app = on_postgresql(database_url, rows, size) if database_url else make_app(with_history(rows, size))
         clients[size] = signed_in_client(app)
-    middle = {few: few // 2, many: many // 2}
+    middle = {few: few // 4, many: many // 4}  # the middle change set (two changes each): the Changes page's cursor
     day = "2020-01-03"
     pages = {
         "a student's History page (the most changes)": lambda size: "/students/1/history",

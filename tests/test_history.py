@@ -4,6 +4,7 @@ import json
 import re
 from datetime import datetime
 
+import records
 from helpers import PASSWORD, read, signed_in
 from models import Change, ChangeSet, Course, Student, User, db
 
@@ -117,3 +118,36 @@ def test_the_first_admin_is_added_by_the_first_run_setup(make_app):
     app.test_client().post("/setup", data={"name": "Ada", "email": "ada@example.org", "password": PASSWORD,
                                            "confirm": PASSWORD})
     assert [change_set.user_name for change_set in read(app, ChangeSet)] == ["First-run setup"]
+
+
+
+def added(app, *batches):
+    """Students added through the write path (so their history is written): one change set per batch of names."""
+    with app.app_context():
+        for names in batches:
+            with records.change() as session:
+                session.add_all([Student(name=name, email=f"{name.replace(' ', '.')}@school.example", grade=5)
+                                 for name in names])
+    return max(c.id for c in read(app, ChangeSet))
+
+
+def names_shown(html):
+    return re.findall(r"added\s+student\s+<a[^>]*>(Student \d+)</a>", html)
+
+
+def test_the_changes_page_shows_a_big_change_set_as_its_newest_rows_and_links_the_rest(client, app):
+    change_set = added(app, [f"Student {i:02}" for i in range(30)])
+    html = client.get("/changes").get_data(as_text=True)
+    assert names_shown(html) == ["Student 29", "Student 28", "Student 27"]
+    assert f'<a href="/changes?set={change_set}">27 more changes in this one →</a>' in html
+    every = client.get(f"/changes?set={change_set}").get_data(as_text=True)
+    assert len(names_shown(every)) == 30
+    assert "Remove filter Change: one change set" in every
+
+
+def test_the_changes_page_goes_back_a_page_of_change_sets_at_a_time(client, app):
+    added(app, *([f"Student {i:02}"] for i in range(30)))
+    first = client.get("/changes").get_data(as_text=True)
+    assert names_shown(first) == [f"Student {i:02}" for i in range(29, 4, -1)]
+    older = re.search(r'href="(/changes\?before=\d+)" rel="next"', first).group(1).replace("&amp;", "&")
+    assert names_shown(client.get(older).get_data(as_text=True)) == [f"Student {i:02}" for i in range(4, -1, -1)]

@@ -1,24 +1,16 @@
-"""The change history: each record's History page, the site-wide Changes page, and undoing a change set."""
+"""The change history as the pages show it: each change's lines, and each record's History page (the site-wide
+Changes page and undoing are views/changes.py)."""
 
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import abort, render_template, request
 from sqlalchemy.orm import aliased
-from wtforms import DateField, Form, SelectChoice, SelectField
-from wtforms.validators import Optional
 
 from formatting import long_date
-from listing.args import RowIdField
-from models import ID_MAX, Change, ChangeSet, User, db
-from records import undo as undoing
+from models import ID_MAX, Change, ChangeSet, db
 from resources import COURSES, STUDENTS, USERS
-from security import is_safe_redirect
-from views.steps import offer_undo
-
-bp = Blueprint("changes", __name__, url_prefix="/changes")
 
 PAGE_SIZE = 50
 RESOURCES = {resource.model.__tablename__: resource for resource in (USERS, STUDENTS, COURSES)}
@@ -38,6 +30,7 @@ class Entry:
     undone_by: str | None  # who undid its change set, if anyone
     resource: object
     lines: list[tuple[str, str, str, bool]]  # (field, before, after, False); for a set, (field, added, removed, True)
+    more: int = 0  # the Changes page: how many more rows its change set changed, after this one (not shown)
 
 
 def entries(rows) -> list[Entry]:
@@ -126,125 +119,3 @@ def add_history(blueprint, resource):
 
     history.__doc__ = f"Every change to one {resource.noun}, newest first."
     blueprint.add_url_rule("/<int:id>/history", "history", history)
-
-
-class ChangesArgs(Form):
-    """The Changes page's filters."""
-
-    user = RowIdField("By")
-    kind = SelectField("Record", choices=[SelectChoice("", "Any"), *(SelectChoice(n, r.title) for n, r in RESOURCES.items())])
-    action = SelectField("Change", choices=[SelectChoice("", "Any"), *(SelectChoice(*a) for a in ACTIONS.items())])
-    since = DateField("From", validators=[Optional()])
-    until = DateField("To", validators=[Optional()])
-    before = RowIdField("Before")
-
-
-@bp.get("")
-def index():
-    """Every change, newest first, by who, record, kind of change and date."""
-    args = ChangesArgs(request.args)
-    args.validate()
-    query = db.select(Change)
-    if args.user.data and not args.user.errors:
-        query = query.where(Change.user_id == args.user.data)
-    if args.kind.data in RESOURCES:
-        query = query.where(Change.table_name == args.kind.data)
-    if args.action.data in ACTIONS:
-        query = query.where(Change.action == args.action.data)
-    # A date range is a range of ids, each end found by one index seek: changes are numbered in the order made.
-    if args.since.data and not args.since.errors:
-        first_set = db.select(ChangeSet.id).where(ChangeSet.at >= args.since.data).order_by(ChangeSet.at).limit(1)
-        first = (db.select(Change.id).where(Change.change_set_id >= first_set.scalar_subquery())
-                 .order_by(Change.change_set_id, Change.id).limit(1))
-        query = query.where(Change.id >= first.scalar_subquery())
-    if args.until.data and not args.until.errors:
-        next_day = args.until.data + timedelta(days=1)
-        last_set = db.select(ChangeSet.id).where(ChangeSet.at < next_day).order_by(ChangeSet.at.desc()).limit(1)
-        last = (db.select(Change.id).where(Change.change_set_id <= last_set.scalar_subquery())
-                .order_by(Change.change_set_id.desc(), Change.id.desc()).limit(1))
-        query = query.where(Change.id <= last.scalar_subquery())
-    shown, next_before = newest_first(query, None if args.before.errors else args.before.data)
-    by = db.session.get(User, args.user.data) if args.user.data and not args.user.errors else None
-    without_user = url_for(".index", **{k: v for k, v in request.args.items() if k not in ("user", "before")})
-    return render_template("changes.html", args=args, entries=shown, next_before=next_before,
-                           by=by, without_user=without_user)
-
-
-@dataclass
-class Outline:
-    """What a change set did, in brief, read without loading its every row: its main change (a create or delete
-    before an edit), how many rows it changed, and in which tables."""
-
-    main: Change
-    rows: int
-    tables: list[str]
-
-    @classmethod
-    def of(cls, change_set_id: int) -> "Outline":
-        of_set = Change.change_set_id == change_set_id
-        main = db.session.scalar(db.select(Change).where(of_set)
-                                 .order_by(db.case((Change.action == "edit", 1), else_=0), Change.id).limit(1))
-        rows = db.session.scalar(db.select(db.func.count()).where(of_set))
-        tables = db.session.scalars(db.select(Change.table_name).where(of_set).distinct()).all()
-        return cls(main, rows, tables)
-
-    def may_undo(self) -> bool:
-        return all(current_user.at_least(RESOURCES[table].edit_role) for table in self.tables)
-
-    def summary(self) -> str:
-        main = self.main
-        what = f"{ACTIONS[main.action].lower()} {RESOURCES[main.table_name].noun} “{main.label}”"
-        return f"{what} and {self.rows - 1:,} more" if self.rows > 1 else what
-
-    def after_undo(self, next: str | None) -> str:
-        """Back to the history page the undo was asked on; from elsewhere, to the row (or its history, if gone)."""
-        if is_safe_redirect(next) and (next.startswith(url_for(".index")) or "/history" in next):
-            return next
-        if self.rows > 1:
-            return url_for(".index")
-        gone = self.main.action == "create"
-        return url_for(f"{RESOURCES[self.main.table_name].name}.{'history' if gone else 'detail'}", id=self.main.row_id)
-
-
-@bp.post("/<int:id>/undo")
-def undo(id):
-    """Undo a change set, asking first when later changes touched the same fields."""
-    change_set = db.get_or_404(ChangeSet, id)
-    outline = Outline.of(id)
-    if not outline.may_undo():
-        abort(403, f"Your role ({current_user.role}) may not do this; ask an admin.")
-    back = outline.after_undo(request.form.get("next"))
-    if change_set.undone_by_id is not None:
-        flash("That change was undone already.", "info")
-        return redirect(back)
-    later = undoing.later_changes(change_set)
-    if later and not request.form.get("overwrite"):
-        rows = db.session.execute(with_change_sets(db.select(Change).where(Change.id.in_(later[:PAGE_SIZE]))))
-        return render_template("undo.html", change_set=change_set, entries=entries(rows), back=back)
-    summary = f"{change_set.summary} (a bulk change)" if change_set.summary else outline.summary()
-    missing = undoing.undo(change_set)
-    flash(f"Undone: {summary}.", "success")
-    for what in missing:
-        flash(f"Could not bring back {what}.", "warning")
-    offer_undo()
-    return redirect(back)
-
-
-def explain_deleted():
-    """A record's page that 404s because the record was deleted: who deleted it and when, and Restore. None for
-    any other 404."""
-    resource = next((r for r in RESOURCES.values() if r.name == request.blueprint), None)
-    id = (request.view_args or {}).get("id")
-    if resource is None or id is None:
-        return None
-    found = db.session.execute(
-        with_change_sets(db.select(Change))
-        .where(Change.table_name == resource.model.__tablename__, Change.row_id == id, Change.action == "delete")
-        .order_by(Change.id.desc()).limit(1)
-    ).first()
-    if found is None:
-        return None
-    change, change_set, _ = found
-    may = Outline.of(change_set.id).may_undo()
-    return render_template("deleted.html", resource=resource, change=change, change_set=change_set, may_restore=may,
-                           editing=request.method == "POST"), 404
