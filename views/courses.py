@@ -8,7 +8,7 @@ import records
 from formatting import who
 from records.imports import enrollments
 from listing.search import first_matches
-from resources import COURSES, STUDENTS, enrolled_in
+from resources import COURSES, STUDENTS, enrolled_in, students_of
 from security import role_required
 from validators import possible_ids
 from models import Course, Enrollment, Student, db
@@ -29,7 +29,7 @@ add_import(bp, enrollments, "enrollments", COURSES.edit_role, "Enrollments", pre
 def enrolled_students(course_id, options: tuple = ()):
     """The students of one course, as a list of their own: loading `options` (the students list's, for a class list
     that shows its every column; the course's page shows three)."""
-    return STUDENTS.listing.within(Student.id.in_(enrolled_in(course_id)), options=options)
+    return STUDENTS.listing.within(students_of(course_id), options=options)
 
 
 def get_course(id, *columns):
