@@ -87,7 +87,11 @@ def postgresql_triggers(t: str, c: str, m: str):
         yield (f"CREATE OR REPLACE TRIGGER {m}_{op} AFTER {op.upper()} ON {t} REFERENCING "
                f"{'NEW' if rows == 'new_rows' else 'OLD'} TABLE AS {rows} FOR EACH STATEMENT "
                f"EXECUTE FUNCTION roster_{m}_{op}()")
-    # One update trigger per column, before (postgresql_update_trigger makes one per table now)
+    yield from per_column_update_drops(t, m)
+
+
+def per_column_update_drops(t: str, m: str):
+    """The update trigger each sorted column had before (postgresql_update_trigger makes one per table)."""
     yield f"DROP TRIGGER IF EXISTS {m}_update ON {t}"
     yield f"DROP FUNCTION IF EXISTS roster_{m}_update()"
 
@@ -119,15 +123,18 @@ def postgresql_update_trigger(t: str, columns: list[str]):
 
 def replace_postgresql_update_triggers(connection):
     """Each table's one update trigger of its marks, in place of any earlier ones (migrations)."""
-    for t, columns in MARKED.items():
-        present = {column["name"] for column in inspect(connection).get_columns(t)}
-        columns = [c for c in columns if c in present]
-        for c in columns:
-            m = marks_table(t, c)
-            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {m}_update ON {t}")
-            connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS roster_{m}_update()")
-        for statement in postgresql_update_trigger(t, columns) if columns else ():
+    for t in MARKED:
+        columns = marked_columns(connection, t)
+        drops = [statement for c in columns for statement in per_column_update_drops(t, marks_table(t, c))]
+        for statement in drops + (list(postgresql_update_trigger(t, columns)) if columns else []):
             connection.exec_driver_sql(statement)
+
+
+def marked_columns(connection, t: str) -> list[str]:
+    """The sorted columns of `t` that it has: an earlier migration runs before a column is added (a later one makes
+    its marks)."""
+    present = {column["name"] for column in inspect(connection).get_columns(t)}
+    return [c for c in MARKED[t] if c in present]
 
 
 def sqlite_drops(t: str, c: str, m: str):
@@ -148,10 +155,8 @@ def postgresql_drops(t: str, c: str, m: str):
 def creating(triggers, table_triggers=None):
     """Makes each marks table, its marks and its triggers (and, given table_triggers, those of each table's)."""
     def create(connection):
-        for t, columns in MARKED.items():
-            present = {column["name"] for column in inspect(connection).get_columns(t)}
-            # An earlier migration, before a column was added: a later one makes its marks.
-            columns = [c for c in columns if c in present]
+        for t in MARKED:
+            columns = marked_columns(connection, t)
             for c in columns:
                 for statement in create_table(t, c):
                     connection.exec_driver_sql(statement)

@@ -35,12 +35,16 @@ class ChangesArgs(Form):
     set = RowIdField("Change set")
 
 
+def given(field) -> bool:
+    """Whether a filter was asked for and can be read."""
+    return bool(field.data) and not field.errors
+
+
 @bp.get("")
 def index():
     """Every change, newest first, by who, record, kind of change and date."""
     args = ChangesArgs(request.args)
     args.validate()
-    given = lambda field: field.data and not field.errors
     first_set = last_set = None
     if given(args.since):
         first_set = db.select(ChangeSet.id).where(ChangeSet.at >= args.since.data).order_by(ChangeSet.at).limit(1)
@@ -62,7 +66,7 @@ def index():
 def row_by_row(args, one_set, first_set, last_set, before):
     """A page of changes, each row on its own: those of one change set, or those of a kind of record or change."""
     query = db.select(Change)
-    if args.user.data and not args.user.errors:
+    if given(args.user):
         query = query.where(Change.user_id == args.user.data)
     if one_set:
         query = query.where(Change.change_set_id == one_set.id)
@@ -86,7 +90,7 @@ def set_by_set(args, first_set, last_set, before):
     """A page of change sets, newest first, each with its newest ROWS_PER_SET rows and how many more it has: a
     bulk change of 80,000 students is one entry, not 1,600 pages. `before` is a change set's id here."""
     sets = db.select(ChangeSet.id)
-    if args.user.data and not args.user.errors:
+    if given(args.user):
         sets = sets.where(ChangeSet.user_id == args.user.data)
     if first_set is not None:
         sets = sets.where(ChangeSet.id >= first_set.scalar_subquery())
