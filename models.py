@@ -481,6 +481,12 @@ def _kept_count(relation: str, row_id):
     return column_property(func.coalesce(kept.scalar_subquery(), 0), deferred=True)
 
 
+def kept_counts(relation: str, row_ids, total=func.sum):
+    """The kept counts of `relation` of the rows `row_ids`, added up (or another aggregate of them), as SQL."""
+    counts = select(func.coalesce(total(related_counts.c.row_count), 0))
+    return counts.where(related_counts.c.relation == relation, related_counts.c.row_id.in_(row_ids)).scalar_subquery()
+
+
 User.advisee_count = _kept_count("advisees", User.id)
 User.course_count = _kept_count("taught", User.id)
 Student.course_count = _count(Enrollment.course_id, Enrollment.student_id == Student.id)  # 2-5 rows: counted

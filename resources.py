@@ -25,7 +25,7 @@ from forms import CourseForm, StudentForm, UserForm
 from listing import Filter, Listing, RowIdField, search
 from listing.filters import RowOrNoneField, Several, either, row_or_none, yes_or_no
 from listing.search import Also
-from models import ROLES, Course, Enrollment, Student, User, db
+from models import ROLES, Course, Enrollment, Student, User, db, kept_counts
 
 
 @dataclass(frozen=True)
@@ -155,11 +155,14 @@ def staff_named(word: str):
     return db.select(User.id, User.name).where(User.sort_name.contains(word, autoescape=True)).order_by(User.sort_name)
 
 
-ADVISOR = Also("Advisor", staff_named, lambda ids: Student.advisor_id.in_(ids), lambda row, ids: row.advisor_id in ids)
+ADVISOR = Also("Advisor", staff_named, lambda ids: Student.advisor_id.in_(ids), lambda row, ids: row.advisor_id in ids,
+               lambda ids: kept_counts("advisees", ids))
 # A course by its whole code ("math-101"): a part of one ("math") names thousands of courses and most students.
 COURSE = Also("Course", lambda word: db.select(Course.id, Course.code).where(Course.code == word.upper()),
-              lambda ids: Student.id.in_(db.select(Enrollment.student_id).where(Enrollment.course_id.in_(ids))))
-TEACHER = Also("Teacher", staff_named, lambda ids: Course.teacher_id.in_(ids), lambda row, ids: row.teacher_id in ids)
+              lambda ids: Student.id.in_(db.select(Enrollment.student_id).where(Enrollment.course_id.in_(ids))),
+              leads_at_least=lambda ids: kept_counts("students", ids, db.func.max))  # a student takes several
+TEACHER = Also("Teacher", staff_named, lambda ids: Course.teacher_id.in_(ids), lambda row, ids: row.teacher_id in ids,
+               lambda ids: kept_counts("taught", ids))
 ROLE = Also("Role", lambda word: [(role, role) for role in ROLES if word in role], lambda roles: User.role.in_(roles),
             lambda row, roles: row.role in roles)
 

@@ -36,6 +36,8 @@ class Also:
     find: Callable[[str], Select | list]  # a folded word -> (key, label) pairs it names: a select, or a list
     condition: Callable[[list], ColumnElement]  # those keys -> the list's rows they lead to
     holds: Callable[[object, list], bool] | None = None  # whether a row is one of those; None: cannot tell from it
+    # those keys -> how many rows they lead to at the least, as SQL over the kept counts (database/kept_counts.py)
+    leads_at_least: Callable[[list], ColumnElement] | None = None
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,16 @@ def listed(model, search: Search) -> Select | None:
     own = (index_matches(model, search) if own_index_lists(search)
            else select(model.id).where(own_text(model, search, "index")))
     return union(own, select(model.id).where(through_related(model, search))) if search.related else own
+
+
+def related_at_least(search: Search) -> list[ColumnElement]:
+    """How many rows the related rows of a one-word search lead to at the least, from the kept counts: it matches
+    at least as many ("Roberts": the 12,769 advisees of three Robertses, and its own 5,577), so past the count cap
+    the union of both sides need not be read. Several words narrow each other: nothing to tell."""
+    if len(search.words) != 1:
+        return []
+    return [also.leads_at_least(keys) for named in search.related.values() for also, keys, _ in named
+            if also.leads_at_least is not None]
 
 
 def how_to_fetch(total: int, exact: bool) -> str:

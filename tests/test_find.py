@@ -91,7 +91,8 @@ def test_a_users_page_and_the_advisor_filter_list_advisees_ignoring_case_and_acc
 
 
 @pytest.mark.parametrize("own, advised, shown", [(1, 1, "of 2 students"), (2, 2, "of more than 3 students"),
-                                                  (4, 0, "of more than 3 students")])
+                                                  (4, 0, "of more than 3 students"), (0, 4, "of more than 3 students"),
+                                                  (1, 3, "of more than 3 students"), (0, 3, "of 3 students")])
 def test_a_search_that_also_names_an_advisor_counts_both_up_to_the_cap(app, client, add, own, advised, shown):
     app.config.update(LIST_COUNT_CAP=3)
     advisor = add(User, name="Lisa Padilla", email="lisa@staff.example")
@@ -100,6 +101,20 @@ def test_a_search_that_also_names_an_advisor_counts_both_up_to_the_cap(app, clie
     for n in range(advised):
         add(Student, name=f"Bo Ruiz {n}", email=f"advised{n}@school.example", grade=5, advisor_id=advisor)
     assert shown in client.get("/students?q=padilla").get_data(as_text=True)
+
+
+def test_a_word_whose_advisors_advise_more_than_the_cap_is_counted_from_their_kept_counts(app, client, add,
+                                                                                          count_statements):
+    """"Roberts" names three advisors of 12,769 students: their kept counts say it matches more than 10,000, and the
+    union of those with the 5,577 whose own name holds it is not read."""
+    app.config.update(LIST_COUNT_CAP=3)
+    advisor = add(User, name="Lisa Padilla", email="lisa@staff.example")
+    for n in range(4):
+        add(Student, name=f"Bo Ruiz {n}", email=f"advised{n}@school.example", grade=5, advisor_id=advisor)
+    count_statements.clear()
+    assert "of more than 3 students" in client.get("/students?q=padilla").get_data(as_text=True)
+    total = next(s for s in count_statements if "count(*)" in s)
+    assert "related_counts" in total, total
 
 
 def test_a_search_counted_to_match_few_rows_finds_them_before_sorting(app, client, school, count_statements):
