@@ -98,7 +98,7 @@ class Listing:
                 return case((own > cap, own), *related, else_=counted)
             return counted
         if term:
-            conditions.append(search.matches(self.model, term))
+            conditions.append(search.matches(self.model, term, among=tuple(conditions)))
         return capped_count(select(self.model.id).where(*conditions), cap) if conditions else counted_rows(self.model)
 
     def matching_ids(self, args: ListArgs) -> Select:
@@ -113,7 +113,7 @@ class Listing:
         if many:
             conditions = [likely(condition) for condition in conditions]
         if term:
-            conditions.append(search.matches(self.model, term))
+            conditions.append(search.matches(self.model, term, among=tuple(conditions)))
         return self.order(args)[1].sorted(select(*columns).where(*conditions))
 
     def first_rows(self, args: ListArgs, limit: int) -> list:
@@ -140,7 +140,7 @@ class Listing:
         if not exact:  # more than the cap: most rows are on the way
             conditions = [likely(condition) for condition in conditions]
         if term:
-            conditions.append(search.matches(self.model, term, search.how_to_fetch(total, exact)))
+            conditions.append(search.matches(self.model, term, search.how_to_fetch(total, exact), tuple(conditions)))
         sort, order = self.order(args)
         per_page = args.value("per_page")
         pages = max(1, ceil(total / per_page)) if exact else None
