@@ -186,6 +186,8 @@ def marked(order: Order, offset: int, total: int | None) -> tuple[Cursor | None,
 
 def fetch(order: Order, conditions, options, number: int, per_page: int, total: int | None, cursor: Cursor | None):
     """Page `number`'s rows, and whether a next page exists. `total` is the exact row count, or None if unknown."""
+    if total == 0:  # counted to none: looking for them again would cost a search as much as its count did
+        return [], False
     fetch_rows = lambda forward, after, offset, limit: order.rows(conditions, options, forward, after, offset, limit)
     offset = (number - 1) * per_page
     start = marked(order, offset, total) if not cursor and not conditions and offset >= DEFERRED_FROM else None

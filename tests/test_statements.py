@@ -59,6 +59,15 @@ def test_list_page_statements_do_not_grow_with_rows(client, crowd, count_stateme
     assert small == large <= MOST
 
 
+@pytest.mark.parametrize("path", ["/students?q=nobody", "/students?grade=12", "/courses/{id}?q=nobody"])
+def test_a_list_counted_to_no_rows_looks_for_none(client, crowd, count_statements, path):
+    """A search that matches nothing is counted: finding its page's rows would search again for none."""
+    count_statements.clear()
+    html = client.get(path.format(id=crowd["course"][0])).get_data(as_text=True)
+    assert "No " in html or "no " in html
+    assert not [s for s in count_statements if "ORDER BY students." in s], count_statements
+
+
 @pytest.mark.parametrize(
     "path",
     [
