@@ -284,7 +284,7 @@ class Course(Record, db.Model):
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     sort_title: Mapped[str] = mapped_column(String(SORT_KEY_MAX), default="", server_default="")
     credits: Mapped[int]
-    teacher_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    teacher_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     teacher: Mapped[User | None] = relationship(back_populates="courses_taught")
     enrollments: Mapped[list["Enrollment"]] = relationship(
@@ -294,6 +294,7 @@ class Course(Record, db.Model):
     __table_args__ = (
         Index("ix_courses_sort_title_id", "sort_title", "id"),
         Index("ix_courses_credits_id", "credits", "id"),
+        Index("ix_courses_teacher_id_code", "teacher_id", "code"),  # a teacher's courses, listed
         NEVER_REUSED_IDS,
     )
 
