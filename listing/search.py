@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import current_app, g
-from sqlalchemy import ColumnElement, Select, and_, any_, func, literal, or_, select, union, union_all
+from sqlalchemy import ColumnElement, Select, and_, any_, false, func, literal, or_, select, union, union_all
 
 from database.backend import backend
 from database.schema_extras import search_table
@@ -122,11 +122,14 @@ def index_matches(model, search: Search) -> Select:
 
 def starts_with(model, search: Search) -> ColumnElement:
     """Rows whose name (a course: code) starts with the typed text: a range of the sort key's index (counted in the
-    index alone), then LIKE on that range (a collation may order a few others inside it)."""
+    index alone), then LIKE on that range (a collation may order a few others inside it). PostgreSQL would take the
+    LIKE for a second condition as narrow as the range and expect almost no rows: it then sorted all 2,393 names
+    starting with "x" (7 ms at 1,000,000 students) instead of reading the range's first 26 in order (0.2 ms). Inside
+    COALESCE it is an expression the planner leaves at one half."""
     name, transform = model.prefix_search
     column, prefix = getattr(model, name), transform(" ".join(search.words))
     after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return and_(column >= prefix, column < after, column.startswith(prefix, autoescape=True))
+    return and_(column >= prefix, column < after, func.coalesce(column.startswith(prefix, autoescape=True), false()))
 
 
 def own_text(model, search: Search, how: str) -> ColumnElement:
