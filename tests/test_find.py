@@ -129,6 +129,16 @@ def test_a_filtered_search_naming_an_advisor_matches_either_side_beside_the_filt
     assert ("UNION" in total) is sqlite, total
 
 
+@pytest.mark.backends("sqlite")
+def test_a_search_walking_the_name_order_checks_each_rows_text_in_the_index(app, client, school, count_statements):
+    """Past LIST_INDEX_THEN_SORT matches the page walks the name index, which carries the text: looking each row up
+    in the trigram index's ids, gathered first, took 7 ms for "garcia" at 1,000,000 students; the check, 0.4 ms."""
+    app.config.update(LIST_INDEX_THEN_SORT=1)
+    assert names(client, "/students?q=garc") == ["María García", "Mario Garcés"]
+    page = next(" ".join(s.split()) for s in count_statements if "ORDER BY" in s and "FROM students" in s)
+    assert "students_search" not in page and "LIKE" in page, page
+
+
 def test_a_search_counted_to_match_few_rows_finds_them_before_sorting(app, client, school, count_statements):
     """PostgreSQL cannot tell how many rows a LIKE finds; taking a rare term for a common one, it walked the name
     index looking for its rows (2.9 s at 1,000,000 students): the ids come first, as an array, then the page."""
