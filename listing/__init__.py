@@ -90,12 +90,12 @@ class Listing:
         conditions, term = self.narrowing(args)
         if not conditions and (ids := search.listed(self.model, term)) is not None:  # the indexes alone count
             counted = capped_count(ids, cap)
-            if term.related:  # either side past the cap: the union (read whole) need not be read
+            if term.related:  # either side past the cap (the kept counts asked first): the union need not be read
                 own = capped_count(search.index_matches(self.model, term) if search.own_index_lists(term)
                                    else select(self.model.id).where(search.own_text(self.model, term, "index")), cap)
                 cap = cap or count_cap()
                 related = [(at_least > cap, cap + 1) for at_least in search.related_at_least(term)]
-                return case((own > cap, own), *related, else_=counted)
+                return case(*related, (own > cap, own), else_=counted)
             return counted
         if term:
             conditions.append(search.matches(self.model, term, among=tuple(conditions)))

@@ -139,6 +139,16 @@ def test_a_search_walking_the_name_order_checks_each_rows_text_in_the_index(app,
     assert "students_search" not in page and "LIKE" in page, page
 
 
+@pytest.mark.backends("sqlite")
+def test_a_walk_for_a_word_naming_an_advisor_reads_the_name_index_alone(app):
+    """"Roberts" names three advisors: the walk checks each entry's text and advisor in the index, not in its row."""
+    query = ("EXPLAIN QUERY PLAN SELECT id FROM students WHERE likely(search_text LIKE '%roberts%' OR advisor_id IN "
+             "(1, 2)) ORDER BY sort_name, id LIMIT 26")
+    with app.app_context():
+        plan = " ".join(row[-1] for row in db.session.execute(db.text(query)))
+    assert "COVERING INDEX ix_students_sort_name_search" in plan, plan
+
+
 def test_a_search_counted_to_match_few_rows_finds_them_before_sorting(app, client, school, count_statements):
     """PostgreSQL cannot tell how many rows a LIKE finds; taking a rare term for a common one, it walked the name
     index looking for its rows (2.9 s at 1,000,000 students): the ids come first, as an array, then the page."""
