@@ -12,11 +12,12 @@ from database.kept_counts import BULK_TABLE, UNLESS_BULK
 from database.backend import backend
 
 LISTED = ("users", "students", "courses")  # the tables with a search_text column and a list page
-# SQLite: a search matching many rows walks the sort order's index checking search_text, and advisor_id where a word
-# names an advisor. Names cluster (everyone called Maria sorts together), so the walk can be thousands of rows; with
-# both in the index it reads no rows ("Roberts", three advisors of 12,769 students: 11-15 ms to 2-3 ms).
-COVERING = {"students": ("sort_name", "email")}
-CARRIED = ("search_text", "advisor_id")
+# SQLite: a search matching many rows walks the sort order's index checking search_text. Names cluster (everyone
+# called Maria sorts together), so the walk can be thousands of rows; with the text in the index it reads no rows.
+# The name's, the list's own order, carries the advisor too, for a word that names one ("Roberts", three advisors of
+# 12,769 students: 11-15 ms to 2-3 ms); carried by both, a bulk change of advisor on 62,315 students took 4.9 s, not
+# 2.2 s.
+COVERING = {"students": {"sort_name": ("search_text", "advisor_id"), "email": ("search_text",)}}
 row_counts = table("row_counts", column("table_name", String), column("row_count", Integer))
 
 
@@ -84,8 +85,8 @@ def sqlite_create():
         yield f"CREATE TRIGGER IF NOT EXISTS {t}_search_delete AFTER DELETE ON {t} BEGIN {remove} END"
         yield f"CREATE TRIGGER IF NOT EXISTS {t}_search_update AFTER UPDATE OF search_text ON {t} BEGIN {remove} {add} END"
         yield f"INSERT INTO {t}_search ({t}_search) VALUES ('rebuild')"
-        for column in COVERING.get(t, ()):
-            yield f"CREATE INDEX IF NOT EXISTS ix_{t}_{column}_search ON {t} ({column}, id, {', '.join(CARRIED)})"
+        for column, carried in COVERING.get(t, {}).items():
+            yield f"CREATE INDEX IF NOT EXISTS ix_{t}_{column}_search ON {t} ({column}, id, {', '.join(carried)})"
 
 
 def sqlite_drop():
