@@ -197,7 +197,8 @@ def listed(model, search: Search) -> Select | None:
 def related_at_least(search: Search) -> list[ColumnElement]:
     """How many rows the related rows of a one-word search lead to at the least, from the kept counts: it matches
     at least as many ("Roberts": the 12,769 advisees of three Robertses, and its own 5,577), so past the count cap
-    the union of both sides need not be read. Several words narrow each other: nothing to tell."""
+    neither its own matches nor the union of both sides need be counted. Several words narrow each other: nothing
+    to tell."""
     if len(search.words) != 1:
         return []
     return [also.leads_at_least(keys) for named in search.related.values() for also, keys, _ in named
