@@ -122,10 +122,8 @@ def index_matches(model, search: Search) -> Select:
 
 def starts_with(model, search: Search) -> ColumnElement:
     """Rows whose name (a course: code) starts with the typed text: a range of the sort key's index (counted in the
-    index alone), then LIKE on that range (a collation may order a few others inside it). PostgreSQL would take the
-    LIKE for a second condition as narrow as the range and expect almost no rows: it then sorted all 2,393 names
-    starting with "x" (7 ms at 1,000,000 students) instead of reading the range's first 26 in order (0.2 ms). Inside
-    COALESCE it is an expression the planner leaves at one half."""
+    index alone), then LIKE on that range (a collation may order a few others inside it), inside COALESCE: PostgreSQL
+    took a bare LIKE for a second narrowing, expected one row and sorted all 2,393 names of "x" (7 ms, not 0.2)."""
     name, transform = model.prefix_search
     column, prefix = getattr(model, name), transform(" ".join(search.words))
     after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
@@ -133,10 +131,8 @@ def starts_with(model, search: Search) -> ColumnElement:
 
 
 def own_text(model, search: Search, how: str) -> ColumnElement:
-    """Rows whose own search_text holds every word: on SQLite found through the trigram index ("index"), or checked
-    on each row a walk of the sort order's index reaches ("walk", "like"). The name and email indexes carry the
-    text (schema_extras.COVERING): a walk for "garcia" (5,692 of 1,000,000) checked 4,500 entries in 0.4 ms, where
-    looking each up in the trigram index's ids, gathered first, took 7 ms."""
+    """Rows whose own search_text holds every word: on SQLite through the trigram index ("index"), else checked on
+    each row a walk reaches, in the index that carries the text (schema_extras.COVERING; "garcia": 0.4 ms, not 7)."""
     checks = [model.search_text.contains(word, autoescape=True) for word in search.short]
     if how == "index" and search.long and backend().trigram_table:
         return and_(model.id.in_(index_matches(model, search)), *checks)
@@ -153,13 +149,11 @@ def own_word(model, word: str) -> ColumnElement:
 
 def matches(model, search: Search, how: str = "index", among: tuple = ()) -> ColumnElement:
     """Rows matching every word of `search`, in their own text or in a related row a word names, of those that meet
-    `among` too (a list's filters, which the caller adds). On SQLite "index" asks the trigram index, "walk" and "like"
-    walk the sort order's index checking each row's text (a related row's through the ids both sides list, "walk"
-    so that SQLite cannot use the id to drive the query); PostgreSQL's index serves the text's check itself, and
-    MariaDB scans. "few" is "index" for a search counted to match few rows: they are found first, then sorted (see
-    few()). Filtered, PostgreSQL matches the related rows as an OR beside the row's own text, and ANDs the filters'
-    indexes with both: an id list of their union was read whole first (two grades, no advisor and "mar": 297 ms to
-    count, 26 ms so)."""
+    `among` too (a list's filters, which the caller adds). On SQLite "index" asks the trigram index; "walk" and "like"
+    walk the sort order's index checking each row's text ("walk": a related row's through the ids both sides list).
+    "few" is "index" for a search counted to match few rows, found first and then sorted (few()). Filtered, PostgreSQL
+    ORs the related rows beside the own text and ANDs the filters' indexes with both (their union read whole first:
+    297 ms to count two grades, no advisor and "mar"; 26 ms so)."""
     if how == "few":
         return few(model, matches(model, search, "index", among), among)
     if search.prefix_only:
@@ -196,9 +190,8 @@ def listed(model, search: Search) -> Select | None:
 
 def related_at_least(search: Search) -> list[ColumnElement]:
     """How many rows the related rows of a one-word search lead to at the least, from the kept counts: it matches
-    at least as many ("Roberts": the 12,769 advisees of three Robertses, and its own 5,577), so past the count cap
-    neither its own matches nor the union of both sides need be counted. Several words narrow each other: nothing
-    to tell."""
+    at least as many ("Roberts": 12,769 advisees of three Robertses), so past the count cap neither its own matches
+    nor the union need be counted. Several words narrow each other: nothing to tell."""
     if len(search.words) != 1:
         return []
     return [also.leads_at_least(keys) for named in search.related.values() for also, keys, _ in named
