@@ -9,14 +9,14 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from math import ceil
 
-from flask import request
-from sqlalchemy import ColumnElement, Select, case, func, select
+from flask import current_app, request
+from sqlalchemy import CTE, ColumnElement, Select, case, func, null, select
 from wtforms import SelectChoice
 
 from database.backend import likely
 from listing import search
 from listing.args import ColumnsField, ListArgs, RowIdField
-from listing.counts import capped_count, count_cap, counted_rows
+from listing.counts import capped_count, count_cap, count_of, counted, counted_rows, id_list, ids_of
 from listing.keyset import NEAR, Cursor, Order, fetch
 from listing.page import Chip, Page
 from models import db
@@ -87,19 +87,27 @@ class Listing:
     def total(self, args: ListArgs, cap: int | None = None) -> ColumnElement:
         """How many rows `args` leave, counted no further than the cap (`cap`, or the lists' own): a column for a
         caller's own statement."""
+        return self.counting(args, cap)[0]
+
+    def counting(self, args: ListArgs, cap: int | None = None) -> tuple[ColumnElement, CTE | None]:
+        """total(), and the matches of a search it counts them from (None: it counts no search's), so that a page of
+        few of them can list those instead of searching again."""
         conditions, term = self.narrowing(args)
         if not conditions and (ids := search.listed(self.model, term)) is not None:  # the indexes alone count
-            counted = capped_count(ids, cap)
+            matches = counted(ids, cap)
             if term.related:  # either side past the cap (the kept counts asked first): the union need not be read
                 own = capped_count(search.index_matches(self.model, term) if search.own_index_lists(term)
                                    else select(self.model.id).where(search.own_text(self.model, term, "index")), cap)
                 cap = cap or count_cap()
                 related = [(at_least > cap, cap + 1) for at_least in search.related_at_least(term)]
-                return case(*related, (own > cap, own), else_=counted)
-            return counted
+                return case(*related, (own > cap, own), else_=count_of(matches)), matches
+            return count_of(matches), matches
         if term:
             conditions.append(search.matches(self.model, term, among=tuple(conditions)))
-        return capped_count(select(self.model.id).where(*conditions), cap) if conditions else counted_rows(self.model)
+            matches = counted(select(self.model.id).where(*conditions), cap)
+            return count_of(matches), matches
+        return (capped_count(select(self.model.id).where(*conditions), cap) if conditions
+                else counted_rows(self.model)), None
 
     def matching_ids(self, args: ListArgs) -> Select:
         """The ids of every row `args` leave, in the list's order: what acting on, exporting or printing "all
@@ -131,15 +139,21 @@ class Listing:
             select(f.related[1]).where(f.related[0].id == chosen[f.name]).scalar_subquery()
             for f in self.related.values() if f.name in chosen
         ]
+        few = current_app.config["LIST_INDEX_THEN_SORT"]
+        found = None  # a search's matches, when it counted few: listed in the same statement, not searched again
         if total is None:
-            total, *shown = db.session.execute(select(self.total(args, cap).label("total"), *labels)).one()
+            total, matches = self.counting(args, cap)
+            listed = case((total <= few, id_list(matches))) if matches is not None else null()
+            total, found, *shown = db.session.execute(select(total.label("total"), listed, *labels)).one()
         else:
             shown = db.session.execute(select(*labels)).one() if labels else []
         cap = cap or count_cap()
         exact = not (conditions or term) or total <= cap
         if not exact:  # more than the cap: most rows are on the way
             conditions = [likely(condition) for condition in conditions]
-        if term:
+        if found is not None and total <= few:  # they meet every condition
+            conditions = [self.model.id.in_(ids_of(found))]
+        elif term:
             conditions.append(search.matches(self.model, term, search.how_to_fetch(total, exact), tuple(conditions)))
         sort, order = self.order(args)
         per_page = args.value("per_page")

@@ -1,9 +1,12 @@
 """How many rows a list has: exact from the kept row counts, or counted up to a cap."""
 
+import json
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import CTE, ColumnElement, Select, func, select
+
+from database.backend import backend
 
 from database.schema_extras import row_counts
 
@@ -24,3 +27,23 @@ def counted_rows(model) -> ColumnElement:
 def capped_count(rows: Select, cap: int | None = None) -> ColumnElement:
     """How many rows a query finds, counting no further than one past the cap (`cap`, or the lists' own)."""
     return select(func.count()).select_from(rows.limit((cap or count_cap()) + 1).subquery()).scalar_subquery()
+
+
+def counted(rows: Select, cap: int | None = None) -> CTE:
+    """The rows a query finds, no further than one past the cap, as a CTE: counted by count_of(), and, when they are
+    few, listed by id_list() from the same reading."""
+    return rows.limit((cap or count_cap()) + 1).cte("counted")
+
+
+def count_of(rows: CTE) -> ColumnElement:
+    return select(func.count()).select_from(rows).scalar_subquery()
+
+
+def id_list(rows: CTE) -> ColumnElement:
+    """The ids `rows` holds, as one value (a JSON array): read by ids_of()."""
+    return select(getattr(func, backend().json_aggregates[0])(rows.c[0])).scalar_subquery()
+
+
+def ids_of(value) -> list[int]:
+    """The ids id_list() gave: a list (PostgreSQL decodes JSON itself), JSON text, or nothing for no rows."""
+    return value if isinstance(value, list) else json.loads(value) if value else []
