@@ -139,8 +139,9 @@ class Listing:
             select(f.related[1]).where(f.related[0].id == chosen[f.name]).scalar_subquery()
             for f in self.related.values() if f.name in chosen
         ]
-        few = current_app.config["LIST_INDEX_THEN_SORT"]
-        found = None  # a search's matches, when it counted few: listed in the same statement, not searched again
+        # A search counted to match few rows lists them as it counts them (a cap below that lists only some)
+        few = min(current_app.config["LIST_INDEX_THEN_SORT"], cap or count_cap())
+        found, how = None, "few"
         if total is None:
             total, matches = self.counting(args, cap)
             listed = case((total <= few, id_list(matches))) if matches is not None else null()
@@ -151,10 +152,12 @@ class Listing:
         exact = not (conditions or term) or total <= cap
         if not exact:  # more than the cap: most rows are on the way
             conditions = [likely(condition) for condition in conditions]
-        if found is not None and total <= few:  # they meet every condition
+        if found is not None and total <= few:  # the matches meet every condition
             conditions = [self.model.id.in_(ids_of(found))]
         elif term:
-            conditions.append(search.matches(self.model, term, search.how_to_fetch(total, exact), tuple(conditions)))
+            how = search.how_to_fetch(total, exact)
+            matches = search.matches(self.model, term, how, tuple(conditions))
+            conditions.append(matches if how == "few" else search.walking(term, matches))
         sort, order = self.order(args)
         per_page = args.value("per_page")
         pages = max(1, ceil(total / per_page)) if exact else None
@@ -163,7 +166,8 @@ class Listing:
         cursor = cursor if cursor and order.accepts(cursor) and abs(number - cursor.page) <= NEAR else None
         if not exact and cursor is None:  # skipping rows past the count cap would scan: the pages it covers
             number = min(number, ceil(cap / per_page))
-        items, has_next = fetch(order, conditions, self.options, number, per_page, total if exact else None, cursor)
+        items, has_next = fetch(order, conditions, self.options, number, per_page, total if exact else None, cursor,
+                                deferred=how != "few")
         chips = [Chip(name, args[name].label.text, label, chosen[name]) for name, label in zip(chosen, shown)]
         edges = (order.cursor(number, items[0]).token(), order.cursor(number, items[-1]).token()) if items else (None, None)
         return Page(items, total if exact else cap, number, per_page, pages, sort, args, chips,
