@@ -10,10 +10,10 @@ from functools import cached_property
 from math import ceil
 
 from flask import current_app, request
-from sqlalchemy import CTE, ColumnElement, Select, case, func, null, select
+from sqlalchemy import CTE, ColumnElement, Select, case, null, select
 from wtforms import SelectChoice
 
-from database.backend import likely
+from database.backend import backend, likely
 from listing import search
 from listing.args import ColumnsField, ListArgs, RowIdField
 from listing.counts import capped_count, count_cap, count_of, counted, counted_rows, id_list, ids_of
@@ -167,7 +167,7 @@ class Listing:
         if not exact and cursor is None:  # skipping rows past the count cap would scan: the pages it covers
             number = min(number, ceil(cap / per_page))
         items, has_next = fetch(order, conditions, self.options, number, per_page, total if exact else None, cursor,
-                                deferred=how != "few")
+                                deferred=how != "few" and backend().ids_before_rows)
         chips = [Chip(name, args[name].label.text, label, chosen[name]) for name, label in zip(chosen, shown)]
         edges = (order.cursor(number, items[0]).token(), order.cursor(number, items[-1]).token()) if items else (None, None)
         return Page(items, total if exact else cap, number, per_page, pages, sort, args, chips,
