@@ -44,10 +44,6 @@ class Backend:
     # SQLite plans without statistics of a column's values: told that a condition holds for most rows (likely(X)),
     # it walks the sort order's index instead of finding every row through the condition's index to sort them all.
     likely_function: str | None = None
-    # PostgreSQL checks a condition on the columns an index carries (INCLUDE) only in an index-only scan, which reads
-    # nothing else: a page walking the sort order's index, checking a search there, selects its ids first and then
-    # the rows (listing/keyset.fetch). SQLite checks them in any index before reading the row.
-    ids_before_rows: bool = False
     # PostgreSQL: COPY … FROM STDIN takes many rows from the client as a stream, far cheaper than binding them as
     # the parameters of INSERTs (database.inserting).
     copy_from: bool = False
@@ -76,7 +72,7 @@ BACKENDS = {
                                           "OR current_setting('transaction_read_only')::bool",
                           read_only_errors=frozenset({POSTGRESQL_READ_ONLY}),
                           json_functions=("json_build_object", "json_build_array"),
-                          json_aggregates=("json_agg", "json_object_agg"), ids_before_rows=True, copy_from=True,
+                          json_aggregates=("json_agg", "json_object_agg"), copy_from=True,
                           connect_args=(("options", "-c jit=off"),)),
     # read_only spares users with READ ONLY ADMIN (root), but a server set read-only is a replica or on its way out:
     # Roster must not write there even when it could.

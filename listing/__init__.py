@@ -13,7 +13,7 @@ from flask import current_app, request
 from sqlalchemy import CTE, ColumnElement, Select, case, null, select
 from wtforms import SelectChoice
 
-from database.backend import backend, likely
+from database.backend import likely
 from listing import search
 from listing.args import ColumnsField, ListArgs, RowIdField
 from listing.counts import capped_count, count_cap, count_of, counted, counted_rows, id_list, ids_of
@@ -139,9 +139,8 @@ class Listing:
             select(f.related[1]).where(f.related[0].id == chosen[f.name]).scalar_subquery()
             for f in self.related.values() if f.name in chosen
         ]
-        # A search counted to match few rows lists them as it counts them (a cap below that lists only some)
-        few = min(current_app.config["LIST_INDEX_THEN_SORT"], cap or count_cap())
-        found, how = None, "few"
+        # A search counted to match few rows lists their ids as it counts them (found); a cap below that, only some
+        few, found = min(current_app.config["LIST_INDEX_THEN_SORT"], cap or count_cap()), None
         if total is None:
             total, matches = self.counting(args, cap)
             listed = case((total <= few, id_list(matches))) if matches is not None else null()
@@ -155,9 +154,7 @@ class Listing:
         if found is not None and total <= few:  # the matches meet every condition
             conditions = [search.among_listed(self.model, ids_of(found))]
         elif term:
-            how = search.how_to_fetch(total, exact)
-            matches = search.matches(self.model, term, how, tuple(conditions))
-            conditions.append(matches if how == "few" else search.walking(term, matches))
+            conditions.append(search.matches(self.model, term, search.how_to_fetch(total, exact), tuple(conditions)))
         sort, order = self.order(args)
         per_page = args.value("per_page")
         pages = max(1, ceil(total / per_page)) if exact else None
@@ -166,8 +163,7 @@ class Listing:
         cursor = cursor if cursor and order.accepts(cursor) and abs(number - cursor.page) <= NEAR else None
         if not exact and cursor is None:  # skipping rows past the count cap would scan: the pages it covers
             number = min(number, ceil(cap / per_page))
-        items, has_next = fetch(order, conditions, self.options, number, per_page, total if exact else None, cursor,
-                                deferred=how != "few" and backend().ids_before_rows)
+        items, has_next = fetch(order, conditions, self.options, number, per_page, total if exact else None, cursor)
         chips = [Chip(name, args[name].label.text, label, chosen[name]) for name, label in zip(chosen, shown)]
         edges = (order.cursor(number, items[0]).token(), order.cursor(number, items[-1]).token()) if items else (None, None)
         return Page(items, total if exact else cap, number, per_page, pages, sort, args, chips,

@@ -85,16 +85,14 @@ class Order:
             query = query.order_by(self.column.is_(None))
         return query.order_by(direction(self.column), direction(self.model.id))
 
-    def rows(self, conditions, options, forward: bool, after: Cursor | None, offset: int, limit: int,
-             deferred: bool = False) -> list:
-        """`limit` rows after skipping `offset`, read forward (the list's order) or backward, past `after`; their ids
-        first when `deferred` (conditions checked in an index that carries what they read, see fetch)."""
+    def rows(self, conditions, options, forward: bool, after: Cursor | None, offset: int, limit: int) -> list:
+        """`limit` rows after skipping `offset`, read forward (the list's order) or backward, past `after`."""
         up = self.ascending == forward
         direction = asc if up else desc
         query = select(self.model).options(*options)
         runs = self.runs(forward, up, after)
         ordered = (direction(self.column), direction(self.model.id))
-        if len(runs) == 1 and offset < DEFERRED_FROM and not deferred:
+        if len(runs) == 1 and offset < DEFERRED_FROM:
             query = query.where(*conditions, runs[0]).order_by(*ordered)
             return db.session.scalars(query.offset(offset).limit(limit)).all()
         if len(runs) == 1:  # a deferred join: the ids from the (column, id) index, then only these rows
@@ -186,15 +184,11 @@ def marked(order: Order, offset: int, total: int | None) -> tuple[Cursor | None,
     return Cursor(0, next_id, None), before + count - 1 - at
 
 
-def fetch(order: Order, conditions, options, number: int, per_page: int, total: int | None, cursor: Cursor | None,
-          deferred: bool = False):
-    """Page `number`'s rows, and whether a next page exists. `total` is the exact row count, or None if unknown.
-    `deferred`: the ids first, then the rows, however near the page: PostgreSQL checks a condition in an index that
-    carries its columns only when the statement reads nothing else (an index-only scan)."""
+def fetch(order: Order, conditions, options, number: int, per_page: int, total: int | None, cursor: Cursor | None):
+    """Page `number`'s rows, and whether a next page exists. `total` is the exact row count, or None if unknown."""
     if total == 0:  # counted to none: looking for them again would cost a search as much as its count did
         return [], False
-    fetch_rows = lambda forward, after, offset, limit: order.rows(conditions, options, forward, after, offset, limit,
-                                                                  deferred)
+    fetch_rows = lambda forward, after, offset, limit: order.rows(conditions, options, forward, after, offset, limit)
     offset = (number - 1) * per_page
     start = marked(order, offset, total) if not cursor and not conditions and offset >= DEFERRED_FROM else None
     if start:

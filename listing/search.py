@@ -205,15 +205,6 @@ def how_to_fetch(total: int, exact: bool) -> str:
     return "few" if total <= current_app.config["LIST_INDEX_THEN_SORT"] else "walk" if exact else "like"
 
 
-def walking(search: Search, condition: ColumnElement) -> ColumnElement:
-    """The condition of `search` on a page that walks the sort order's index checking each row (how_to_fetch:
-    "walk", "like"): on PostgreSQL inside COALESCE, hidden from the planner, whose guess at a LIKE's matches comes
-    from a sample of 100 texts. "garcia" (5,692 rows) was guessed at 100, then at 20,202 after another ANALYZE; at 100
-    it read and sorted every match (15 ms), not the first 26 in the index that carries the text (1 ms). A prefix is
-    a range of the index itself: left as it is."""
-    return func.coalesce(condition, false()) if backend().substring_index and not search.prefix_only else condition
-
-
 def few(model, condition: ColumnElement, among: tuple = ()) -> ColumnElement:
     """The rows `condition` picks among those `among` picks, known to be few (counted up to LIST_INDEX_THEN_SORT):
     see among_few."""

@@ -139,21 +139,6 @@ def test_a_search_walking_the_name_order_checks_each_rows_text_in_the_index(app,
     assert "students_search" not in page and "LIKE" in page, page
 
 
-@pytest.mark.backends("postgresql")
-def test_a_search_walking_the_name_order_reads_ids_in_the_index_first_on_postgresql(app, client, school,
-                                                                                     count_statements):
-    """Past LIST_INDEX_THEN_SORT matches PostgreSQL walks the name index, which carries the text (INCLUDE), for the
-    page's ids alone (an index-only scan), then reads their rows; the LIKE is hidden from its estimate, which took
-    "garcia" for 100 rows and sorted all 5,692 (15 ms, 1 ms so, at 1,000,000 students)."""
-    app.config.update(LIST_INDEX_THEN_SORT=1)
-    assert names(client, "/students?q=garc") == ["María García", "Mario Garcés"]
-    page = next(" ".join(s.split()) for s in count_statements if "ORDER BY" in s and "FROM students" in s)
-    assert "JOIN (SELECT students.id AS id FROM students WHERE coalesce((students.search_text LIKE" in page, page
-    with app.app_context():
-        index = db.session.scalar(db.text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_students_sort_name_id'"))
-    assert index.endswith("(sort_name, id) INCLUDE (search_text, advisor_id)"), index
-
-
 @pytest.mark.backends("sqlite")
 def test_a_walk_for_a_word_naming_an_advisor_reads_the_name_index_alone(app):
     """"Roberts" names three advisors: the walk checks each entry's text and advisor in the index, not in its row."""
