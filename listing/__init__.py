@@ -16,7 +16,7 @@ from wtforms import SelectChoice
 from database.backend import likely
 from listing import search
 from listing.args import ColumnsField, ListArgs, RowIdField
-from listing.counts import capped_count, count_cap, count_of, counted, counted_rows, id_list, ids_of
+from listing.counts import among_listed, capped_count, count_cap, count_of, counted, counted_rows, id_list, ids_of
 from listing.keyset import NEAR, Cursor, Order, fetch
 from listing.page import Chip, Page
 from models import db
@@ -152,7 +152,7 @@ class Listing:
         if not exact:  # more than the cap: most rows are on the way
             conditions = [likely(condition) for condition in conditions]
         if found is not None and total <= few:  # the matches meet every condition
-            conditions = [search.among_listed(self.model, ids_of(found))]
+            conditions = [among_listed(self.model, ids_of(found))]
         elif term:
             conditions.append(search.matches(self.model, term, search.how_to_fetch(total, exact), tuple(conditions)))
         sort, order = self.order(args)
