@@ -58,7 +58,7 @@ def create_app(test_config=None):
         SIGN_IN_WINDOW=int(os.environ.get("SIGN_IN_WINDOW", 60)),
         SIGN_IN_LOG_DAYS=90,
         # Lists count matches up to here, then say "more than"; a search matching up to LIST_INDEX_THEN_SORT rows
-        # is fetched whole from the search index and sorted (listing/search.py).
+        # has their ids listed by its count, and the page sorts those (listing/__init__.py, Listing.page).
         LIST_COUNT_CAP=10_000,
         LIST_INDEX_THEN_SORT=1_000,
         # Printed lists (a class list, a filtered list of students) hold every row up to this many; the school's
