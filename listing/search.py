@@ -165,7 +165,12 @@ def matches(model, search: Search, how: str = "index", among: tuple = ()) -> Col
         return own
     if how == "like" or ((among or how == "index") and not backend().trigram_table):
         return or_(own, through_related(model, search))
-    return (model.id if how == "index" else model.id + 0).in_(listed(model, search))
+    if how == "index":
+        return model.id.in_(listed(model, search))
+    # A walk checks each row it reaches among the ids both sides list, hashed once. PostgreSQL made a bare IN a join
+    # and looped over the 5,649 ids of "mario" for each of 8,178 rows walked (1.6 s): inside COALESCE it stays a test.
+    walked = (model.id + 0).in_(listed(model, search))
+    return func.coalesce(walked, false()) if backend().name == "postgresql" else walked
 
 
 def through_related(model, search: Search) -> ColumnElement:
