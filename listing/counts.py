@@ -8,7 +8,6 @@ from flask import current_app
 from sqlalchemy import ARRAY, CTE, ColumnElement, Integer, Select, any_, func, literal, select
 
 from database.backend import backend
-
 from database.schema_extras import row_counts
 
 
