@@ -96,6 +96,17 @@ def per_column_update_drops(t: str, m: str):
     yield f"DROP FUNCTION IF EXISTS roster_{m}_update()"
 
 
+def placed(m: str, moves: str) -> str:
+    """SQL for how many rows each mark gains or loses: `moves` selects (v, id, n), a row's value and id and +1 or
+    -1. Sorted once with the marks, each row falls after the last mark before it: one sort, where locate() seeks the
+    marks' index twice for each row (83,000 grades moved: 1.6 s)."""
+    merged = (f"SELECT 0 AS is_row, key_empty AS e, key_value AS v, key_id AS id, position, 0 AS n FROM {m} UNION ALL "
+              f"SELECT 1, CASE WHEN v IS NULL THEN 1 ELSE 0 END, v, id, NULL, n FROM ({moves}) moves")
+    order = "e, v NULLS FIRST, id, is_row"
+    return (f"SELECT at, sum(n) AS n FROM (SELECT is_row, n, max(position) OVER (ORDER BY {order} "
+            f"ROWS UNBOUNDED PRECEDING) AS at FROM ({merged}) merged) sorted WHERE is_row = 1 GROUP BY at")
+
+
 def postgresql_update_trigger(t: str, columns: list[str]):
     """Per statement, like the others, and one for the table's sorted columns: a bulk change of 80,000 grades moves
     each mark's count once, not 80,000 times. PostgreSQL allows no column list beside transition tables, so it runs
@@ -109,11 +120,10 @@ def postgresql_update_trigger(t: str, columns: list[str]):
     for c in columns:
         m = marks_table(t, c)
         rows = f"{pairs} WHERE before_row.{c} IS DISTINCT FROM after_row.{c}"
-        moves = (f"SELECT {locate(m, 'before_row', c)} AS at, -1 AS n FROM {rows} UNION ALL "
-                 f"SELECT {locate(m, 'after_row', c)} AS at, 1 AS n FROM {rows}")
+        moves = (f"SELECT before_row.{c} AS v, before_row.id, -1 AS n FROM {rows} UNION ALL "
+                 f"SELECT after_row.{c}, after_row.id, 1 FROM {rows}")
         body.append(f"IF {moved[c]} THEN UPDATE {m} SET row_count = {m}.row_count + changed.n FROM "
-                    f"(SELECT at, sum(n) AS n FROM ({moves}) moves GROUP BY at) changed "
-                    f"WHERE {m}.position = changed.at AND changed.n <> 0; END IF;")
+                    f"({placed(m, moves)}) changed WHERE {m}.position = changed.at AND changed.n <> 0; END IF;")
     declared = " ".join(f"{name} boolean;" for name in moved.values())
     yield (f"CREATE OR REPLACE FUNCTION roster_{t}_marks_update() RETURNS trigger LANGUAGE plpgsql AS $$ "
            f"DECLARE {declared} BEGIN {' '.join(body)} RETURN NULL; END $$")

@@ -85,6 +85,23 @@ def test_pages_by_number_stay_right_after_set_based_updates_and_deletes(app, cli
     assert_every_page_by_number_is_right(app, client)
 
 
+def test_each_marks_count_is_its_rows_after_set_based_updates_to_and_from_empty(app, school):
+    """Every row that moves, into or out of the empty values and across the first mark (its key is no value), is
+    counted off its old mark and onto its new one: each mark's count is then the rows that lie from it to the next."""
+    with app.app_context():
+        db.session.execute(update(Student).where(Student.id % 5 == 0).values(gpa=None, grade=12, name="Aaron"))
+        db.session.execute(update(Student).where(Student.gpa.is_(None), Student.id % 7 == 0).values(gpa=0))
+        db.session.execute(update(Student).where(Student.id % 4 == 0).values(enrolled_on=date(2020, 1, 1)))
+        connection = db.session.connection()
+        for column in sort_marks.MARKED["students"] if db.engine.dialect.name in ("sqlite", "postgresql") else ():
+            m = sort_marks.marks_table("students", column)
+            kept = dict(connection.exec_driver_sql(f"SELECT position, row_count FROM {m}").all())
+            counted = dict(connection.exec_driver_sql(
+                f"SELECT at, count(*) FROM (SELECT {sort_marks.locate(m, 'students', column)} AS at FROM students) "
+                f"placed GROUP BY at").all())
+            assert kept == {position: counted.get(position, 0) for position in kept}, column
+
+
 def test_pages_by_number_are_right_when_the_marks_are_far_apart(app, client, school):
     remark(app, every=150)
     assert_every_page_by_number_is_right(app, client)
