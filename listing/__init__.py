@@ -16,7 +16,8 @@ from wtforms import SelectChoice
 from database.backend import likely
 from listing import search
 from listing.args import ColumnsField, ListArgs, RowIdField
-from listing.counts import among_listed, capped_count, count_cap, count_of, counted, counted_rows, id_list, ids_of
+from listing.counts import (among_listed, capped_count, count_cap, count_of, counted, counted_rows, id_list, ids_of,
+                            keyed, page_ids)
 from listing.keyset import NEAR, Cursor, Order, fetch
 from listing.page import Chip, Page
 from models import db
@@ -89,9 +90,11 @@ class Listing:
         caller's own statement."""
         return self.counting(args, cap)[0]
 
-    def counting(self, args: ListArgs, cap: int | None = None) -> tuple[ColumnElement, CTE | None]:
+    def counting(self, args: ListArgs, cap: int | None = None,
+                 order: Order | None = None) -> tuple[ColumnElement, CTE | None]:
         """total(), and the matches of a search it counts them from (None: it counts no search's), so that a page of
-        few of them can list those instead of searching again."""
+        few of them can list those instead of searching again; given `order`, with each one's sort key where the
+        count reads the rows (keyed())."""
         conditions, term = self.narrowing(args)
         if not conditions and (ids := search.listed(self.model, term)) is not None:  # the indexes alone count
             matches = counted(ids, cap)
@@ -104,7 +107,8 @@ class Listing:
             return count_of(matches), matches
         if term:
             conditions.append(search.matches(self.model, term, among=tuple(conditions)))
-            matches = counted(select(self.model.id).where(*conditions), cap)
+            key = [order.column.label("key")] if order is not None and keyed() else []
+            matches = counted(select(self.model.id, *key).where(*conditions), cap)
             return count_of(matches), matches
         return (capped_count(select(self.model.id).where(*conditions), cap) if conditions
                 else counted_rows(self.model)), None
@@ -139,12 +143,21 @@ class Listing:
             select(f.related[1]).where(f.related[0].id == chosen[f.name]).scalar_subquery()
             for f in self.related.values() if f.name in chosen
         ]
-        # A search counted to match few rows lists their ids as it counts them (found); a cap below that, only some
-        few, found = min(current_app.config["LIST_INDEX_THEN_SORT"], cap or count_cap()), None
+        # A search counted to match few rows lists their ids as it counts them (found); a cap below that, only some.
+        # Where the count reads each match's row (PostgreSQL), it lists the ids of the page asked for (on_page).
+        few, found, on_page = min(current_app.config["LIST_INDEX_THEN_SORT"], cap or count_cap()), None, None
+        sort, order = self.order(args)
+        per_page = args.value("per_page")
         if total is None:
-            total, matches = self.counting(args, cap)
-            listed = case((total <= few, id_list(matches))) if matches is not None else null()
-            total, found, *shown = db.session.execute(select(total.label("total"), listed, *labels)).one()
+            total, matches = self.counting(args, cap, order)
+            keyed = matches is not None and "key" in matches.c  # the count read each match's sort key: its page
+            if keyed:
+                offset = (args.value("page") - 1) * per_page
+                listed = case((total <= (cap or count_cap()), page_ids(matches, order, offset, per_page + 1)))
+            else:
+                listed = case((total <= few, id_list(matches))) if matches is not None else null()
+            total, listed, *shown = db.session.execute(select(total.label("total"), listed, *labels)).one()
+            on_page, found = (listed, None) if keyed else (None, listed)
         else:
             shown = db.session.execute(select(*labels)).one() if labels else []
         cap = cap or count_cap()
@@ -155,15 +168,17 @@ class Listing:
             conditions = [among_listed(self.model, ids_of(found))]
         elif term:
             conditions.append(search.matches(self.model, term, search.how_to_fetch(total, exact), tuple(conditions)))
-        sort, order = self.order(args)
-        per_page = args.value("per_page")
         pages = max(1, ceil(total / per_page)) if exact else None
         number = min(args.value("page"), pages or 10**9)
         cursor = Cursor.parse(request.args.get("cursor"))
         cursor = cursor if cursor and order.accepts(cursor) and abs(number - cursor.page) <= NEAR else None
         if not exact and cursor is None:  # skipping rows past the count cap would scan: the pages it covers
             number = min(number, ceil(cap / per_page))
-        items, has_next = fetch(order, conditions, self.options, number, per_page, total if exact else None, cursor)
+        if exact and on_page and number == args.value("page"):  # a page past the last was asked for: the last one
+            items, has_next = fetch(order, [among_listed(self.model, ids_of(on_page))], self.options, 1, per_page,
+                                    None, None)
+        else:
+            items, has_next = fetch(order, conditions, self.options, number, per_page, total if exact else None, cursor)
         chips = [Chip(name, args[name].label.text, label, chosen[name]) for name, label in zip(chosen, shown)]
         edges = (order.cursor(number, items[0]).token(), order.cursor(number, items[-1]).token()) if items else (None, None)
         return Page(items, total if exact else cap, number, per_page, pages, sort, args, chips,

@@ -5,7 +5,7 @@ import json
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import ARRAY, CTE, ColumnElement, Integer, Select, any_, func, literal, select
+from sqlalchemy import ARRAY, CTE, ColumnElement, Integer, Select, any_, asc, desc, func, literal, select
 
 from database.backend import backend
 from database.schema_extras import row_counts
@@ -55,3 +55,18 @@ def among_listed(model, ids: list[int]) -> ColumnElement:
     if backend().name != "postgresql":
         return model.id.in_(ids)
     return model.id == any_(literal(ids, ARRAY(Integer)))
+
+
+def keyed() -> bool:
+    """Whether a search's count carries each match's sort key, to list the page's ids as it counts: on PostgreSQL,
+    whose count reads every match's row anyway (a trigram index only suggests rows; each is checked). "garcia" (5,692
+    matches) read them twice, counted then sorted: 8 + 8.7 ms. SQLite counts from its trigram index alone."""
+    return backend().name == "postgresql"
+
+
+def page_ids(rows: CTE, order, offset: int, limit: int) -> ColumnElement:
+    """The ids of the `limit` rows after `offset` of `rows` (keyed: id, key) in `order`, as id_list() gives them."""
+    direction = asc if order.ascending else desc
+    ordering = ([rows.c.key.is_(None)] if order.nullable else []) + [direction(rows.c.key), direction(rows.c.id)]
+    page = select(rows.c.id).order_by(*ordering).offset(offset).limit(limit).subquery()
+    return select(getattr(func, backend().json_aggregates[0])(page.c.id)).scalar_subquery()

@@ -2,6 +2,7 @@
 alphabetical order that ignores case and accents (issue 16)."""
 
 import re
+from decimal import Decimal
 
 import pytest
 
@@ -154,6 +155,28 @@ def test_a_walk_for_a_word_naming_an_advisor_tests_each_row_among_the_ids(app, c
     assert ("WHERE coalesce(students.id +" in page) is postgresql, page
 
 
+@pytest.mark.backends("postgresql")
+def test_a_search_counted_on_postgresql_lists_its_pages_ids_as_it_counts_them(app, client, add, count_statements):
+    """PostgreSQL reads each match's row to count it (a trigram index only suggests rows): the count keeps each one's
+    sort key and lists the page's ids, so that more matches than LIST_INDEX_THEN_SORT are not read again ("garcia",
+    5,692 at 1,000,000 students: its page's statement 8.7 ms, now 1.0), in any order, on any page."""
+    app.config.update(LIST_INDEX_THEN_SORT=1)
+    add.many(Student, [{"name": f"Pat Garza {n:02}", "email": f"garza{n}@school.example", "grade": 1 + n % 12,
+                        "gpa": None if n % 3 else Decimal(n) / 4} for n in range(1, 14)])
+    every = [f"Pat Garza {n:02}" for n in range(1, 14)]
+    assert names(client, "/students?q=garz&sort=-name&per_page=10") == every[::-1][:10]
+    assert names(client, "/students?q=garz&sort=name&per_page=10&page=2") == every[10:]
+    by_gpa = [every[n - 1] for n in (12, 9, 6, 3, 13, 11, 10, 8, 7, 5)]  # empty last, each tie by id, both descending
+    assert names(client, "/students?q=garz&sort=-gpa&per_page=10") == by_gpa
+    assert names(client, "/students?q=garz&per_page=10&page=9") == every[10:]  # past the last: the last
+    counts = [" ".join(s.split()) for s in count_statements if "WITH counted AS" in s]
+    pages = [" ".join(s.split()) for s in count_statements
+             if "ORDER BY" in s and "FROM students" in s and "WITH counted AS" not in s]
+    assert len(counts) == 4 and all("AS key" in count for count in counts), counts
+    assert not any("LIKE" in page for page in pages[:3]), pages
+    assert "LIKE" in pages[3], pages  # the last page, not the one asked for: found as before
+
+
 @pytest.mark.backends("sqlite")
 def test_a_search_walking_the_name_order_checks_each_rows_text_in_the_index(app, client, school, count_statements):
     """Past LIST_INDEX_THEN_SORT matches the page walks the name index, which carries the text: looking each row up
@@ -180,6 +203,7 @@ def test_a_search_counted_to_match_few_rows_lists_them_as_it_counts_them(app, cl
     tell how many rows a LIKE finds: asked again, it took a rare term for a common one and walked the name index."""
     assert names(client, "/students?grade=3&q=garcia") == ["María García"]
     count = next(" ".join(s.split()) for s in count_statements if "count(*)" in s)
-    page = next(" ".join(s.split()) for s in count_statements if "ORDER BY" in s and "FROM students" in s)
+    page = next(" ".join(s.split()) for s in count_statements
+                if "ORDER BY" in s and "FROM students" in s and "WITH counted AS" not in s)
     assert "WITH counted AS" in count, count
     assert "LIKE" not in page and "MATCH" not in page, page
