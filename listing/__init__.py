@@ -96,7 +96,8 @@ class Listing:
         few of them can list those instead of searching again; given `order`, with each one's sort key where the
         count reads the rows (keyed())."""
         conditions, term = self.narrowing(args)
-        if not conditions and (ids := search.listed(self.model, term)) is not None:  # the indexes alone count
+        key = [order.column.label("key")] if order is not None and keyed() else []
+        if not conditions and (ids := search.listed(self.model, term, *key)) is not None:  # the indexes alone count
             matches = counted(ids, cap)
             if term.related:  # either side past the cap (the kept counts asked first): the union need not be read
                 own = capped_count(search.index_matches(self.model, term) if search.own_index_lists(term)
@@ -107,7 +108,6 @@ class Listing:
             return count_of(matches), matches
         if term:
             conditions.append(search.matches(self.model, term, among=tuple(conditions)))
-            key = [order.column.label("key")] if order is not None and keyed() else []
             matches = counted(select(self.model.id, *key).where(*conditions), cap)
             return count_of(matches), matches
         return (capped_count(select(self.model.id).where(*conditions), cap) if conditions

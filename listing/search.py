@@ -181,15 +181,16 @@ def through_related(model, search: Search) -> ColumnElement:
     return and_(or_(*leads), *each_word)
 
 
-def listed(model, search: Search) -> Select | None:
+def listed(model, search: Search, *key: ColumnElement) -> Select | None:
     """The ids of the rows matching `search`, found through indexes alone, when they can be: each side through its
     own index, then one id list (an OR of the two would make the database read every row). The trigram index lists
-    its side's ids itself: selected from the table, each would be looked up there first."""
+    its side's ids itself: selected from the table, each would be looked up there first. With `key`, each id's sort
+    key beside it (a count that lists a page's ids, counts.keyed)."""
     if search.prefix_only or not (search.related or own_index_lists(search)):
         return None
     own = (index_matches(model, search) if own_index_lists(search)
-           else select(model.id).where(own_text(model, search, "index")))
-    return union(own, select(model.id).where(through_related(model, search))) if search.related else own
+           else select(model.id, *key).where(own_text(model, search, "index")))
+    return union(own, select(model.id, *key).where(through_related(model, search))) if search.related else own
 
 
 def related_at_least(search: Search) -> list[ColumnElement]:
