@@ -23,7 +23,9 @@ import actions
 from formatting import cell
 from forms import CourseForm, StudentForm, UserForm
 from listing import Filter, Listing, RowIdField, search
+from listing.counts import among_few
 from listing.filters import RowOrNoneField, Several, either, row_or_none, yes_or_no
+from listing.page import explain
 from listing.search import Also
 from models import ROLES, Course, Enrollment, Student, User, db, kept_counts
 
@@ -103,7 +105,7 @@ class Resource:
         rows, not cell by cell in the template: a page has up to 700 cells, and Jinja's call per cell made a list page
         20% slower. Searched by `q`, the first cell says where the row matched when it was not its name."""
         html = [column.td(row) for column in columns or self.columns]
-        if q and (why := search.explain(search.parse(self.model, q, self.search_also), self.model, row)):
+        if q and (why := explain(search.parse(self.model, q, self.search_also), self.model, row)):
             html[0] = f'{html[0][:-5]}<span class="matched">{escape(why)}</span></td>'
         return Markup("".join(html))
 
@@ -147,7 +149,7 @@ def enrolled_in(course_id):
 
 def students_of(course_id) -> ColumnElement:
     """A course's students, as a condition on students: few, so found first and then sorted."""
-    return search.among_few(Student, enrolled_in(course_id))
+    return among_few(Student, enrolled_in(course_id))
 
 
 def staff_named(word: str):

@@ -1,10 +1,13 @@
-"""One page of a list, as its template shows it: the rows, the totals, the links to other pages and sorts."""
+"""One page of a list, as its template shows it: the rows, the totals, the links to other pages and sorts, and where
+a searched row matched."""
 
 from dataclasses import dataclass, field
 
 from flask import request, url_for
 
 from listing.args import ListArgs
+from listing.search import Search
+from models import fold
 
 
 @dataclass(frozen=True)
@@ -83,3 +86,22 @@ class Page:
                 numbers.append(None)
             numbers.append(number)
         return numbers
+
+
+def explain(search: Search, model, row) -> str | None:
+    """Where a row matched, when it is not its name: "Advisor: Lisa Padilla", "Email"."""
+    first, *others = model.search_fields
+    name = fold(getattr(row, first) or "")
+    found = []
+    for word in search.words:
+        if word in name:
+            continue
+        if where := next((f for f in others if word in fold(getattr(row, f) or "")), None):
+            found.append(where.capitalize())
+            continue
+        for also, keys, labels in search.related.get(word, ()):
+            if also.holds is None or also.holds(row, keys):
+                held = [label for key, label in zip(keys, labels) if also.holds is None or also.holds(row, [key])]
+                found.append(f"{also.label}: {', '.join(map(str, held[:3]))}")
+                break
+    return " · ".join(dict.fromkeys(found)) or None

@@ -17,10 +17,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import current_app, g
-from sqlalchemy import ColumnElement, Select, and_, any_, false, func, literal, or_, select, union, union_all
+from sqlalchemy import ColumnElement, Select, and_, false, func, literal, or_, select, union, union_all
 
 from database.backend import backend
 from database.schema_extras import search_table
+from listing.counts import among_few
 from models import db, fold
 from validators import CONTROL_CHARACTERS
 
@@ -214,37 +215,6 @@ def few(model, condition: ColumnElement, among: tuple = ()) -> ColumnElement:
     """The rows `condition` picks among those `among` picks, known to be few (counted up to LIST_INDEX_THEN_SORT):
     see among_few."""
     return condition if backend().name != "postgresql" else among_few(model, select(model.id).where(*among, condition))
-
-
-def among_few(model, ids: Select) -> ColumnElement:
-    """The rows whose ids `ids` selects, known to be few (a search's counted matches, a course's students): on
-    PostgreSQL their ids are found first, as one array, and the page sorts those. Its planner cannot tell how many
-    rows a LIKE finds: it took "%иван%" for 1% of the rows and walked the name index looking for its first 26, and
-    the 973 Cyrillic names sort last: 2.9 s at 1,000,000 students, 33 ms so. A course of 1,000 students, estimated
-    at 1,401, had it walk the name index probing each student's enrollments: 222-264 ms, 1.6 ms so. SQLite's "index"
-    drives the query from the trigram index already."""
-    if backend().name != "postgresql":
-        return model.id.in_(ids)
-    return model.id == any_(func.array(ids.scalar_subquery()))
-
-
-def explain(search: Search, model, row) -> str | None:
-    """Where a row matched, when it is not its name: "Advisor: Lisa Padilla", "Email"."""
-    first, *others = model.search_fields
-    name = fold(getattr(row, first) or "")
-    found = []
-    for word in search.words:
-        if word in name:
-            continue
-        if where := next((f for f in others if word in fold(getattr(row, f) or "")), None):
-            found.append(where.capitalize())
-            continue
-        for also, keys, labels in search.related.get(word, ()):
-            if also.holds is None or also.holds(row, keys):
-                held = [label for key, label in zip(keys, labels) if also.holds is None or also.holds(row, [key])]
-                found.append(f"{also.label}: {', '.join(map(str, held[:3]))}")
-                break
-    return " · ".join(dict.fromkeys(found)) or None
 
 
 def first_matches(model, text: str, limit: int, exclude: Select | list | None = None) -> list:
