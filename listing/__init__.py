@@ -104,7 +104,7 @@ class Listing:
                                    else select(self.model.id).where(search.own_text(self.model, term, "index")), cap)
                 cap = cap or count_cap()
                 related = [(at_least > cap, cap + 1) for at_least in search.related_at_least(term)]
-                return case(*related, (own > cap, own), else_=count_of(matches)), matches
+                return case(*related, (own > cap, cap + 1), else_=count_of(matches)), matches
             return count_of(matches), matches
         if term:
             conditions.append(search.matches(self.model, term, among=tuple(conditions)))
@@ -150,13 +150,15 @@ class Listing:
         per_page = args.value("per_page")
         if total is None:
             total, matches = self.counting(args, cap, order)
+            # Counted once, in a subquery kept whole (OFFSET): PostgreSQL ran each copy of its subqueries ("son")
+            total = select(total.label("total")).offset(0).subquery("counted_total").c.total
             keyed = matches is not None and "key" in matches.c  # the count read each match's sort key: its page
             if keyed:
                 offset = (args.value("page") - 1) * per_page
                 listed = case((total <= (cap or count_cap()), page_ids(matches, order, offset, per_page + 1)))
             else:
                 listed = case((total <= few, id_list(matches))) if matches is not None else null()
-            total, listed, *shown = db.session.execute(select(total.label("total"), listed, *labels)).one()
+            total, listed, *shown = db.session.execute(select(total, listed, *labels)).one()
             on_page, found = (listed, None) if keyed else (None, listed)
         else:
             shown = db.session.execute(select(*labels)).one() if labels else []
