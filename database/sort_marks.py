@@ -27,12 +27,15 @@ def marks_table(t: str, c: str) -> str:
 
 
 def locate(m: str, row: str, c: str) -> str:
-    """SQL for the position of the mark whose rows include `row` (new or old)."""
-    valued = (f"SELECT position FROM {m} WHERE key_empty = 0 AND (key_value, key_id) <= ({row}.{c}, {row}.id) "
-              f"ORDER BY key_empty DESC, key_value DESC, key_id DESC LIMIT 1")
-    empty = (f"SELECT position FROM {m} WHERE key_empty = 1 AND key_value IS NULL AND key_id <= {row}.id "
-             f"ORDER BY key_empty DESC, key_value DESC, key_id DESC LIMIT 1")
-    return f"CASE WHEN {row}.{c} IS NULL THEN ({empty}) ELSE COALESCE(({valued}), 0) END"
+    """SQL for the position of the mark whose rows include `row` (new or old): the last mark of the row's value at or
+    before its id, else the last of a lower value, each one seek of the marks' index. As one row comparison,
+    `(key_value, key_id) <= (value, id)`, SQLite sought by the value alone and stepped back over the marks of the same
+    value past the id: a grade has about 80 marks at 1,000,000 students (50,000 rows placed: 505 ms, 41 ms so)."""
+    last = "ORDER BY key_empty DESC, key_value DESC, key_id DESC LIMIT 1"
+    same = f"SELECT position FROM {m} WHERE key_empty = 0 AND key_value = {row}.{c} AND key_id <= {row}.id {last}"
+    below = f"SELECT position FROM {m} WHERE key_empty = 0 AND key_value < {row}.{c} {last}"
+    empty = f"SELECT position FROM {m} WHERE key_empty = 1 AND key_value IS NULL AND key_id <= {row}.id {last}"
+    return f"CASE WHEN {row}.{c} IS NULL THEN ({empty}) ELSE COALESCE(({same}), ({below}), 0) END"
 
 
 def build(t: str, c: str, connection, every: int | None = None) -> None:
@@ -138,6 +141,20 @@ def replace_postgresql_update_triggers(connection):
         drops = [statement for c in columns for statement in per_column_update_drops(t, marks_table(t, c))]
         for statement in drops + (list(postgresql_update_trigger(t, columns)) if columns else []):
             connection.exec_driver_sql(statement)
+
+
+def replace_triggers(connection):
+    """Each marks table's insert, delete and (SQLite) update triggers made again from the code, for a migration that
+    changes locate(): SQLite's are created only where missing, so they are dropped first."""
+    dialect = connection.dialect.name
+    for t in MARKED if dialect in ("sqlite", "postgresql") else ():
+        for c in marked_columns(connection, t):
+            m = marks_table(t, c)
+            if dialect == "sqlite":
+                for op in ("insert", "delete", "update"):
+                    connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {m}_{op}")
+            for statement in (sqlite_triggers if dialect == "sqlite" else postgresql_triggers)(t, c, m):
+                connection.exec_driver_sql(statement)
 
 
 def marked_columns(connection, t: str) -> list[str]:

@@ -109,3 +109,23 @@ def test_a_deleted_records_id_is_never_given_to_another_after_migrating(make_app
         db.session.add(User(name="C", email="c@example.org"))
         db.session.commit()
         assert db.session.scalar(db.select(User.id).where(User.email == "c@example.org")) > newest
+
+
+@pytest.mark.backends("sqlite", "postgresql")
+def test_the_marks_triggers_of_a_database_made_before_are_made_again(make_app):
+    """A database made before 6c4d9e2a7f15 kept the triggers that found a row's mark by one row comparison (SQLite
+    creates a trigger only where it is missing): that migration makes them again, finding it by two seeks."""
+    app = make_app()
+    with app.app_context():
+        upgrade(revision="2f6a8d3c1b90")
+        sqlite = db.engine.dialect.name == "sqlite"
+        stale = ("DROP TRIGGER students_grade_marks_insert" if sqlite else
+                 "CREATE OR REPLACE FUNCTION roster_students_grade_marks_insert() RETURNS trigger LANGUAGE plpgsql "
+                 "AS $$ BEGIN RETURN NULL; END $$")
+        db.session.execute(db.text(stale))
+        db.session.commit()
+        upgrade()
+        made = (db.text("SELECT sql FROM sqlite_master WHERE name = 'students_grade_marks_insert'") if sqlite else
+                db.text("SELECT prosrc FROM pg_proc WHERE proname = 'roster_students_grade_marks_insert'"))
+        row = "new" if sqlite else "r"
+        assert f"key_value = {row}.grade AND key_id <= {row}.id" in (db.session.scalar(made) or "")
