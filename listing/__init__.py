@@ -145,24 +145,24 @@ class Listing:
         ]
         # A search counted to match few rows lists their ids as it counts them (found); a cap below that, only some.
         # Where the count reads each match's row (PostgreSQL), it lists the ids of the page asked for (on_page).
-        few, found, on_page = min(current_app.config["LIST_INDEX_THEN_SORT"], cap or count_cap()), None, None
+        cap = cap or count_cap()
+        few, found, on_page = min(current_app.config["LIST_INDEX_THEN_SORT"], cap), None, None
         sort, order = self.order(args)
         per_page = args.value("per_page")
         if total is None:
             total, matches = self.counting(args, cap, order)
             # Counted once, in a subquery kept whole (OFFSET): PostgreSQL ran each copy of its subqueries ("son")
             total = select(total.label("total")).offset(0).subquery("counted_total").c.total
-            keyed = matches is not None and "key" in matches.c  # the count read each match's sort key: its page
-            if keyed:
+            by_key = matches is not None and "key" in matches.c  # the count read each match's sort key: its page
+            if by_key:
                 offset = (args.value("page") - 1) * per_page
-                listed = case((total <= (cap or count_cap()), page_ids(matches, order, offset, per_page + 1)))
+                listed = case((total <= cap, page_ids(matches, order, offset, per_page + 1)))
             else:
                 listed = case((total <= few, id_list(matches))) if matches is not None else null()
             total, listed, *shown = db.session.execute(select(total, listed, *labels)).one()
-            on_page, found = (listed, None) if keyed else (None, listed)
+            on_page, found = (listed, None) if by_key else (None, listed)
         else:
             shown = db.session.execute(select(*labels)).one() if labels else []
-        cap = cap or count_cap()
         exact = not (conditions or term) or total <= cap
         if not exact:  # more than the cap: most rows are on the way
             conditions = [likely(condition) for condition in conditions]
@@ -176,7 +176,7 @@ class Listing:
         cursor = cursor if cursor and order.accepts(cursor) and abs(number - cursor.page) <= NEAR else None
         if not exact and cursor is None:  # skipping rows past the count cap would scan: the pages it covers
             number = min(number, ceil(cap / per_page))
-        if exact and on_page and number == args.value("page"):  # a page past the last was asked for: the last one
+        if exact and on_page and number == args.value("page"):  # the ids listed are those of the page shown
             items, has_next = fetch(order, [among_listed(self.model, ids_of(on_page))], self.options, 1, per_page,
                                     None, None)
         else:
