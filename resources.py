@@ -5,13 +5,11 @@ and nowhere else. Which fields a search looks in is the model's `search_fields`:
 `search_text` in step on every insert and update, the seed's included.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from operator import attrgetter
 from urllib.parse import parse_qsl, urlencode
 
-from flask import url_for
 from markupsafe import Markup, escape
 from sqlalchemy import ColumnElement
 from sqlalchemy.orm import undefer
@@ -20,7 +18,7 @@ from wtforms import IntegerField
 from wtforms.validators import NumberRange, Optional
 
 import actions
-from formatting import cell
+from columns import Column, filtered_by_row, link_to, link_to_user, shown
 from forms import CourseForm, StudentForm, UserForm
 from listing import Filter, Listing, RowIdField, search
 from listing.counts import among_few
@@ -28,56 +26,6 @@ from listing.filters import RowOrNoneField, Several, either, row_or_none, yes_or
 from listing.page import explain
 from listing.search import Also
 from models import ROLES, Course, Enrollment, Student, User, db, kept_counts
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column of a list: its header, what each row shows in it, and what it sorts by, if it sorts."""
-
-    name: str  # its sort key in the query string (?sort=enrolled)
-    label: str
-    value: Callable[[object], object]  # the row's value: the list shows it, an export writes it
-    sort: ColumnElement | None = None  # needs an index on (column, id): keyset pages seek in it
-    link: Callable[[object], str | None] | None = None  # where the cell links, if anywhere
-    numeric: bool = False
-    badge: Callable[[object], str | None] | None = None  # a word after the value ("inactive")
-
-    def td(self, row) -> str:
-        """The row's cell, as HTML: its value, linked where the column links, then its badge."""
-        value = self.value(row)
-        if value is None:
-            html = '<span class="muted">—</span>'
-        else:
-            html = escape(cell(value))
-            if self.link and (url := self.link(row)):
-                html = f'<a href="{escape(url)}">{html}</a>'
-            if self.badge and (badge := self.badge(row)):
-                html = f'{html} <span class="badge">{escape(badge)}</span>'
-        # data-label names the cell where a phone shows each row as a card (static/style.css)
-        label = escape(self.label)
-        return f'<td class="num" data-label="{label}">{html}</td>' if self.numeric else f'<td data-label="{label}">{html}</td>'
-
-
-def shown(attribute, label: str, name: str | None = None, sortable: bool = True, sort=None, **kwargs) -> Column:
-    """A column showing one of the row's own attributes, sorted by it (or by `sort`, its folded sort key) unless
-    told otherwise."""
-    sort = (sort or attribute) if sortable else None
-    return Column(name or attribute.key, label, attrgetter(attribute.key), sort, **kwargs)
-
-
-def link_to(endpoint: str) -> Callable:
-    """A link to the row's page."""
-    return lambda row: url_for(endpoint, id=row.id)
-
-
-def link_to_user(key: str) -> Callable:
-    """A link to the page of the user the row's `key` names (its advisor_id), when it names one."""
-    return lambda row: url_for("users.detail", id=getattr(row, key)) if getattr(row, key) else None
-
-
-def filtered_by_row(endpoint: str, argument: str, count: str) -> Callable:
-    """A link to a list filtered by the row (?advisor=12), when the row's `count` is not 0."""
-    return lambda row: url_for(endpoint, **{argument: row.id}) if getattr(row, count) else None
 
 
 @dataclass(frozen=True)
@@ -122,24 +70,12 @@ class Resource:
         params.pop("page", None)
         return urlencode(params, doseq=True)
 
-
     def query_of(self, args, columns: tuple[Column, ...]) -> str:
         """The query string of the list as it is shown: its arguments, and its columns when not all of them."""
         params = {name: value for name, value in args.params().items() if name not in ("page", "columns")}
         if columns != self.columns:
             params["columns"] = [column.name for column in columns]
         return urlencode(params, doseq=True)
-
-
-def shown_columns(resource: Resource, args, preferences) -> tuple[Column, ...]:
-    """The columns a list shows: those its URL names (?columns=, as a saved view has them), else those its user
-    chose, else all of them; the first, which names each row, always."""
-    names = {column.name for column in resource.columns}
-    chosen = args.value("columns") or (preferences.columns_of(resource.name) if preferences else None) or []
-    chosen = {name for name in chosen if name in names}
-    if not chosen:
-        return resource.columns
-    return tuple(column for n, column in enumerate(resource.columns) if n == 0 or column.name in chosen)
 
 
 def enrolled_in(course_id):

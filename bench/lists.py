@@ -11,7 +11,7 @@ import random
 from bench.common import machine, ms, print_table, seeded, seeded_on_server, signed_in_client, make_app, timed
 from bench.hand_written import hand_written
 from bench.history import saves
-from models import Course, Enrollment, Student, User, db, related_counts
+from models import Course, Enrollment, Student, db, related_counts
 
 SORTS = ["name", "email", "grade", "gpa", "enrolled"]
 KEYS = [key for sort in SORTS for key in (sort, f"-{sort}")]

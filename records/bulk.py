@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Select, String, case, true
 from database.backend import backend
 from database.deleting import delete_rows
 from models import Course, Enrollment, Hundredths, Student, User, db, utcnow
-from records import history
+from records import history, pending
 
 SETS = {Student: ("course_ids", Enrollment.course_id, Enrollment.student_id),
         Course: ("student_ids", Enrollment.student_id, Enrollment.course_id)}
@@ -109,10 +109,10 @@ def record_snapshots(session, model, where, action: str):
     json_object, json_array = history.json_functions()
     array_agg, object_agg = (getattr(db.func, name) for name in backend().json_aggregates)
     fields, labels = [], []
-    for name in history.recorded_columns(model):
+    for name in pending.recorded_columns(model):
         fields += [db.literal(name), pair(json_value(model.__table__.columns[name]), action)]
     if model is User:
-        fields += [db.literal(history.PASSWORD), pair(User.password_hash.is_not(None), action)]
+        fields += [db.literal(pending.PASSWORD), pair(User.password_hash.is_not(None), action)]
     for column in (model.__table__.columns.get(name) for name in history.RELATED):
         if column is not None:
             labels += [db.literal(column.key), name_of(column)]

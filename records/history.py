@@ -1,14 +1,13 @@
 """The change history: what each change of the write path did to each row, written in the same transaction.
 
-`record(session)` runs as a change commits (records.change). It reads what the session is about to write off the
-ORM's attribute history, raises the version of every row it changes, flushes, then writes one change set and a
-`Change` per row: created (every field), edited (the fields that changed, before and after) or deleted (every field,
+`record(session)` runs as a change commits (records.change). It reads what the session is about to write
+(records.pending), raises the version of every row it changes, flushes, then writes one change set and a `Change` per
+row: created (every field), edited (the fields that changed, before and after) or deleted (every field,
 and what referred to it, so it can be brought back). Password hashes, session tokens and search text are never
 recorded: a new password is recorded as "set", not as its hash.
 """
 
 import json
-from dataclasses import dataclass, field
 
 import click
 from flask import g, has_request_context
@@ -16,28 +15,15 @@ from flask_login import current_user
 from sqlalchemy import Integer, String, Text, inspect
 
 from database.backend import backend
+from models import Change, ChangeSet, Course, Student, User, db, utcnow
+from records.pending import Entry, changed_enrollments, gather, snapshot
 
-from models import Change, ChangeSet, Course, Enrollment, Student, User, db, utcnow
-
-RECORDED = (User, Student, Course)
 UNDOES = "roster.undoes"  # session.info: the change set an undo is undoing (records.undo)
 CHANGE_SET = "roster.change_set"  # session.info: (id, user id) of the change set being written
 SUMMARY = "roster.summary"  # session.info: what the change set did, in words, when its rows do not say (a bulk change)
-NOT_RECORDED = {"id", "search_text", "sort_name", "sort_title", "created_at", "updated_at", "version", "session_token", "password_hash"}
-PASSWORD = "password"  # recorded as [had one before, has one after]
 RELATED = {"advisor_id": User, "teacher_id": User}  # columns naming another row: its name is kept beside the id
 # The sets of rows a record is related to through enrollments, as its history shows them.
 ENROLLED = {Student: ("course_ids", "course_id"), Course: ("student_ids", "student_id")}
-
-
-@dataclass
-class Entry:
-    """One row's part of a change, gathered before the flush."""
-
-    record: object
-    action: str  # create, edit, delete
-    fields: dict = field(default_factory=dict)
-    label: str = ""
 
 
 def record(session):
@@ -150,75 +136,6 @@ def summarize(session, summary: str):
 def json_functions():
     """The SQL functions that build a JSON object and array, on this backend."""
     return tuple(getattr(db.func, name) for name in backend().json_functions)
-
-
-def gather(session) -> dict:
-    entries = {}
-    for row in session.new:
-        if isinstance(row, RECORDED):
-            entries[row] = Entry(row, "create")
-    for row in session.deleted:
-        if isinstance(row, RECORDED):
-            before = {name: [value, None] for name, value in snapshot(row).items()}
-            entries[row] = Entry(row, "delete", before | referred_to(row), label=str(row))
-    for row in session.dirty:
-        if isinstance(row, RECORDED) and row not in entries and (fields := changed_fields(row)):
-            entries[row] = Entry(row, "edit", fields)
-    return entries
-
-
-def snapshot(row) -> dict:
-    """Every recorded field's value."""
-    values = {name: getattr(row, name) for name in recorded_columns(type(row))}
-    if isinstance(row, User):
-        values[PASSWORD] = row.password_hash is not None
-    return values
-
-
-def recorded_columns(model) -> list[str]:
-    return [column.key for column in model.__table__.columns if column.key not in NOT_RECORDED]
-
-
-def changed_fields(row) -> dict:
-    state, fields = inspect(row), {}
-    for name in [*recorded_columns(type(row)), "password_hash"] if isinstance(row, User) else recorded_columns(type(row)):
-        history = state.attrs[name].history
-        if not history.has_changes():
-            continue
-        before = history.deleted[0] if history.deleted else None
-        after = history.added[0] if history.added else None
-        if name == "password_hash":
-            fields[PASSWORD] = [before is not None, after is not None]
-        elif before != after:
-            fields[name] = [before, after]
-    return fields
-
-
-def referred_to(row) -> dict:
-    """What the database unlinks or removes with a deleted row, so that bringing it back can relink it."""
-    if isinstance(row, Student):
-        ids = db.select(Enrollment.course_id).where(Enrollment.student_id == row.id)
-        return {"course_ids": [db.session.scalars(ids).all(), None]}
-    if isinstance(row, Course):
-        ids = db.select(Enrollment.student_id).where(Enrollment.course_id == row.id)
-        return {"student_ids": [db.session.scalars(ids).all(), None]}
-    return {}  # a user's advisees and courses: each their own change (unlink)
-
-
-def changed_enrollments(session) -> list[tuple[Enrollment, str]]:
-    """Enrollments added ("+") or removed ("-"): directly, or through a student's list of them."""
-    found = {}
-    for enrollment in session.new:
-        if isinstance(enrollment, Enrollment):
-            found[enrollment] = "+"
-    for enrollment in session.deleted:
-        if isinstance(enrollment, Enrollment):
-            found[enrollment] = "-"
-    for student in session.dirty:
-        if isinstance(student, Student):
-            history = inspect(student).attrs.enrollments.history
-            found |= {e: "+" for e in history.added} | {e: "-" for e in history.deleted}
-    return list(found.items())
 
 
 def labels(session, fields: dict) -> dict:

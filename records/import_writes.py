@@ -11,7 +11,7 @@ from sqlalchemy import bindparam
 
 from database.inserting import insert_rows
 from models import Change, Course, Enrollment, Student, User, db, utcnow
-from records import change, history
+from records import change, history, pending
 from records.import_checks import Progress, plan
 from records.imports import CHUNK, Importer, Plan, Problem
 
@@ -54,9 +54,9 @@ def write(session, importer: Importer, result: Plan):
         created = []
         for _, values in result.new:
             id = ids[values[key]]
-            fields = {n: [None, values[n]] for n in history.recorded_columns(model)}
+            fields = {n: [None, values[n]] for n in pending.recorded_columns(model)}
             if model is User:
-                fields[history.PASSWORD] = [None, False]
+                fields[pending.PASSWORD] = [None, False]
             if "course_ids" in values:
                 fields["course_ids"] = [None, values["course_ids"]]
                 enrolled += [(id, course_id, None) for course_id in values["course_ids"]]

@@ -9,9 +9,8 @@ statements over all the rows, as one change set.
 from dataclasses import dataclass, field
 from datetime import date
 
-from werkzeug.datastructures import MultiDict
 
-from models import Course, Enrollment, Student, db
+from models import Course, Enrollment, db
 from records.history import label_of
 from spreadsheets.columns import SEPARATOR, FileColumn, enrollment_columns, file_columns, natural_key, normalised
 from spreadsheets.writing import FORMULA_STARTS

@@ -7,7 +7,8 @@ import records
 from formatting import who
 from listing.filters import chips as filter_chips, picks
 from listing.search import prefix_only
-from resources import BY_NAME, shown_columns
+from columns import shown_columns
+from resources import BY_NAME
 from views.pickers import searching
 
 

@@ -1,0 +1,73 @@
+"""A list's columns: what each row shows in one, where its cell links, what it sorts by, and which of them a list
+shows (its URL's choice, else its user's)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from operator import attrgetter
+
+from flask import url_for
+from markupsafe import escape
+from sqlalchemy import ColumnElement
+
+from formatting import cell
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a list: its header, what each row shows in it, and what it sorts by, if it sorts."""
+
+    name: str  # its sort key in the query string (?sort=enrolled)
+    label: str
+    value: Callable[[object], object]  # the row's value: the list shows it, an export writes it
+    sort: ColumnElement | None = None  # needs an index on (column, id): keyset pages seek in it
+    link: Callable[[object], str | None] | None = None  # where the cell links, if anywhere
+    numeric: bool = False
+    badge: Callable[[object], str | None] | None = None  # a word after the value ("inactive")
+
+    def td(self, row) -> str:
+        """The row's cell, as HTML: its value, linked where the column links, then its badge."""
+        value = self.value(row)
+        if value is None:
+            html = '<span class="muted">—</span>'
+        else:
+            html = escape(cell(value))
+            if self.link and (url := self.link(row)):
+                html = f'<a href="{escape(url)}">{html}</a>'
+            if self.badge and (badge := self.badge(row)):
+                html = f'{html} <span class="badge">{escape(badge)}</span>'
+        # data-label names the cell where a phone shows each row as a card (static/style.css)
+        label = escape(self.label)
+        return f'<td class="num" data-label="{label}">{html}</td>' if self.numeric else f'<td data-label="{label}">{html}</td>'
+
+
+def shown(attribute, label: str, name: str | None = None, sortable: bool = True, sort=None, **kwargs) -> Column:
+    """A column showing one of the row's own attributes, sorted by it (or by `sort`, its folded sort key) unless
+    told otherwise."""
+    sort = (sort or attribute) if sortable else None
+    return Column(name or attribute.key, label, attrgetter(attribute.key), sort, **kwargs)
+
+
+def link_to(endpoint: str) -> Callable:
+    """A link to the row's page."""
+    return lambda row: url_for(endpoint, id=row.id)
+
+
+def link_to_user(key: str) -> Callable:
+    """A link to the page of the user the row's `key` names (its advisor_id), when it names one."""
+    return lambda row: url_for("users.detail", id=getattr(row, key)) if getattr(row, key) else None
+
+
+def filtered_by_row(endpoint: str, argument: str, count: str) -> Callable:
+    """A link to a list filtered by the row (?advisor=12), when the row's `count` is not 0."""
+    return lambda row: url_for(endpoint, **{argument: row.id}) if getattr(row, count) else None
+
+
+def shown_columns(resource, args, preferences) -> tuple[Column, ...]:
+    """The columns a list shows: those its URL names (?columns=, as a saved view has them), else those its user
+    chose, else all of them; the first, which names each row, always."""
+    names = {column.name for column in resource.columns}
+    chosen = args.value("columns") or (preferences.columns_of(resource.name) if preferences else None) or []
+    chosen = {name for name in chosen if name in names}
+    if not chosen:
+        return resource.columns
+    return tuple(column for n, column in enumerate(resource.columns) if n == 0 or column.name in chosen)

@@ -1,0 +1,92 @@
+"""What a session is about to write to the recorded rows (users, students, courses), read off the ORM's attribute
+history before the flush: each row created, edited (the fields that changed) or deleted (every field, and what
+referred to it), and the enrollments added or removed. records.history writes it down."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import inspect
+
+from models import Course, Enrollment, Student, User, db
+
+RECORDED = (User, Student, Course)
+NOT_RECORDED = {"id", "search_text", "sort_name", "sort_title", "created_at", "updated_at", "version", "session_token", "password_hash"}
+PASSWORD = "password"  # recorded as [had one before, has one after]
+
+
+@dataclass
+class Entry:
+    """One row's part of a change, gathered before the flush."""
+
+    record: object
+    action: str  # create, edit, delete
+    fields: dict = field(default_factory=dict)
+    label: str = ""
+
+
+def gather(session) -> dict:
+    entries = {}
+    for row in session.new:
+        if isinstance(row, RECORDED):
+            entries[row] = Entry(row, "create")
+    for row in session.deleted:
+        if isinstance(row, RECORDED):
+            before = {name: [value, None] for name, value in snapshot(row).items()}
+            entries[row] = Entry(row, "delete", before | referred_to(row), label=str(row))
+    for row in session.dirty:
+        if isinstance(row, RECORDED) and row not in entries and (fields := changed_fields(row)):
+            entries[row] = Entry(row, "edit", fields)
+    return entries
+
+
+def snapshot(row) -> dict:
+    """Every recorded field's value."""
+    values = {name: getattr(row, name) for name in recorded_columns(type(row))}
+    if isinstance(row, User):
+        values[PASSWORD] = row.password_hash is not None
+    return values
+
+
+def recorded_columns(model) -> list[str]:
+    return [column.key for column in model.__table__.columns if column.key not in NOT_RECORDED]
+
+
+def changed_fields(row) -> dict:
+    state, fields = inspect(row), {}
+    for name in [*recorded_columns(type(row)), "password_hash"] if isinstance(row, User) else recorded_columns(type(row)):
+        history = state.attrs[name].history
+        if not history.has_changes():
+            continue
+        before = history.deleted[0] if history.deleted else None
+        after = history.added[0] if history.added else None
+        if name == "password_hash":
+            fields[PASSWORD] = [before is not None, after is not None]
+        elif before != after:
+            fields[name] = [before, after]
+    return fields
+
+
+def referred_to(row) -> dict:
+    """What the database unlinks or removes with a deleted row, so that bringing it back can relink it."""
+    if isinstance(row, Student):
+        ids = db.select(Enrollment.course_id).where(Enrollment.student_id == row.id)
+        return {"course_ids": [db.session.scalars(ids).all(), None]}
+    if isinstance(row, Course):
+        ids = db.select(Enrollment.student_id).where(Enrollment.course_id == row.id)
+        return {"student_ids": [db.session.scalars(ids).all(), None]}
+    return {}  # a user's advisees and courses: each their own change (unlink)
+
+
+def changed_enrollments(session) -> list[tuple[Enrollment, str]]:
+    """Enrollments added ("+") or removed ("-"): directly, or through a student's list of them."""
+    found = {}
+    for enrollment in session.new:
+        if isinstance(enrollment, Enrollment):
+            found[enrollment] = "+"
+    for enrollment in session.deleted:
+        if isinstance(enrollment, Enrollment):
+            found[enrollment] = "-"
+    for student in session.dirty:
+        if isinstance(student, Student):
+            history = inspect(student).attrs.enrollments.history
+            found |= {e: "+" for e in history.added} | {e: "-" for e in history.deleted}
+    return list(found.items())
