@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from operator import attrgetter
 
-from flask import url_for
+from flask import g, url_for
 from markupsafe import escape
 from sqlalchemy import ColumnElement
 
@@ -47,14 +47,27 @@ def shown(attribute, label: str, name: str | None = None, sortable: bool = True,
     return Column(name or attribute.key, label, attrgetter(attribute.key), sort, **kwargs)
 
 
+ANY_ID = 2_147_483_647  # an id no URL holds otherwise
+
+
+def row_url(endpoint: str, id: int) -> str:
+    """url_for(endpoint, id=id), its route built once per request: a list page links about 50 cells, and url_for
+    took 3 µs each (5% of the page)."""
+    built = g.setdefault("row_urls", {})
+    if endpoint not in built:
+        built[endpoint] = url_for(endpoint, id=ANY_ID).split(str(ANY_ID))
+    head, tail = built[endpoint]
+    return f"{head}{id}{tail}"
+
+
 def link_to(endpoint: str) -> Callable:
     """A link to the row's page."""
-    return lambda row: url_for(endpoint, id=row.id)
+    return lambda row: row_url(endpoint, row.id)
 
 
 def link_to_user(key: str) -> Callable:
     """A link to the page of the user the row's `key` names (its advisor_id), when it names one."""
-    return lambda row: url_for("users.detail", id=getattr(row, key)) if getattr(row, key) else None
+    return lambda row: row_url("users.detail", getattr(row, key)) if getattr(row, key) else None
 
 
 def filtered_by_row(endpoint: str, argument: str, count: str) -> Callable:

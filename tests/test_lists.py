@@ -160,3 +160,14 @@ def test_total_is_counted_where_no_row_count_is_kept(app, client, many_students)
         db.session.commit()
     assert "Showing 1–25 of 60 students" in client.get("/students").get_data(as_text=True)
     assert ">60<" in client.get("/").get_data(as_text=True)
+
+
+def test_each_row_links_its_page_and_advisor_under_the_apps_prefix(client, add):
+    lisa = add(User, name="Lisa Padilla", email="lisa@example.org")
+    ids = add.many(Student, [{"name": f"Student {n}", "email": f"s{n}@school.example", "grade": 9,
+                              "advisor_id": lisa if n else None} for n in range(3)])
+    for prefix in ("", "/roster"):
+        html = client.get("/students", environ_overrides={"SCRIPT_NAME": prefix}).get_data(as_text=True)
+        links = re.findall(r'<td data-label="(?:Name|Advisor)"><a href="([^"]*)">', html)
+        assert links == [f"{prefix}/students/{ids[0]}", f"{prefix}/students/{ids[1]}", f"{prefix}/users/{lisa}",
+                         f"{prefix}/students/{ids[2]}", f"{prefix}/users/{lisa}"]
