@@ -171,3 +171,5 @@ def test_each_row_links_its_page_and_advisor_under_the_apps_prefix(client, add):
         links = re.findall(r'<td data-label="(?:Name|Advisor)"><a href="([^"]*)">', html)
         assert links == [f"{prefix}/students/{ids[0]}", f"{prefix}/students/{ids[1]}", f"{prefix}/users/{lisa}",
                          f"{prefix}/students/{ids[2]}", f"{prefix}/users/{lisa}"]
+        html = client.get("/users?q=lisa", environ_overrides={"SCRIPT_NAME": prefix}).get_data(as_text=True)
+        assert f'<a href="{prefix}/students?advisor={lisa}">2</a>' in html
