@@ -4,10 +4,10 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from flask_login import current_user
 
 import records
+from columns import shown_columns
 from formatting import who
 from listing.filters import chips as filter_chips, picks
 from listing.search import prefix_only
-from columns import shown_columns
 from resources import BY_NAME
 from views.pickers import searching
 
