@@ -151,8 +151,9 @@ class Listing:
         per_page = args.value("per_page")
         if total is None:
             total, matches = self.counting(args, cap, order)
-            # Counted once, in a subquery kept whole (OFFSET): PostgreSQL ran each copy of its subqueries ("son")
-            total = select(total.label("total")).offset(0).subquery("counted_total").c.total
+            if matches is not None:  # the total is written again in `listed`: counted once, in a subquery kept
+                # whole (OFFSET); PostgreSQL ran each copy of its subqueries ("son")
+                total = select(total.label("total")).offset(0).subquery("counted_total").c.total
             by_key = matches is not None and "key" in matches.c  # the count read each match's sort key: its page
             if by_key:
                 offset = (args.value("page") - 1) * per_page
