@@ -52,7 +52,8 @@ def ids_of(value) -> list[int]:
 def among_listed(model, listed) -> ColumnElement:
     """The rows of the ids id_list() gave (a search's matches, listed as they were counted: Listing.page), bound as
     one parameter where the backend reads a list from one: on PostgreSQL one array ("Collins Kim", 293 ids: 4.1-5.7
-    ms as parameters of an IN, 3.2-3.5 ms so), on SQLite the JSON text itself ("иван", 973 ids: a page of 6.1 ms as parameters of an IN, 5.7 ms so)."""
+    ms as parameters of an IN, 3.2-3.5 ms so), on SQLite the JSON text itself ("иван", 973 ids: a page of 6.1 ms
+    as parameters of an IN, 5.7 ms so)."""
     if backend().name == "sqlite":
         return model.id.in_(select(func.json_each(listed or "[]").table_valued("value").c.value))
     if backend().name == "postgresql":
