@@ -51,6 +51,9 @@ class Backend:
     # statement triggers' queries over transition tables are estimated at millions of rows, so PostgreSQL compiled
     # each one, 0.6 s per trigger, to do 1 ms of work: an Undo of 62,000 rows, 500 rows a statement, ran minutes.
     connect_args: tuple[tuple[str, str], ...] = ()
+    # How a list of ids (a search's matches, listed by its count) is bound as one parameter: a PostgreSQL array
+    # ("array"), or the JSON text itself, read by SQLite's json_each ("json_each"). None: a parameter per id, in an IN.
+    id_list_parameter: str | None = None
 
 
 # sqlite3's primary result code for a read-only file (https://sqlite.org/rescode.html). A full disk (SQLITE_FULL)
@@ -65,7 +68,8 @@ BACKENDS = {
     "sqlite": Backend("sqlite", trigram_table=True, substring_index=False, transactional_ddl=True, param_marker="?",
                       server=False, pragmas=True, read_only_query=None,
                       read_only_errors=frozenset({SQLITE_READONLY}), json_functions=("json_object", "json_array"),
-                      json_aggregates=("json_group_array", "json_group_object"), likely_function="likely"),
+                      json_aggregates=("json_group_array", "json_group_object"), likely_function="likely",
+                      id_list_parameter="json_each"),
     "postgresql": Backend("postgresql", trigram_table=False, substring_index=True, transactional_ddl=True,
                           param_marker="%s", server=True, pragmas=False,
                           read_only_query="SELECT pg_is_in_recovery() "
@@ -73,7 +77,7 @@ BACKENDS = {
                           read_only_errors=frozenset({POSTGRESQL_READ_ONLY}),
                           json_functions=("json_build_object", "json_build_array"),
                           json_aggregates=("json_agg", "json_object_agg"), copy_from=True,
-                          connect_args=(("options", "-c jit=off"),)),
+                          connect_args=(("options", "-c jit=off"),), id_list_parameter="array"),
     # read_only spares users with READ ONLY ADMIN (root), but a server set read-only is a replica or on its way out:
     # Roster must not write there even when it could.
     "mariadb": Backend("mariadb", trigram_table=False, substring_index=False, transactional_ddl=False,

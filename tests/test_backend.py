@@ -8,6 +8,7 @@ from sqlalchemy import inspect
 
 from database.backend import backend as backend_of
 from database.schema_extras import search_table
+from listing.counts import among_listed, id_list
 from models import Student, db
 
 CAPABILITIES = {
@@ -27,7 +28,7 @@ def reported(app):
 
 # Checked against the database by tests of their own: below, and in test_read_only_database.py.
 CHECKED_APART = ("read_only_query", "read_only_errors", "json_functions", "json_aggregates", "likely_function",
-                 "connect_args")
+                 "connect_args", "id_list_parameter")
 
 
 def test_each_backend_reports_its_name_and_capabilities(app, backend):
@@ -127,3 +128,16 @@ def test_json_aggregates_build_what_python_reads_back(app):
         array = db.session.scalar(db.select(db.cast(array_agg(rows.c.n), db.Text)))
         object = db.session.scalar(db.select(db.cast(object_agg(db.cast(rows.c.n, db.String), rows.c.n), db.Text)))
     assert (json.loads(array), json.loads(object)) == ([1, 2], {"1": 1, "2": 2})
+
+
+def test_the_ids_a_count_listed_are_read_back_as_the_backend_reports(app, add, backend):
+    """id_list_parameter: the ids a search's count listed (one JSON value) are bound as one parameter, an array or the
+    JSON text, and read by the database itself; reported as none, they are an IN of parameters."""
+    ids = add.many(Student, [{"name": f"Student {n}", "email": f"s{n}@school.example", "grade": 9} for n in range(4)])
+    with app.app_context():
+        how = backend_of().id_list_parameter
+        assert how == {"sqlite": "json_each", "postgresql": "array", "mariadb": None}[backend.name]
+        listed = db.session.scalar(db.select(id_list(db.select(Student.id).where(Student.id != ids[1]).cte())))
+        read = db.select(Student.id).where(among_listed(Student, listed))
+        assert sorted(db.session.scalars(read)) == [ids[0], ids[2], ids[3]]
+        assert (str(read.compile(db.engine)).count("IN (") == 1) is (how != "array")
