@@ -9,7 +9,6 @@ statements over all the rows, as one change set.
 from dataclasses import dataclass, field
 from datetime import date
 
-
 from models import Course, Enrollment, db
 from records.history import label_of
 from spreadsheets.columns import SEPARATOR, FileColumn, enrollment_columns, file_columns, natural_key, normalised
