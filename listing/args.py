@@ -16,6 +16,7 @@ class ListArgs(Form):
     sort = StringField(validators=[Optional(), Length(max=40)])
     per_page = SelectField("Rows per page", choices=[SelectChoice(n, str(n)) for n in (10, 25, 50, 100)], coerce=int, default=25)
     page = IntegerField(default=1, validators=[NumberRange(min=1, max=10**9)])
+    default_sort = ""  # the listing's (Listing.arguments): named in the query string or not, the same list
 
     def __init__(self, formdata):
         super().__init__(formdata)
@@ -23,7 +24,7 @@ class ListArgs(Form):
 
     def value(self, name):
         field = self[name]
-        if field.errors or field.data in ("", None, []):
+        if field.errors or field.data in ("", None, []) or (name == "sort" and field.data == self.default_sort):
             return field.default
         return field.data
 

@@ -108,6 +108,27 @@ def test_page_links_keep_search_filter_and_sort(client, many_students):
     assert 'href="/students?q=student&amp;sort=-name&amp;per_page=10&amp;grade=2&amp;page=2"' in html
 
 
+def test_the_default_sort_named_is_the_same_list_as_no_sort(client, many_students):
+    """A typed or bookmarked ?sort=name is the list as it comes: its links and form do not carry it."""
+    named = client.get("/students?sort=name&per_page=10").get_data(as_text=True)
+    assert 'href="/students?per_page=10&amp;page=2&amp;cursor=' in named and "sort=name" not in named
+    assert named == client.get("/students?per_page=10").get_data(as_text=True)
+
+
+def test_a_query_string_is_read_once_and_kept(app):
+    """Everyone who asks for the same list shares one reading of its query string; a course's students too."""
+    from werkzeug.datastructures import MultiDict
+
+    from resources import STUDENTS
+
+    listing = STUDENTS.listing
+    first = listing.args(MultiDict([("grade", "3"), ("grade", "4"), ("q", "ana")]))
+    assert listing.args(MultiDict([("grade", "3"), ("grade", "4"), ("q", "ana")])) is first
+    assert first.value("grade") == [3, 4] and first.value("q") == "ana"
+    assert listing.args(MultiDict([("grade", "4"), ("grade", "3"), ("q", "ana")])).value("grade") == [4, 3]
+    assert listing.within(Student.grade == 3).args(MultiDict([("grade", "3"), ("grade", "4"), ("q", "ana")])) is first
+
+
 def test_page_beyond_the_last_shows_the_last(client, many_students):
     response = client.get("/students?page=999")
     assert "Showing 51–60 of 60 students" in response.get_data(as_text=True)
