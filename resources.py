@@ -12,7 +12,6 @@ from urllib.parse import parse_qsl, urlencode
 
 from markupsafe import Markup, escape
 from sqlalchemy import ColumnElement
-from sqlalchemy.orm import undefer
 from werkzeug.datastructures import MultiDict
 from wtforms import IntegerField
 from wtforms.validators import NumberRange, Optional
@@ -40,7 +39,7 @@ class Resource:
     search_hint: str = ""  # the search box's placeholder: what a search looks in
     search_also: tuple[Also, ...] = ()  # related fields a search looks in too
     edit_role: str = "editor"  # the least role that may add, edit and delete
-    options: tuple = ()  # loader options for what the columns show
+    computed: tuple[str, ...] = ()  # the model's computed columns (column_property) its list shows
     actions: tuple = ()  # what may be done to many rows at once (actions.py)
     printable: bool = False  # has a printout of every row its list matches (<name>.print_list)
 
@@ -60,7 +59,7 @@ class Resource:
     @cached_property
     def listing(self) -> Listing:
         sorts = {column.name: column.sort for column in self.columns if column.sort is not None}
-        return Listing(self.model, sorts, self.default_sort, self.filters, self.options, also=self.search_also,
+        return Listing(self.model, sorts, self.default_sort, self.filters, self.computed, also=self.search_also,
                        columns=tuple(column.name for column in self.columns))
 
     def list_query(self, query: str) -> str:
@@ -133,7 +132,7 @@ USERS = Resource(
     search_hint="Name, email or role",
     search_also=(ROLE,),
     edit_role="admin",
-    options=(undefer(User.advisee_count),),
+    computed=("advisee_count",),
     actions=actions.USER_ACTIONS,
 )
 
@@ -161,7 +160,7 @@ STUDENTS = Resource(
     ),
     search_hint="Name, email, advisor or course code",
     search_also=(ADVISOR, COURSE),
-    options=(undefer(Student.advisor_name), undefer(Student.course_count)),
+    computed=("advisor_name", "course_count"),
     actions=actions.STUDENT_ACTIONS,
     printable=True,
 )
@@ -187,7 +186,7 @@ COURSES = Resource(
     ),
     search_hint="Code, title or teacher",
     search_also=(TEACHER,),
-    options=(undefer(Course.teacher_name), undefer(Course.student_count)),
+    computed=("teacher_name", "student_count"),
     actions=actions.COURSE_ACTIONS,
 )
 

@@ -21,6 +21,7 @@ from listing.counts import (among_listed, capped_count, count_cap, count_of, cou
                             page_ids)
 from listing.keyset import NEAR, Cursor, Order, fetch
 from listing.page import Chip, Page
+from listing.rows import Shown, shown_by
 from models import db
 
 __all__ = ["Filter", "ListArgs", "Listing", "Page", "RowIdField", "counted_rows"]
@@ -54,13 +55,13 @@ def read(arguments: type[ListArgs], items: tuple) -> ListArgs:
 
 @dataclass(frozen=True)
 class Listing:
-    """What a list may do: its sorts, filters and the loader options for what its rows show."""
+    """What a list may do: its sorts, filters, search, and what its rows show."""
 
     model: type  # a Record: has id and search_text
     sorts: dict[str, ColumnElement]  # sortable columns by their query-string name
     default_sort: str
     filters: tuple[Filter, ...] = ()
-    options: tuple = ()  # loader options, e.g. undefer(Student.advisor_name)
+    computed: tuple[str, ...] = ()  # computed columns its rows show besides their own (Student.advisor_name's key)
     where: tuple = ()  # conditions every row meets
     also: tuple = ()  # related fields its search looks in (search.Also)
     columns: tuple[str, ...] = ()  # the names of the columns it may show (?columns=)
@@ -75,9 +76,14 @@ class Listing:
         """The query string, read: request.args, or a MultiDict."""
         return read(self.arguments, tuple(formdata.items(multi=True)))
 
-    def within(self, *where, options: tuple = ()) -> "Listing":
-        """The same list of only the rows that also meet `where` (a course's students), loading `options`."""
-        return replace(self, where=self.where + where, options=options)
+    def within(self, *where, computed: tuple[str, ...] = ()) -> "Listing":
+        """The same list of only the rows that also meet `where` (a course's students), showing `computed`."""
+        return replace(self, where=self.where + where, computed=computed)
+
+    @property
+    def shown(self) -> Shown:
+        """What each row holds (listing.rows)."""
+        return shown_by(self.model, self.computed)
 
     @cached_property
     def related(self) -> dict[str, Filter]:
@@ -144,7 +150,7 @@ class Listing:
 
     def first_rows(self, args: ListArgs, limit: int) -> list:
         """The first `limit` rows `args` leave, in the list's order, with what the list shows of them: a printout."""
-        return db.session.scalars(self.matching(args, self.model).options(*self.options).limit(limit)).all()
+        return self.shown.read(self.matching(args, *self.shown.select.selected_columns).limit(limit))
 
     def page(self, args: ListArgs, total: int | None = None, cap: int | None = None) -> Page:
         """Two statements: the total with the related filters' labels, then the rows. A caller that loads a row
@@ -192,10 +198,10 @@ class Listing:
         if not exact and cursor is None:  # skipping rows past the count cap would scan: the pages it covers
             number = min(number, ceil(cap / per_page))
         if exact and on_page and number == args.value("page"):  # the ids listed are those of the page shown
-            items, has_next = fetch(order, [among_listed(self.model, on_page)], self.options, 1, per_page,
+            items, has_next = fetch(order, [among_listed(self.model, on_page)], self.shown, 1, per_page,
                                     None, None)
         else:
-            items, has_next = fetch(order, conditions, self.options, number, per_page, total if exact else None, cursor)
+            items, has_next = fetch(order, conditions, self.shown, number, per_page, total if exact else None, cursor)
         chips = [Chip(name, args[name].label.text, label, chosen[name]) for name, label in zip(chosen, shown)]
         edges = (order.cursor(number, items[0]).token(), order.cursor(number, items[-1]).token()) if items else (None, None)
         return Page(items, total if exact else cap, number, per_page, pages, sort, args, chips,

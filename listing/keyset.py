@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, Select, and_, asc, desc, literal, select, 
 
 from database.backend import backend
 from database.sort_marks import MARKED, marks_table
+from listing.rows import Shown
 from models import ID_MAX, db
 
 # A cursor further than this many pages from the page asked for is not used (Listing.page): skipping from it would
@@ -85,21 +86,19 @@ class Order:
             query = query.order_by(self.column.is_(None))
         return query.order_by(direction(self.column), direction(self.model.id))
 
-    def rows(self, conditions, options, forward: bool, after: Cursor | None, offset: int, limit: int) -> list:
+    def rows(self, conditions, shown: Shown, forward: bool, after: Cursor | None, offset: int, limit: int) -> list:
         """`limit` rows after skipping `offset`, read forward (the list's order) or backward, past `after`."""
         up = self.ascending == forward
         direction = asc if up else desc
-        query = select(self.model).options(*options)
+        query = shown.select
         runs = self.runs(forward, up, after)
         ordered = (direction(self.column), direction(self.model.id))
         if len(runs) == 1 and offset < DEFERRED_FROM:
-            query = query.where(*conditions, runs[0]).order_by(*ordered)
-            return db.session.scalars(query.offset(offset).limit(limit)).all()
+            return shown.read(query.where(*conditions, runs[0]).order_by(*ordered).offset(offset).limit(limit))
         if len(runs) == 1:  # a deferred join: the ids from the (column, id) index, then only these rows
             ids = select(self.model.id).where(*conditions, runs[0]).order_by(*ordered).offset(offset).limit(limit)
             picked = ids.subquery()
-            query = query.join(picked, picked.c.id == self.model.id).order_by(*ordered)
-            return db.session.scalars(query).all()
+            return shown.read(query.join(picked, picked.c.id == self.model.id).order_by(*ordered))
         # Each run is one index range read in index order; the page is taken from the runs in turn. One range
         # "(column, id) > (value, id)" would make SQLite read every row sharing the value before the cursor.
         picked = union_all(*(
@@ -111,7 +110,7 @@ class Order:
         ordered = (picked.c.run, direction(picked.c.key), direction(picked.c.id))
         page = select(picked).order_by(*ordered).offset(offset).limit(limit).subquery()  # only the page's rows load
         query = query.join(page, page.c.id == self.model.id)
-        return db.session.scalars(query.order_by(page.c.run, direction(page.c.key), direction(page.c.id))).all()
+        return shown.read(query.order_by(page.c.run, direction(page.c.key), direction(page.c.id)))
 
     def runs(self, forward: bool, up: bool, after: Cursor | None) -> list[ColumnElement]:
         """The index ranges that follow `after`, in order. Empty values come last (forward) or first (backward):
@@ -184,11 +183,11 @@ def marked(order: Order, offset: int, total: int | None) -> tuple[Cursor | None,
     return Cursor(0, next_id, None), before + count - 1 - at
 
 
-def fetch(order: Order, conditions, options, number: int, per_page: int, total: int | None, cursor: Cursor | None):
+def fetch(order: Order, conditions, shown: Shown, number: int, per_page: int, total: int | None, cursor: Cursor | None):
     """Page `number`'s rows, and whether a next page exists. `total` is the exact row count, or None if unknown."""
     if total == 0:  # counted to none: looking for them again would cost a search as much as its count did
         return [], False
-    fetch_rows = lambda forward, after, offset, limit: order.rows(conditions, options, forward, after, offset, limit)
+    fetch_rows = lambda forward, after, offset, limit: order.rows(conditions, shown, forward, after, offset, limit)
     offset = (number - 1) * per_page
     start = marked(order, offset, total) if not cursor and not conditions and offset >= DEFERRED_FROM else None
     if start:

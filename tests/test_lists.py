@@ -3,7 +3,7 @@ import re
 import pytest
 
 from database.schema_extras import row_counts
-from models import Student, User, db
+from models import Course, Student, User, db
 
 
 def names(response):
@@ -194,3 +194,24 @@ def test_each_row_links_its_page_and_advisor_under_the_apps_prefix(client, add):
                          f"{prefix}/students/{ids[2]}", f"{prefix}/users/{lisa}"]
         html = client.get("/users?q=lisa", environ_overrides={"SCRIPT_NAME": prefix}).get_data(as_text=True)
         assert f'<a href="{prefix}/students?advisor={lisa}">2</a>' in html
+
+
+def test_a_lists_rows_are_plain_rows_that_read_as_their_records(app, add, people):
+    """A list page loads no record (listing/rows.py): its rows hold the columns it shows, computed ones too, and name
+    themselves as records do."""
+    from werkzeug.datastructures import MultiDict
+
+    from resources import COURSES, STUDENTS
+
+    users, _ = people
+    add(Student, name="Cid Costa", email="cid@school.example", grade=4, advisor_id=users[1])
+    add(Course, code="ART-1", title="Drawing", credits=2, teacher_id=users[0])
+    with app.test_request_context("/"):
+        db.session.expunge_all()
+        rows = STUDENTS.listing.page(STUDENTS.listing.args(MultiDict())).items
+        courses = COURSES.listing.first_rows(COURSES.listing.args(MultiDict()), 10)
+        assert rows and courses and not db.session.identity_map
+        assert [(str(row), row.email, row.grade, row.advisor_name, row.course_count) for row in rows] == [
+            ("Ana Álvarez", "ana@school.example", 3, None, 0), ("Bea Brown", "bea@school.example", 3, None, 0),
+            ("Cid Costa", "cid@school.example", 4, "Иван Петров", 0), ("王小明", "wang@school.example", 7, None, 0)]
+        assert [(str(row), row.teacher_name, row.student_count) for row in courses] == [("ART-1 Drawing", "Zoë Adams", 0)]

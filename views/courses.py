@@ -26,10 +26,10 @@ add_transfer(bp, COURSES)
 add_import(bp, enrollments, "enrollments", COURSES.edit_role, "Enrollments", prefix="enrollments_")
 
 
-def enrolled_students(course_id, options: tuple = ()):
-    """The students of one course, as a list of their own: loading `options` (the students list's, for a class list
-    that shows its every column; the course's page shows three)."""
-    return STUDENTS.listing.within(students_of(course_id), options=options)
+def enrolled_students(course_id, computed: tuple[str, ...] = ()):
+    """The students of one course, as a list of their own: showing `computed` (the students list's, for a class
+    list that shows its every column; the course's page shows three)."""
+    return STUDENTS.listing.within(students_of(course_id), computed=computed)
 
 
 def get_course(id, *columns):
@@ -63,7 +63,7 @@ def detail(id):
 @bp.get("/<int:id>/print")
 def class_list(id):
     """A course's class list: every student (searched as its page is), up to the print limit, laid out for paper."""
-    students = enrolled_students(id, STUDENTS.listing.options)
+    students = enrolled_students(id, STUDENTS.listing.computed)
     course, total = get_course(id, students.total(students.args(request.args)))
     teacher = f"Teacher: {course.teacher.name}" if course.teacher else "No teacher"
     return printout(STUDENTS, students, f"{course.code} {course.title}: class list", url_for(".detail", id=id),
