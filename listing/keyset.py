@@ -129,9 +129,10 @@ class Order:
         return runs + [column.is_(None)] if self.nullable and forward else runs
 
 
-# The marks near a row's estimated place are summed in one window; beyond that (marks that drifted far from even
-# spacing), all of them.
-NEAR_MARKS = 64
+# The marks near a row's estimated place are summed in one window, a narrow one first (evenly spaced marks place it
+# exactly: 16 marks cost 0.14 ms at 1,000,000 students, 64 cost 0.21), then a wider one; beyond that (marks that
+# drifted far from even spacing), all of them.
+NEAR_MARKS = (16, 64)
 MARK_AT = """
 WITH sums AS (SELECT count(*) AS marks, coalesce(sum(row_count), 0) AS total,
                      coalesce(sum(CASE WHEN key_empty = 0 THEN row_count ELSE 0 END), 0) AS valued FROM {m}),
@@ -163,7 +164,7 @@ def marked(order: Order, offset: int, total: int | None) -> tuple[Cursor | None,
         return None
     query = text(MARK_AT.format(m=marks_table(t, c))).columns(key_value=order.column.type,
                                                                next_value=order.column.type)
-    for around, span in ((NEAR_MARKS // 2, NEAR_MARKS), (ID_MAX, ID_MAX)):
+    for around, span in [(near // 2, near) for near in NEAR_MARKS] + [(ID_MAX, ID_MAX)]:
         found = db.session.execute(query, {"ascending": order.ascending, "offset": offset, "around": around,
                                            "span": span}).one()
         at, marks_total, position, empty, value, id, count, before, next_empty, next_value, next_id = found
