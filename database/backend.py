@@ -54,9 +54,6 @@ class Backend:
     # How a list of ids (a search's matches, listed by its count) is bound as one parameter: a PostgreSQL array
     # ("array"), or the JSON text itself, read by SQLite's json_each ("json_each"). None: a parameter per id, in an IN.
     id_list_parameter: str | None = None
-    # LIMIT and OFFSET take an expression (a subquery's count): a typed page's runs each skip what the runs before
-    # them hold (listing/keyset.py). MariaDB takes numbers only.
-    limit_expressions: bool = False
 
 
 # sqlite3's primary result code for a read-only file (https://sqlite.org/rescode.html). A full disk (SQLITE_FULL)
@@ -72,7 +69,7 @@ BACKENDS = {
                       server=False, pragmas=True, read_only_query=None,
                       read_only_errors=frozenset({SQLITE_READONLY}), json_functions=("json_object", "json_array"),
                       json_aggregates=("json_group_array", "json_group_object"), likely_function="likely",
-                      id_list_parameter="json_each", limit_expressions=True),
+                      id_list_parameter="json_each"),
     "postgresql": Backend("postgresql", trigram_table=False, substring_index=True, transactional_ddl=True,
                           param_marker="%s", server=True, pragmas=False,
                           read_only_query="SELECT pg_is_in_recovery() "
@@ -80,8 +77,7 @@ BACKENDS = {
                           read_only_errors=frozenset({POSTGRESQL_READ_ONLY}),
                           json_functions=("json_build_object", "json_build_array"),
                           json_aggregates=("json_agg", "json_object_agg"), copy_from=True,
-                          connect_args=(("options", "-c jit=off"),), id_list_parameter="array",
-                          limit_expressions=True),
+                          connect_args=(("options", "-c jit=off"),), id_list_parameter="array"),
     # read_only spares users with READ ONLY ADMIN (root), but a server set read-only is a replica or on its way out:
     # Roster must not write there even when it could.
     "mariadb": Backend("mariadb", trigram_table=False, substring_index=False, transactional_ddl=False,

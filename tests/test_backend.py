@@ -5,7 +5,6 @@ from dataclasses import asdict
 
 import pytest
 from sqlalchemy import inspect
-from sqlalchemy.exc import DBAPIError
 
 from database.backend import backend as backend_of
 from database.schema_extras import search_table
@@ -29,7 +28,7 @@ def reported(app):
 
 # Checked against the database by tests of their own: below, and in test_read_only_database.py.
 CHECKED_APART = ("read_only_query", "read_only_errors", "json_functions", "json_aggregates", "likely_function",
-                 "connect_args", "id_list_parameter", "limit_expressions")
+                 "connect_args", "id_list_parameter")
 
 
 def test_each_backend_reports_its_name_and_capabilities(app, backend):
@@ -142,18 +141,3 @@ def test_the_ids_a_count_listed_are_read_back_as_the_backend_reports(app, add, b
         read = db.select(Student.id).where(among_listed(Student, listed))
         assert sorted(db.session.scalars(read)) == [ids[0], ids[2], ids[3]]
         assert (str(read.compile(db.engine)).count("IN (") == 1) is (how != "array")
-
-
-def test_limit_expressions_are_taken_where_reported(app, backend):
-    """limit_expressions: LIMIT and OFFSET take a subquery's count (a typed page's runs, listing/keyset.py)."""
-    with app.app_context():
-        reported_so = backend_of().limit_expressions
-        assert reported_so is (backend.name != "mariadb")
-        counted = "(SELECT count(*) FROM (SELECT 1 AS one UNION ALL SELECT 2) AS two)"
-        query = db.text(f"SELECT n FROM (SELECT 1 AS n UNION ALL SELECT 2 UNION ALL SELECT 3) AS three ORDER BY n "
-                        f"LIMIT {counted} OFFSET {counted} - 1")
-        if reported_so:
-            assert db.session.scalars(query).all() == [2, 3]
-        else:
-            with pytest.raises(DBAPIError):
-                db.session.execute(query)
