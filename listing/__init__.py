@@ -46,7 +46,7 @@ def arguments_form(model, filters: tuple[Filter, ...], columns: tuple[str, ...],
     return type(f"{model.__name__}ListArgs", (ListArgs,), {**fields, "default_sort": default_sort})
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=256)
 def read(arguments: type[ListArgs], items: tuple) -> ListArgs:
     """A query string read into its form once, then kept: the same for everyone who sends it (the first page of a
     list is asked for on every visit), and only read once made. Reading it took 0.13 ms of that page's 3."""
