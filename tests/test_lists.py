@@ -214,4 +214,5 @@ def test_a_lists_rows_are_plain_rows_that_read_as_their_records(app, add, people
         assert [(str(row), row.email, row.grade, row.advisor_name, row.course_count) for row in rows] == [
             ("Ana Álvarez", "ana@school.example", 3, None, 0), ("Bea Brown", "bea@school.example", 3, None, 0),
             ("Cid Costa", "cid@school.example", 4, "Иван Петров", 0), ("王小明", "wang@school.example", 7, None, 0)]
-        assert [(str(row), row.teacher_name, row.student_count) for row in courses] == [("ART-1 Drawing", "Zoë Adams", 0)]
+        assert [(str(row), row.teacher_name, row.student_count) for row in courses] == [
+            ("ART-1 Drawing", "Zoë Adams", 0)]
