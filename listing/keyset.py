@@ -136,8 +136,8 @@ def page_of_runs(runs: list[Select], offset: int, limit: int) -> list[Select]:
     """What each of `runs`, read one after another, gives of their rows `offset` to `offset + limit`: each run skips
     what the runs before it did not hold of the `offset` rows, and stops at the page's end, so none is read past the
     page nor sorted. What the runs before the last hold is counted first, in one statement, up to the page's end. A
-    page by enrolment date at 1,000,000 students read two runs of 1,001 rows and sorted them to take 26 (0.33 ms of
-    SQL; 0.05 ms so, and 0.03 ms its count)."""
+    page by enrolment date at 1,000,000 students read two runs of 1,001 rows and sorted them to take 26: its rows'
+    statement took 0.40 ms; 0.09 ms so, and 0.02 ms its count."""
     end = offset + limit
     held = [select(func.count()).select_from(run.with_only_columns(literal(1)).limit(end).subquery()).scalar_subquery()
             for run in runs[:-1]]
