@@ -151,6 +151,7 @@ def all_matching_selected(page: Page):
     page.get_by_role("link", name="select all on this page").click()
     page.get_by_role("link", name="Select all").click()
     expect(page.get_by_text("that match are selected")).to_be_visible()
+    page.wait_for_load_state()  # the new page's stylesheet too, not only its HTML
 
 
 INTAKE = b"Name,Email,Grade,Notes\nNew Student,new.student@school.example,3,likes art\n"
@@ -195,6 +196,7 @@ def saved_views(page: Page):
     page.goto("/views")
     page.get_by_role("button", name="Pin to header “Grade 3 by GPA”").click()
     expect(page.locator(".site-nav .pinned-view")).to_be_visible()
+    page.wait_for_load_state()
 
 
 PAGES = {
