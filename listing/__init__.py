@@ -18,7 +18,7 @@ from database.backend import likely
 from listing import search
 from listing.args import ColumnsField, ListArgs, RowIdField
 from listing.counts import (among_listed, capped_count, count_cap, count_of, counted, counted_rows, id_list, keyed,
-                            page_ids)
+                            page_ids, unnarrowed_total)
 from listing.keyset import NEAR, Cursor, Order, fetch
 from listing.page import Chip, Page
 from listing.rows import Shown, shown_by
@@ -180,7 +180,8 @@ class Listing:
                 listed = case((total <= cap, page_ids(matches, order, offset, per_page + 1)))
             else:
                 listed = case((total <= few, id_list(matches))) if matches is not None else null()
-            total, listed, *shown = db.session.execute(select(total, listed, *labels)).one()
+            statement = select(total, listed, *labels) if conditions or term else unnarrowed_total(self.model)
+            total, listed, *shown = db.session.execute(statement).one()
             on_page, found = (listed, None) if by_key else (None, listed)
         else:
             shown = db.session.execute(select(*labels)).one() if labels else []

@@ -5,7 +5,7 @@ import json
 from functools import cache
 
 from flask import current_app
-from sqlalchemy import ARRAY, CTE, ColumnElement, Integer, Select, any_, asc, desc, func, literal, select
+from sqlalchemy import ARRAY, CTE, ColumnElement, Integer, Select, any_, asc, desc, func, literal, null, select
 
 from database.backend import backend
 from database.schema_extras import row_counts
@@ -22,6 +22,12 @@ def counted_rows(model) -> ColumnElement:
     kept (a table made outside migrations and create_all) it counts; COALESCE only runs that when it must."""
     kept = select(row_counts.c.row_count).where(row_counts.c.table_name == model.__tablename__).scalar_subquery()
     return func.coalesce(kept, select(func.count()).select_from(model).scalar_subquery())
+
+
+@cache
+def unnarrowed_total(model) -> Select:
+    """The statement of a list's total when nothing narrows it (and nothing is listed): built once, not per request."""
+    return select(counted_rows(model), null())
 
 
 def capped_count(rows: Select, cap: int | None = None) -> ColumnElement:

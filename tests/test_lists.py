@@ -216,3 +216,30 @@ def test_a_lists_rows_are_plain_rows_that_read_as_their_records(app, add, people
             ("Cid Costa", "cid@school.example", 4, "Иван Петров", 0), ("王小明", "wang@school.example", 7, None, 0)]
         assert [(str(row), row.teacher_name, row.student_count) for row in courses] == [
             ("ART-1 Drawing", "Zoë Adams", 0)]
+
+
+@pytest.mark.parametrize("path", ["/students", "/students?sort=-name"])
+def test_a_plain_lists_statements_are_built_once_for_everyone(app, client, people, path):
+    """The first page of a list that nothing narrows runs the same two statements for everyone, its total and its
+    rows: they are built once and kept, not built and cache-keyed again by SQLAlchemy on every request."""
+    from sqlalchemy import event
+
+    executed = []
+
+    def seen(connection, statement, *args):
+        executed.append(statement)
+
+    def statements():
+        executed.clear()
+        assert client.get(path).status_code == 200
+        return {str(s): s for s in executed if "row_counts" in str(s) or "ORDER BY students.sort_name" in str(s)}
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_execute", seen)
+    try:
+        first, again = statements(), statements()
+    finally:
+        event.remove(engine, "before_execute", seen)
+    assert len(first) == 2 and first.keys() == again.keys()
+    assert all(again[text] is first[text] for text in first)
