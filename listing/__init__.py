@@ -191,7 +191,9 @@ class Listing:
         if found is not None and total <= few:  # the matches meet every condition
             conditions = [among_listed(self.model, found)]
         elif term:
-            conditions.append(search.matches(self.model, term, search.how_to_fetch(total, exact), tuple(conditions)))
+            index_alone = not conditions and search.walk_reads_index_alone(self.model, term, order.column)
+            how = search.how_to_fetch(total, exact, index_alone)
+            conditions.append(search.matches(self.model, term, how, tuple(conditions)))
         pages = max(1, ceil(total / per_page)) if exact else None
         number = min(args.value("page"), pages or 10**9)
         cursor = Cursor.parse(request.args.get("cursor"))

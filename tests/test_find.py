@@ -195,6 +195,20 @@ def test_a_search_walking_the_name_order_checks_each_rows_text_in_the_index(app,
 
 
 @pytest.mark.backends("sqlite")
+@pytest.mark.parametrize("sort, walk", [("name", "LIKE"), ("-name", "LIKE"), ("-gpa", "UNION")])
+def test_a_counted_search_naming_an_advisor_walks_the_name_index_checking_each_entry(
+        app, client, school, count_statements, sort, walk):
+    """Sorted by name, a search naming an advisor checks the text and the advisor on each entry of the name index,
+    which carries both ("mario" at 1,000,000 students: 5.4 ms, not 0.7, to gather the ids both sides list again for
+    the walk). Another order's index carries neither: its walk looks each entry up in those ids."""
+    app.config.update(LIST_INDEX_THEN_SORT=0)
+    assert names(client, f"/students?q=padilla&sort={sort}") == ["María García"]
+    page = next(" ".join(s.split()) for s in count_statements
+                if "ORDER BY" in s and "FROM students" in s and "WITH counted AS" not in s)
+    assert walk in page and ("UNION" if walk == "LIKE" else "LIKE") not in page, page
+
+
+@pytest.mark.backends("sqlite")
 def test_a_walk_for_a_word_naming_an_advisor_reads_the_name_index_alone(app):
     """"Roberts" names three advisors: the walk checks each entry's text and advisor in the index, not in its row."""
     query = ("EXPLAIN QUERY PLAN SELECT id FROM students WHERE likely(search_text LIKE '%roberts%' OR advisor_id IN "
