@@ -21,7 +21,7 @@ from listing.counts import (among_listed, capped_count, count_cap, count_of, cou
                             page_ids, unnarrowed_total)
 from listing.keyset import NEAR, Cursor, Order, fetch
 from listing.page import Chip, Page
-from listing.rows import Shown, shown_by
+from listing.rows import Shown, executed, shown_by
 from models import db
 
 __all__ = ["Filter", "ListArgs", "Listing", "Page", "RowIdField", "counted_rows"]
@@ -181,7 +181,7 @@ class Listing:
             else:
                 listed = case((total <= few, id_list(matches))) if matches is not None else null()
             statement = select(total, listed, *labels) if conditions or term else unnarrowed_total(self.model)
-            total, listed, *shown = db.session.execute(statement).one()
+            total, listed, *shown = executed(statement).one()
             on_page, found = (listed, None) if by_key else (None, listed)
         else:
             shown = db.session.execute(select(*labels)).one() if labels else []

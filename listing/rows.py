@@ -19,10 +19,15 @@ class Shown:
     row: type
 
     def read(self, query: Select) -> list:
-        """The rows `query`, this select narrowed, finds: read as plain rows, past the ORM (0.1 ms a page), once the
-        session has written what it holds."""
-        db.session.flush()
-        return [self.row(*values) for values in db.session.connection().execute(query).all()]
+        """The rows `query`, this select narrowed, finds: read as plain rows, past the ORM (0.1 ms a page)."""
+        return [self.row(*values) for values in executed(query).all()]
+
+
+def executed(statement: Select):
+    """The result of `statement` run on the session's connection, past the ORM's handling of a statement (0.035 ms of
+    a list's count), once the session has written what it holds."""
+    db.session.flush()
+    return db.session.connection().execute(statement)
 
 
 @cache
