@@ -58,7 +58,10 @@ def utcnow() -> datetime:
 
 
 def fold(text: str) -> str:
-    """Text as search compares it: without accents, case folded ("Zoë" -> "zoe")."""
+    """Text as search compares it: without accents, case folded ("Zoë" -> "zoe"). ASCII has no accents to take off:
+    a list page folds about 50 names and emails to say where each row matched (2.4 µs each, 0.1 µs so)."""
+    if text.isascii():
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 

@@ -23,6 +23,7 @@ from sqlalchemy.sql.visitors import iterate
 from database.backend import backend
 from database.schema_extras import COVERING, search_table
 from listing.counts import among_few
+from listing.rows import executed
 from models import db, fold
 from validators import CONTROL_CHARACTERS
 
@@ -101,7 +102,7 @@ def related_rows(words: tuple[str, ...], also: tuple[Also, ...]) -> dict:
                 query = rows.limit(RELATED_MOST).subquery()
                 queries.append(select(literal(w), literal(a), *query.c).select_from(query))
     if queries:
-        for w, a, key, label in db.session.execute(union_all(*queries) if len(queries) > 1 else queries[0]):
+        for w, a, key, label in executed(union_all(*queries) if len(queries) > 1 else queries[0]):
             found.setdefault((w, a), []).append((key, label))
     result = {}
     for (w, a), rows in sorted(found.items()):
