@@ -19,7 +19,7 @@ from listing import search
 from listing.args import ColumnsField, ListArgs, RowIdField
 from listing.counts import (among_listed, capped_count, count_cap, count_of, counted, counted_rows, id_list, keyed,
                             page_ids, unnarrowed_total)
-from listing.keyset import NEAR, Cursor, Order, fetch
+from listing.keyset import DEFERRED_FROM, NEAR, Cursor, Order, fetch
 from listing.page import Chip, Page
 from listing.rows import Shown, executed, shown_by
 from models import db
@@ -191,8 +191,13 @@ class Listing:
         if found is not None and total <= few:  # the matches meet every condition
             conditions = [among_listed(self.model, found)]
         elif term:
-            index_alone = not conditions and search.walk_reads_index_alone(self.model, term, order.column)
+            # Filtered too, the sort order's index is walked from a known place or near the start: SQLite would
+            # rather drive from a filter's index and sort every row it finds ("mar" in grade 3: 45 ms, walked 1.8 ms)
+            near = "cursor" in request.args or (args.value("page") - 1) * per_page < DEFERRED_FROM
+            index_alone = search.walk_reads_index_alone(self.model, term, order.column) and (near or not conditions)
             how = search.how_to_fetch(total, exact, index_alone)
+            if how == "like" and index_alone and exact:
+                conditions = [likely(condition) for condition in conditions]
             conditions.append(search.matches(self.model, term, how, tuple(conditions)))
         pages = max(1, ceil(total / per_page)) if exact else None
         number = min(args.value("page"), pages or 10**9)
