@@ -14,7 +14,7 @@ from sqlalchemy import CTE, ColumnElement, Select, case, null, select
 from werkzeug.datastructures import MultiDict
 from wtforms import SelectChoice
 
-from database.backend import likely
+from database.backend import backend, likely
 from listing import search
 from listing.args import ColumnsField, ListArgs, RowIdField
 from listing.counts import (among_listed, capped_count, count_cap, count_of, counted, counted_rows, id_list, keyed,
@@ -175,14 +175,19 @@ class Listing:
                 # whole (OFFSET); PostgreSQL ran each copy of its subqueries ("son")
                 total = select(total.label("total")).offset(0).subquery("counted_total").c.total
             by_key = matches is not None and "key" in matches.c  # the count read each match's sort key: its page
+            # SQLite counts from its trigram index alone: few matches are looked up for their sort key there
+            few_keyed = matches is not None and not by_key and backend().trigram_table
+            offset = (args.value("page") - 1) * per_page
             if by_key:
-                offset = (args.value("page") - 1) * per_page
                 listed = case((total <= cap, page_ids(matches, order, offset, per_page + 1)))
+            elif few_keyed:
+                keys = select(self.model.id, order.column.label("key")).where(self.model.id.in_(select(matches.c[0])))
+                listed = case((total <= few, page_ids(keys.subquery(), order, offset, per_page + 1)))
             else:
                 listed = case((total <= few, id_list(matches))) if matches is not None else null()
             statement = select(total, listed, *labels) if conditions or term else unnarrowed_total(self.model)
             total, listed, *shown = executed(statement).one()
-            on_page, found = (listed, None) if by_key else (None, listed)
+            on_page, found = (listed, None) if by_key or few_keyed else (None, listed)
         else:
             shown = db.session.execute(select(*labels)).one() if labels else []
         exact = not (conditions or term) or total <= cap
@@ -205,7 +210,7 @@ class Listing:
         cursor = cursor if cursor and order.accepts(cursor) and abs(number - cursor.page) <= NEAR else None
         if not exact and cursor is None:  # skipping rows past the count cap would scan: the pages it covers
             number = min(number, ceil(cap / per_page))
-        if exact and on_page and number == args.value("page"):  # the ids listed are those of the page shown
+        if exact and total and on_page and number == args.value("page"):  # the ids listed are those of the page shown
             items, has_next = fetch(order, [among_listed(self.model, on_page)], self.shown, 1, per_page,
                                     None, None)
         else:

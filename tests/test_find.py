@@ -190,7 +190,8 @@ def test_a_search_walking_the_name_order_checks_each_rows_text_in_the_index(app,
     in the trigram index's ids, gathered first, took 7 ms for "garcia" at 1,000,000 students; the check, 0.4 ms."""
     app.config.update(LIST_INDEX_THEN_SORT=1)
     assert names(client, "/students?q=garc") == ["María García", "Mario Garcés"]
-    page = next(" ".join(s.split()) for s in count_statements if "ORDER BY" in s and "FROM students" in s)
+    page = next(" ".join(s.split()) for s in count_statements
+                if "ORDER BY" in s and "FROM students" in s and "WITH counted AS" not in s)
     assert "students_search" not in page and "LIKE" in page, page
 
 
@@ -243,6 +244,23 @@ def test_a_search_counted_to_match_few_rows_lists_them_as_it_counts_them(app, cl
                 if "ORDER BY" in s and "FROM students" in s and "WITH counted AS" not in s)
     assert "WITH counted AS" in count, count
     assert "LIKE" not in page and "MATCH" not in page, page
+
+
+@pytest.mark.backends("sqlite")
+def test_a_search_counted_on_sqlite_to_few_matches_lists_its_pages_ids(app, client, add, count_statements):
+    """SQLite counts a search from its trigram index alone; when the matches are few, the same statement looks each
+    up for its sort key and lists the ids of the page asked for, so the page loads those rows by id instead of
+    loading every match to sort ("иван" by GPA at 1,000,000 students, 973 matches: 10.5-10.9 -> 9.3-9.9 ms)."""
+    add.many(Student, [{"name": f"Pat Garza {n:02}", "email": f"garza{n}@school.example", "grade": 1 + n % 12,
+                        "gpa": None if n % 3 else Decimal(n) / 4} for n in range(1, 14)])
+    every = [f"Pat Garza {n:02}" for n in range(1, 14)]
+    assert names(client, "/students?q=garz&sort=-name&per_page=10") == every[::-1][:10]
+    assert names(client, "/students?q=garz&sort=name&per_page=10&page=2") == every[10:]
+    by_gpa = [every[n - 1] for n in (12, 9, 6, 3, 13, 11, 10, 8, 7, 5)]  # empty last, each tie by id, both descending
+    assert names(client, "/students?q=garz&sort=-gpa&per_page=10") == by_gpa
+    assert names(client, "/students?q=garz&per_page=10&page=9") == every[10:]  # past the last: the last
+    counts = [" ".join(s.split()) for s in count_statements if "WITH counted AS" in s]
+    assert len(counts) == 4 and all('AS "key"' in count and "ORDER BY" in count for count in counts), counts
 
 
 def test_a_searchs_count_is_written_once_in_its_statement(app, client, school, count_statements):
