@@ -169,6 +169,7 @@ class Listing:
         few, found, on_page = min(current_app.config["LIST_INDEX_THEN_SORT"], cap), None, None
         sort, order = self.order(args)
         per_page = args.value("per_page")
+        offset = (args.value("page") - 1) * per_page  # of the page asked for
         if total is None:
             total, matches = self.counting(args, cap, order)
             if matches is not None:  # the total is written again in `listed`: counted once, in a subquery kept
@@ -177,7 +178,6 @@ class Listing:
             by_key = matches is not None and "key" in matches.c  # the count read each match's sort key: its page
             # SQLite counts from its trigram index alone: few matches are looked up for their sort key there
             few_keyed = matches is not None and not by_key and backend().trigram_table
-            offset = (args.value("page") - 1) * per_page
             if by_key:
                 listed = case((total <= cap, page_ids(matches, order, offset, per_page + 1)))
             elif few_keyed:
@@ -198,7 +198,7 @@ class Listing:
         elif term:
             # Filtered too, the sort order's index is walked from a known place or near the start: SQLite would
             # rather drive from a filter's index and sort every row it finds ("mar" in grade 3: 45 ms, walked 1.8 ms)
-            near = "cursor" in request.args or (args.value("page") - 1) * per_page < DEFERRED_FROM
+            near = "cursor" in request.args or offset < DEFERRED_FROM
             index_alone = search.walk_reads_index_alone(self.model, term, order.column) and (near or not conditions)
             how = search.how_to_fetch(total, exact, index_alone)
             if how == "like" and index_alone and exact:
@@ -210,7 +210,8 @@ class Listing:
         cursor = cursor if cursor and order.accepts(cursor) and abs(number - cursor.page) <= NEAR else None
         if not exact and cursor is None:  # skipping rows past the count cap would scan: the pages it covers
             number = min(number, ceil(cap / per_page))
-        if exact and total and on_page and number == args.value("page"):  # the ids listed are those of the page shown
+        # the ids listed are those of the page shown (SQLite lists "[]" for no rows: those need no statement)
+        if exact and total and on_page and number == args.value("page"):
             items, has_next = fetch(order, [among_listed(self.model, on_page)], self.shown, 1, per_page,
                                     None, None)
         else:
