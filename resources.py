@@ -23,7 +23,7 @@ from listing import Filter, Listing, RowIdField, search
 from listing.counts import among_few
 from listing.filters import RowOrNoneField, Several, either, row_or_none, yes_or_no
 from listing.page import explain
-from listing.search import Also
+from listing.related import Also
 from models import ROLES, Course, Enrollment, Student, User, db, kept_counts
 
 

@@ -2,6 +2,7 @@
 
 import sqlite3
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import Boolean, ColumnElement, Connection, Engine, func
 from sqlalchemy.engine import URL, make_url
@@ -102,9 +103,14 @@ def backend(bind: Connection | Engine | URL | str | None = None) -> Backend:
 
 
 def likely(condition: ColumnElement) -> ColumnElement:
-    """`condition`, with SQLite's planner told that most rows meet it (likely_function); as it is elsewhere."""
-    name = backend().likely_function
-    return getattr(func, name)(condition, type_=Boolean) if name else condition
+    """`condition`, with SQLite's planner told that most rows meet it (likely_function); as it is elsewhere. The same
+    object for the same condition, so that what is made of it is kept (listing.search.matches)."""
+    return likely_on(condition, backend())
+
+
+@lru_cache(maxsize=256)
+def likely_on(condition: ColumnElement, on: Backend) -> ColumnElement:
+    return getattr(func, on.likely_function)(condition, type_=Boolean) if on.likely_function else condition
 
 
 def error_code(error: BaseException) -> int | str | None:

@@ -2,10 +2,10 @@
 listed as they are counted."""
 
 import json
-from functools import cache
+from functools import cache, lru_cache
 
 from flask import current_app
-from sqlalchemy import ARRAY, CTE, ColumnElement, Integer, Select, any_, asc, desc, func, literal, null, select
+from sqlalchemy import ARRAY, CTE, ColumnElement, Integer, Select, any_, asc, bindparam, desc, func, null, select
 
 from database.backend import backend
 from database.schema_extras import row_counts
@@ -55,16 +55,23 @@ def ids_of(value) -> list[int]:
     return value if isinstance(value, list) else json.loads(value) if value else []
 
 
-def among_listed(model, listed) -> ColumnElement:
-    """The rows of the ids id_list() gave (a search's matches, listed as they were counted: Listing.page), bound as
-    one parameter where the backend reads a list from one: on PostgreSQL one array ("Collins Kim", 293 ids: 4.1-5.7
-    ms as parameters of an IN, 3.2-3.5 ms so), on SQLite the JSON text itself ("иван", 973 ids: a page of 6.1 ms
-    as parameters of an IN, 5.7 ms so)."""
-    if backend().id_list_parameter == "json_each":
-        return model.id.in_(select(func.json_each(listed or "[]").table_valued("value").c.value))
-    if backend().id_list_parameter == "array":
-        return model.id == any_(literal(ids_of(listed), ARRAY(Integer)))
-    return model.id.in_(ids_of(listed))
+@lru_cache(maxsize=None)
+def listed_ids(model, on) -> ColumnElement:
+    """The rows of the ids id_list() gave (a search's matches, listed as they were counted: Listing.page), the ids a
+    parameter, "listed" (listed_parameter()): one where the backend reads a list from one, on PostgreSQL an array
+    ("Collins Kim", 293 ids: 4.1-5.7 ms as parameters of an IN, 3.2-3.5 ms so), on SQLite the JSON text itself
+    ("иван", 973 ids: a page of 6.1 ms as parameters of an IN, 5.7 ms so). Made once, and so is a statement made of
+    it: only the parameter changes."""
+    if on.id_list_parameter == "json_each":
+        return model.id.in_(select(func.json_each(bindparam("listed")).table_valued("value").c.value))
+    if on.id_list_parameter == "array":
+        return model.id == any_(bindparam("listed", type_=ARRAY(Integer)))
+    return model.id.in_(bindparam("listed", expanding=True))
+
+
+def listed_parameter(listed) -> dict:
+    """The parameter of listed_ids() for the ids id_list() gave."""
+    return {"listed": (listed or "[]") if backend().id_list_parameter == "json_each" else ids_of(listed)}
 
 
 def among_few(model, ids: Select) -> ColumnElement:

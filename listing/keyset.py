@@ -87,21 +87,24 @@ class Order:
             query = query.order_by(self.column.is_(None))
         return query.order_by(direction(self.column), direction(self.model.id))
 
-    def rows(self, conditions, shown: Shown, forward: bool, after: Cursor | None, offset: int, limit: int) -> list:
-        """`limit` rows after skipping `offset`, read forward (the list's order) or backward, past `after`."""
+    def rows(self, conditions, shown: Shown, forward: bool, after: Cursor | None, offset: int, limit: int,
+             parameters: dict | None = None) -> list:
+        """`limit` rows after skipping `offset`, read forward (the list's order) or backward, past `after`; the
+        conditions' `parameters` given at last (counts.listed_ids)."""
         up = self.ascending == forward
         direction = asc if up else desc
         query = shown.select
         runs = self.runs(forward, up, after)
         ordered = (direction(self.column), direction(self.model.id))
-        if not conditions and after is None and offset < DEFERRED_FROM and len(runs) == 1:
-            return shown.read(self.plain(shown, forward, offset, limit))
+        if after is None and offset < DEFERRED_FROM and len(runs) == 1:
+            return shown.read(self.plain(shown, forward, offset, limit, tuple(conditions)), parameters)
         if len(runs) == 1 and offset < DEFERRED_FROM:
-            return shown.read(query.where(*conditions, runs[0]).order_by(*ordered).offset(offset).limit(limit))
+            return shown.read(query.where(*conditions, runs[0]).order_by(*ordered).offset(offset).limit(limit),
+                              parameters)
         if len(runs) == 1:  # a deferred join: the ids from the (column, id) index, then only these rows
             ids = select(self.model.id).where(*conditions, runs[0]).order_by(*ordered).offset(offset).limit(limit)
             picked = ids.subquery()
-            return shown.read(query.join(picked, picked.c.id == self.model.id).order_by(*ordered))
+            return shown.read(query.join(picked, picked.c.id == self.model.id).order_by(*ordered), parameters)
         # Each run is one index range read in index order; the page is taken from the runs in turn. One range
         # "(column, id) > (value, id)" would make SQLite read every row sharing the value before the cursor.
         read = [select(self.model.id.label("id"), literal(number).label("run"), self.column.label("key"))
@@ -109,22 +112,24 @@ class Order:
         if offset < DEFERRED_FROM:  # each run's first offset + limit rows, sorted together, then skipped
             parts, skip = [run.limit(offset + limit) for run in read], offset
         else:
-            parts, skip = page_of_runs(read, offset, limit), 0
+            parts, skip = page_of_runs(read, offset, limit, parameters), 0
         if not parts:
             return []
         picked = (union_all(*(part.subquery().select() for part in parts)) if len(parts) > 1 else parts[0]).subquery()
         ordered = (picked.c.run, direction(picked.c.key), direction(picked.c.id))
         page = select(picked).order_by(*ordered).offset(skip).limit(limit).subquery()  # only the page's rows load
         query = query.join(page, page.c.id == self.model.id)
-        return shown.read(query.order_by(page.c.run, direction(page.c.key), direction(page.c.id)))
+        return shown.read(query.order_by(page.c.run, direction(page.c.key), direction(page.c.id)), parameters)
 
     @lru_cache(maxsize=256)
-    def plain(self, shown: Shown, forward: bool, offset: int, limit: int) -> Select:
-        """A page of a list nothing narrows, near one of its ends: the same statement for everyone, built once. Built
-        and cache-keyed by SQLAlchemy on each request, it cost 0.13 ms of the first page of students (0.47 ms)."""
+    def plain(self, shown: Shown, forward: bool, offset: int, limit: int, conditions: tuple = ()) -> Select:
+        """A page near one of a list's ends, of the rows that meet `conditions` (kept themselves: Listing.filtering,
+        search.matches): the same statement for everyone, built once. Built and cache-keyed by SQLAlchemy on each
+        request, it cost 0.13 ms of the first page of students (0.47 ms)."""
         up = self.ascending == forward
         direction = asc if up else desc
-        return shown.select.order_by(direction(self.column), direction(self.model.id)).offset(offset).limit(limit)
+        return (shown.select.where(*conditions).order_by(direction(self.column), direction(self.model.id))
+                .offset(offset).limit(limit))
 
     def runs(self, forward: bool, up: bool, after: Cursor | None) -> list[ColumnElement]:
         """The index ranges that follow `after`, in order. Empty values come last (forward) or first (backward):
@@ -143,7 +148,7 @@ class Order:
         return runs + [column.is_(None)] if self.nullable and forward else runs
 
 
-def page_of_runs(runs: list[Select], offset: int, limit: int) -> list[Select]:
+def page_of_runs(runs: list[Select], offset: int, limit: int, parameters: dict | None = None) -> list[Select]:
     """What each of `runs`, read one after another, gives of their rows `offset` to `offset + limit`: each run skips
     what the runs before it did not hold of the `offset` rows, and stops at the page's end, so none is read past the
     page nor sorted. What the runs before the last hold is counted first, in one statement, up to the page's end. A
@@ -153,7 +158,7 @@ def page_of_runs(runs: list[Select], offset: int, limit: int) -> list[Select]:
     held = [select(func.count()).select_from(run.with_only_columns(literal(1)).limit(end).subquery()).scalar_subquery()
             for run in runs[:-1]]
     parts, before = [], 0
-    for run, count in zip(runs, [*db.session.execute(select(*held)).one(), None]):
+    for run, count in zip(runs, [*db.session.execute(select(*held), parameters).one(), None]):
         skip, stop = max(0, offset - before), end - before if count is None else min(end - before, count)
         if stop > skip:
             parts.append(run.offset(skip).limit(stop - skip))
@@ -216,11 +221,14 @@ def marked(order: Order, offset: int, total: int | None) -> tuple[Cursor | None,
     return Cursor(0, next_id, None), before + count - 1 - at
 
 
-def fetch(order: Order, conditions, shown: Shown, number: int, per_page: int, total: int | None, cursor: Cursor | None):
-    """Page `number`'s rows, and whether a next page exists. `total` is the exact row count, or None if unknown."""
+def fetch(order: Order, conditions, shown: Shown, number: int, per_page: int, total: int | None, cursor: Cursor | None,
+          parameters: dict | None = None):
+    """Page `number`'s rows, and whether a next page exists. `total` is the exact row count, or None if unknown;
+    `parameters`, those of the conditions."""
     if total == 0:  # counted to none: looking for them again would cost a search as much as its count did
         return [], False
-    fetch_rows = lambda forward, after, offset, limit: order.rows(conditions, shown, forward, after, offset, limit)
+    fetch_rows = lambda forward, after, offset, limit: order.rows(conditions, shown, forward, after, offset, limit,
+                                                                   parameters)
     offset = (number - 1) * per_page
     start = marked(order, offset, total) if not cursor and not conditions and offset >= DEFERRED_FROM else None
     if start:

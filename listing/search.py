@@ -13,34 +13,21 @@ user's role). Those few related rows are looked up first, in one small statement
 added by an index of their own (advisor_id, the enrollments), so the search stays index-backed.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from flask import current_app, g
-from sqlalchemy import ColumnElement, Select, and_, false, func, literal, or_, select, union, union_all
+from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, union
 from sqlalchemy.sql.visitors import iterate
 
 from database.backend import backend
 from database.schema_extras import COVERING, search_table
 from listing.counts import among_few
-from listing.rows import executed
+from listing.related import Also, related_rows
 from models import db, fold
 from validators import CONTROL_CHARACTERS
 
 SHORTEST_INDEXED = 3  # a trigram
-RELATED_MOST = 50  # related rows a word may name: more ("a" in every name) says little about which rows are meant
-
-
-@dataclass(frozen=True)
-class Also:
-    """A related field a list's search also looks in: "Advisor" (a student matches by their advisor's name)."""
-
-    label: str
-    find: Callable[[str], Select | list]  # a folded word -> (key, label) pairs it names: a select, or a list
-    condition: Callable[[list], ColumnElement]  # those keys -> the list's rows they lead to
-    holds: Callable[[object, list], bool] | None = None  # whether a row is one of those; None: cannot tell from it
-    # those keys -> how many rows they lead to at the least, as SQL over the kept counts (database/kept_counts.py)
-    leads_at_least: Callable[[list], ColumnElement] | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +39,10 @@ class Search:
 
     def __bool__(self):
         return bool(self.words)
+
+    def __hash__(self):  # its words and the keys of the related rows they name: what its statements are made of
+        return hash((self.words, tuple((word, tuple((also, tuple(keys)) for also, keys, _ in named))
+                                       for word, named in self.related.items())))
 
     @property
     def long(self) -> list[str]:
@@ -84,31 +75,8 @@ def parse(model, text: str, also: tuple[Also, ...] = ()) -> Search:
     key = (model.__name__, text, also)
     if key not in cache:
         words = tuple(dict.fromkeys(term_of(text).split()))
-        cache[key] = Search(words, related_rows(words, also))
+        cache[key] = Search(words, related_rows(tuple(w for w in words if len(w) >= SHORTEST_INDEXED), also))
     return cache[key]
-
-
-def related_rows(words: tuple[str, ...], also: tuple[Also, ...]) -> dict:
-    """For each long word, the related rows it names, by each Also: one statement for all of them, or none."""
-    found, queries = {}, []
-    for w, word in enumerate(words):
-        if len(word) < SHORTEST_INDEXED:
-            continue
-        for a, related in enumerate(also):
-            rows = related.find(word)
-            if isinstance(rows, list):
-                found.setdefault((w, a), []).extend(rows)
-            else:
-                query = rows.limit(RELATED_MOST).subquery()
-                queries.append(select(literal(w), literal(a), *query.c).select_from(query))
-    if queries:
-        for w, a, key, label in executed(union_all(*queries) if len(queries) > 1 else queries[0]):
-            found.setdefault((w, a), []).append((key, label))
-    result = {}
-    for (w, a), rows in sorted(found.items()):
-        if rows:
-            result.setdefault(words[w], []).append((also[a], [k for k, _ in rows], [label for _, label in rows]))
-    return result
 
 
 def own_index_lists(search: Search) -> bool:
@@ -151,6 +119,13 @@ def own_word(model, word: str) -> ColumnElement:
 
 
 def matches(model, search: Search, how: str = "index", among: tuple = ()) -> ColumnElement:
+    """matching(), made once for a search, a way and the conditions beside it, then kept: a search's page asks again
+    on every request (building "son"'s took 0.3 ms, and SQLAlchemy then cache-keyed it anew)."""
+    return matching(model, search, how, among, backend())
+
+
+@lru_cache(maxsize=256)
+def matching(model, search: Search, how: str, among: tuple, _backend) -> ColumnElement:
     """Rows matching every word of `search`, in their own text or in a related row a word names, of those that meet
     `among` too (a list's filters, which the caller adds). On SQLite "index" asks the trigram index; "walk" and "like"
     walk the sort order's index checking each row ("walk": a related row's among the ids both sides list). "few" is
@@ -158,7 +133,7 @@ def matches(model, search: Search, how: str = "index", among: tuple = ()) -> Col
     when filtered (it ANDs the filters' indexes with both: two grades, no advisor and "mar" counted in 26 ms, not 297)
     and for every match (a bulk action: "mar" grouped by advisor in one bitmap, 186 ms; the union, 644 ms)."""
     if how == "few":
-        return few(model, matches(model, search, "index", among), among)
+        return few(model, matching(model, search, "index", among, _backend), among)
     if search.prefix_only:
         return starts_with(model, search)
     own = own_text(model, search, how)

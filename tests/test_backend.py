@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 
 from database.backend import backend as backend_of
 from database.schema_extras import search_table
-from listing.counts import among_listed, id_list
+from listing.counts import id_list, listed_ids, listed_parameter
 from models import Student, db
 
 CAPABILITIES = {
@@ -138,6 +138,6 @@ def test_the_ids_a_count_listed_are_read_back_as_the_backend_reports(app, add, b
         how = backend_of().id_list_parameter
         assert how == {"sqlite": "json_each", "postgresql": "array", "mariadb": None}[backend.name]
         listed = db.session.scalar(db.select(id_list(db.select(Student.id).where(Student.id != ids[1]).cte())))
-        read = db.select(Student.id).where(among_listed(Student, listed))
-        assert sorted(db.session.scalars(read)) == [ids[0], ids[2], ids[3]]
+        read = db.select(Student.id).where(listed_ids(Student, backend_of()))
+        assert sorted(db.session.scalars(read, listed_parameter(listed))) == [ids[0], ids[2], ids[3]]
         assert (str(read.compile(db.engine)).count("IN (") == 1) is (how != "array")

@@ -284,5 +284,5 @@ def test_a_searchs_few_matches_are_read_by_one_parameter(app, client, add, count
         dialect = db.engine.dialect.name
     expected = {"sqlite": r"WHERE students\.id IN \(SELECT anon_\d+\.value FROM json_each\(\?\)",
                 "postgresql": r"WHERE students\.id = ANY",
-                "mysql": r"WHERE students\.id IN \((%\(id_1_\d+\)s, ){29}%\(id_1_30\)s\)"}[dialect]
+                "mysql": r"WHERE students\.id IN \((%\(listed_\d+\)s, ){29}%\(listed_30\)s\)"}[dialect]
     assert re.search(expected, page), page

@@ -110,9 +110,13 @@ def test_page_links_keep_search_filter_and_sort(client, many_students):
 
 def test_the_default_sort_named_is_the_same_list_as_no_sort(client, many_students):
     """A typed or bookmarked ?sort=name is the list as it comes: its links and form do not carry it."""
-    named = client.get("/students?sort=name&per_page=10").get_data(as_text=True)
+    def page(path):  # but for what changes with the clock: the CSRF token's signature, the printed time
+        html = client.get(path).get_data(as_text=True)
+        return re.sub(r'name="csrf_token" value="[^"]*"|printed [^·]*·', "", html)
+
+    named = page("/students?sort=name&per_page=10")
     assert 'href="/students?per_page=10&amp;page=2&amp;cursor=' in named and "sort=name" not in named
-    assert named == client.get("/students?per_page=10").get_data(as_text=True)
+    assert named == page("/students?per_page=10")
 
 
 def test_a_query_string_is_read_once_and_kept(app):
@@ -218,10 +222,11 @@ def test_a_lists_rows_are_plain_rows_that_read_as_their_records(app, add, people
             ("ART-1 Drawing", "Zoë Adams", 0)]
 
 
-@pytest.mark.parametrize("path", ["/students", "/students?sort=-name"])
-def test_a_plain_lists_statements_are_built_once_for_everyone(app, client, people, path):
-    """The first page of a list that nothing narrows runs the same two statements for everyone, its total and its
-    rows: they are built once and kept, not built and cache-keyed again by SQLAlchemy on every request."""
+@pytest.mark.parametrize("path", ["/students", "/students?sort=-name", "/students?q=bea", "/students?q=petrov",
+                                  "/students?grade=3", "/students?grade=3&q=ana"])
+def test_a_lists_statements_are_built_once_for_everyone(app, client, people, path):
+    """The first page of a list runs the same statements for everyone who asks for it: its total, a search's related
+    rows and its rows are built once and kept, not built and cache-keyed again by SQLAlchemy on every request."""
     from sqlalchemy import event
 
     executed = []
@@ -232,7 +237,7 @@ def test_a_plain_lists_statements_are_built_once_for_everyone(app, client, peopl
     def statements():
         executed.clear()
         assert client.get(path).status_code == 200
-        return {str(s): s for s in executed if "row_counts" in str(s) or "ORDER BY students.sort_name" in str(s)}
+        return {str(s): s for s in executed if "users.id = :pk" not in str(s)}  # not the signed-in user, loaded by the ORM
 
     with app.app_context():
         engine = db.engine
@@ -241,5 +246,5 @@ def test_a_plain_lists_statements_are_built_once_for_everyone(app, client, peopl
         first, again = statements(), statements()
     finally:
         event.remove(engine, "before_execute", seen)
-    assert len(first) == 2 and first.keys() == again.keys()
-    assert all(again[text] is first[text] for text in first)
+    assert len(first) >= 2 and first.keys() == again.keys()
+    assert [text for text in first if again[text] is not first[text]] == []
