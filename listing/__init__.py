@@ -10,7 +10,7 @@ from functools import cache, cached_property, lru_cache
 from math import ceil
 
 from flask import current_app, request
-from sqlalchemy import CTE, ColumnElement, Select, case, null, select
+from sqlalchemy import CTE, ColumnElement, Select, case, false, func, not_, null, select
 from werkzeug.datastructures import MultiDict
 from wtforms import SelectChoice
 
@@ -121,11 +121,15 @@ class Listing:
         if not conditions and (ids := search.listed(self.model, term, *key)) is not None:  # the indexes alone count
             matches = counted(ids, cap)
             if term.related:  # either side past the cap (the kept counts asked first): the union need not be read
-                own = capped_count(search.index_matches(self.model, term) if search.own_index_lists(term)
-                                   else select(self.model.id).where(search.own_text(self.model, term, "index")), cap)
-                cap = cap or count_cap()
-                related = [(at_least > cap, cap + 1) for at_least in search.related_at_least(term)]
-                return case(*related, (own > cap, cap + 1), else_=count_of(matches)), matches
+                cap, leads = cap or count_cap(), search.related_at_least(term)
+                past = [(at_least > cap, cap + 1) for at_least, _ in leads]
+                own = (search.index_matches(self.model, term) if search.own_index_lists(term)
+                       else select(self.model.id).where(search.own_text(self.model, term, "index")))
+                if keyed():  # each own match's row is read (PostgreSQL checks each): those the related rows do not
+                    # lead to are counted up to what takes the union past the cap ("son": 1,432 rows read, not 10,001)
+                    past += [(capped_count(own.where(not_(func.coalesce(lead, false()))), cap - at_least)
+                              > cap - at_least, cap + 1) for at_least, lead in leads]
+                return case(*past, (capped_count(own, cap) > cap, cap + 1), else_=count_of(matches)), matches
             return count_of(matches), matches
         if term:
             conditions.append(search.matches(self.model, term, among=tuple(conditions)))

@@ -30,9 +30,10 @@ def unnarrowed_total(model) -> Select:
     return select(counted_rows(model), null())
 
 
-def capped_count(rows: Select, cap: int | None = None) -> ColumnElement:
-    """How many rows a query finds, counting no further than one past the cap (`cap`, or the lists' own)."""
-    return select(func.count()).select_from(rows.limit((cap or count_cap()) + 1).subquery()).scalar_subquery()
+def capped_count(rows: Select, cap: int | ColumnElement | None = None) -> ColumnElement:
+    """How many rows a query finds, counting no further than one past the cap (`cap`, or the lists' own; SQL, too)."""
+    limit = (count_cap() if cap is None else cap) + 1
+    return select(func.count()).select_from(rows.limit(limit).subquery()).scalar_subquery()
 
 
 def counted(rows: Select, cap: int | None = None) -> CTE:

@@ -171,14 +171,15 @@ def listed(model, search: Search, *key: ColumnElement) -> Select | None:
     return union(own, select(model.id, *key).where(through_related(model, search))) if search.related else own
 
 
-def related_at_least(search: Search) -> list[ColumnElement]:
-    """How many rows the related rows of a one-word search lead to at the least, from the kept counts: it matches
-    at least as many ("Roberts": 12,769 advisees of three Robertses), so past the count cap neither its own matches
-    nor the union need be counted. Several words narrow each other: nothing to tell."""
+def related_at_least(search: Search) -> list[tuple[ColumnElement, ColumnElement]]:
+    """How many rows the related rows of a one-word search lead to at the least, from the kept counts, each beside
+    the condition that picks those rows: it matches at least as many ("Roberts": 12,769 advisees of three Robertses),
+    so past the count cap neither its own matches nor the union need be counted. Several words narrow each other:
+    nothing to tell."""
     if len(search.words) != 1:
         return []
-    return [also.leads_at_least(keys) for named in search.related.values() for also, keys, _ in named
-            if also.leads_at_least is not None]
+    return [(also.leads_at_least(keys), also.condition(keys)) for named in search.related.values()
+            for also, keys, _ in named if also.leads_at_least is not None]
 
 
 def how_to_fetch(total: int, exact: bool, index_alone: bool = False) -> str:
