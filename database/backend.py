@@ -55,6 +55,9 @@ class Backend:
     # How a list of ids (a search's matches, listed by its count) is bound as one parameter: a PostgreSQL array
     # ("array"), or the JSON text itself, read by SQLite's json_each ("json_each"). None: a parameter per id, in an IN.
     id_list_parameter: str | None = None
+    # Text compares by code point (SQLite's BINARY collation), so the names that start with a prefix are exactly a
+    # range of the name's index; elsewhere a collation may order a few others inside it, to be checked with LIKE.
+    code_point_order: bool = False
 
 
 # sqlite3's primary result code for a read-only file (https://sqlite.org/rescode.html). A full disk (SQLITE_FULL)
@@ -70,7 +73,7 @@ BACKENDS = {
                       server=False, pragmas=True, read_only_query=None,
                       read_only_errors=frozenset({SQLITE_READONLY}), json_functions=("json_object", "json_array"),
                       json_aggregates=("json_group_array", "json_group_object"), likely_function="likely",
-                      id_list_parameter="json_each"),
+                      id_list_parameter="json_each", code_point_order=True),
     "postgresql": Backend("postgresql", trigram_table=False, substring_index=True, transactional_ddl=True,
                           param_marker="%s", server=True, pragmas=False,
                           read_only_query="SELECT pg_is_in_recovery() "

@@ -28,6 +28,7 @@ from models import db, fold
 from validators import CONTROL_CHARACTERS
 
 SHORTEST_INDEXED = 3  # a trigram
+LAST_CHARACTER = chr(0x10FFFF)
 
 
 @dataclass(frozen=True)
@@ -93,12 +94,16 @@ def index_matches(model, search: Search) -> Select:
 
 def starts_with(model, search: Search) -> ColumnElement:
     """Rows whose name (a course: code) starts with the typed text: a range of the sort key's index (counted in the
-    index alone), then LIKE on that range (a collation may order a few others inside it), inside COALESCE: PostgreSQL
-    took a bare LIKE for a second narrowing, expected one row and sorted all 2,393 names of "x" (7 ms, not 0.2)."""
+    index alone). Where a collation may order a few others inside it, then LIKE on that range, inside COALESCE:
+    PostgreSQL took a bare LIKE for a second narrowing, expected one row and sorted all 2,393 names of "x" (7 ms, not
+    0.2). By code point (SQLite) the range is exact: "m" counted to 10,001 in 0.97 ms, not 1.76 with LIKE."""
     name, transform = model.prefix_search
     column, prefix = getattr(model, name), transform(" ".join(search.words))
-    after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return and_(column >= prefix, column < after, func.coalesce(column.startswith(prefix, autoescape=True), false()))
+    stem = prefix.rstrip(LAST_CHARACTER)  # what follows every name that starts with the prefix: none after it
+    bounds = [column >= prefix] + ([column < stem[:-1] + chr(ord(stem[-1]) + 1)] if stem else [])
+    if backend().code_point_order:
+        return and_(*bounds)
+    return and_(*bounds, func.coalesce(column.startswith(prefix, autoescape=True), false()))
 
 
 def own_text(model, search: Search, how: str) -> ColumnElement:
