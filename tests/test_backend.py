@@ -13,11 +13,11 @@ from models import Student, db
 
 CAPABILITIES = {
     "sqlite": dict(trigram_table=True, substring_index=False, transactional_ddl=True, param_marker="?",
-                   server=False, pragmas=True, copy_from=False),
+                   server=False, pragmas=True, copy_from=False, code_point_order=True),
     "postgresql": dict(trigram_table=False, substring_index=True, transactional_ddl=True, param_marker="%s",
-                       server=True, pragmas=False, copy_from=True),
+                       server=True, pragmas=False, copy_from=True, code_point_order=False),
     "mariadb": dict(trigram_table=False, substring_index=False, transactional_ddl=False, param_marker="%s",
-                    server=True, pragmas=False, copy_from=False),
+                    server=True, pragmas=False, copy_from=False, code_point_order=False),
 }
 
 
