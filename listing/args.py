@@ -38,6 +38,11 @@ class ListArgs(Form):
         return urlencode(self.params(), doseq=True)
 
     @property
+    def offset(self) -> int:
+        """How many rows come before the page asked for."""
+        return (self.value("page") - 1) * self.value("per_page")
+
+    @property
     def narrowed(self) -> set[str]:
         """The search and filter arguments in use."""
         return set(self.params()) - {"sort", "per_page", "page", "columns"}

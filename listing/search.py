@@ -125,7 +125,7 @@ def own_word(model, word: str) -> ColumnElement:
 
 def matches(model, search: Search, how: str = "index", among: tuple = ()) -> ColumnElement:
     """matching(), made once for a search, a way and the conditions beside it, then kept: a search's page asks again
-    on every request (building "son"'s took 0.3 ms, and SQLAlchemy then cache-keyed it anew)."""
+    on every request, and SQLAlchemy cache-keyed each one it was given anew."""
     return matching(model, search, how, among, backend())
 
 
