@@ -76,6 +76,15 @@ def test_a_phone_keeps_the_sortable_headers_as_links(new_page, people):
     expect(page).to_have_url(re.compile(r"sort=gpa"))
 
 
+def test_a_phone_shows_no_sort_row_for_a_table_that_does_not_sort(new_page, people, server_app):
+    with server_app.app_context():
+        advisor = db.session.scalar(db.select(Student.advisor_id).limit(1))
+    page = new_page(**PHONE)
+    page.goto(f"/users/{advisor}")  # the advisees' table: no header sorts it
+    expect(page.locator("thead").first).to_be_hidden()
+    expect(page.locator("tbody tr").first).to_be_visible()
+
+
 def test_the_header_is_one_row_on_a_phone(new_page, people):
     page = new_page(**PHONE)
     page.goto("/students")
