@@ -85,6 +85,19 @@ def test_a_phone_shows_no_sort_row_for_a_table_that_does_not_sort(new_page, peop
     expect(page.locator("tbody tr").first).to_be_visible()
 
 
+def test_a_phone_wraps_a_pickers_match_between_words(new_page, people):
+    page = new_page(**PHONE)
+    page.goto("/students/new")
+    page.get_by_label("Find advisor").fill("María")
+    page.get_by_label("Find advisor").press("Enter")
+    name = page.locator("label.option.match").filter(has_text="maria@example.org")
+    expect(name).to_be_visible()
+    # the name's own text ("María José") on one line: the email beside it wraps, not the name
+    lines = name.evaluate("label => { const r = document.createRange(); r.selectNodeContents(label.querySelector('span').firstChild);"
+                          " return new Set([...r.getClientRects()].map(rect => Math.round(rect.top))).size }")
+    assert lines == 1
+
+
 def test_the_header_is_one_row_on_a_phone(new_page, people):
     page = new_page(**PHONE)
     page.goto("/students")
