@@ -83,8 +83,11 @@ def enrolled_in(course_id):
 
 
 def students_of(course_id) -> ColumnElement:
-    """A course's students, as a condition on students: few, so found first and then sorted."""
-    return among_few(Student, enrolled_in(course_id))
+    """A course's students, as a condition on students: found first and then sorted, or, where more than a list
+    counts, each row met along the sort order checked for its enrollment."""
+    enrolled = db.select(Enrollment.student_id).where(Enrollment.student_id == Student.id,
+                                                      Enrollment.course_id == course_id).exists()
+    return among_few(Student, enrolled_in(course_id), each=enrolled, kept=kept_counts("students", [course_id]))
 
 
 def staff_named(word: str):

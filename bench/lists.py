@@ -39,30 +39,44 @@ def typed_pages(students: int) -> dict[str, str]:
             for key in KEYS for name, number in where.items()}
 
 
-def course_with(app, students: int) -> int:
-    """A course with exactly this many students, made once in the benchmark's database (set-based, as a bulk
-    enrollment would be)."""
-    code = f"BENCH-{students}"
+def course_of(app, code: str, students) -> tuple[int, int]:
+    """A course whose students `students` (a select of ids) chooses, made once in the benchmark's database
+    (set-based, as a bulk enrollment would be): its id and how many students it has."""
     with app.app_context():
         found = db.session.scalar(db.select(Course.id).where(Course.code == code))
         if found is None:
             db.session.execute(db.insert(Course).values(code=code, title="Bench course", credits=3, search_text=code.lower()))
             found = db.session.scalar(db.select(Course.id).where(Course.code == code))
-            chosen = db.select(Student.id, db.literal(found)).order_by(Student.id).limit(students)
+            chosen = students.add_columns(db.literal(found))
             db.session.execute(db.insert(Enrollment).from_select(["student_id", "course_id"], chosen))
             db.session.commit()
-        return found
+        return found, db.session.scalar(db.select(db.func.count()).where(Enrollment.course_id == found))
+
+
+def course_with(app, students: int) -> int:
+    """A course with exactly this many students."""
+    return course_of(app, f"BENCH-{students}", db.select(Student.id).order_by(Student.id).limit(students))[0]
+
+
+def grade_course(app, grade: int = 9) -> tuple[int, int]:
+    """A course every student of a grade takes, as "enroll every grade-9 student" makes it."""
+    return course_of(app, f"BENCH-GRADE{grade}", db.select(Student.id).where(Student.grade == grade))
 
 
 def related_pages(app, course_students: int) -> dict[str, str]:
-    """The pages that show related rows: the user with the most advisees, the users and courses lists, a course."""
+    """The pages that show related rows: the user with the most advisees, the users and courses lists, a course, and
+    a course a whole grade takes (by name, by GPA, and as the students list filtered by it)."""
     with app.app_context():
         user = db.session.scalar(db.select(related_counts.c.row_id).where(related_counts.c.relation == "advisees")
                                  .order_by(related_counts.c.row_count.desc()).limit(1))
         advisees = db.session.scalar(db.select(db.func.count()).where(Student.advisor_id == user))
+    grade, taking = grade_course(app)
     return {"a user's page (the most advisees)": (f"/users/{user}", advisees), "users list": ("/users", None),
             "courses list": ("/courses", None),
-            "a course's page": (f"/courses/{course_with(app, course_students)}", course_students)}
+            "a course's page": (f"/courses/{course_with(app, course_students)}", course_students),
+            "a course a grade takes": (f"/courses/{grade}", taking),
+            "the same by GPA, highest first": (f"/courses/{grade}?sort=-gpa", taking),
+            "the students list of that course": (f"/students?course={grade}", taking)}
 
 
 def apps(options):

@@ -58,6 +58,9 @@ class Backend:
     # Text compares by code point (SQLite's BINARY collation), so the names that start with a prefix are exactly a
     # range of the name's index; elsewhere a collation may order a few others inside it, to be checked with LIKE.
     code_point_order: bool = False
+    # A LIMIT may be a subquery's result (not MariaDB's, which takes a number): a sort's later index range is then
+    # read only when the ranges before it do not fill the page (listing.keyset).
+    limit_by_subquery: bool = True
 
 
 # sqlite3's primary result code for a read-only file (https://sqlite.org/rescode.html). A full disk (SQLITE_FULL)
@@ -90,7 +93,7 @@ BACKENDS = {
                                        "OR @@session.tx_read_only",
                        read_only_errors=frozenset({MARIADB_READ_ONLY, MARIADB_READ_ONLY_TRANSACTION}),
                        json_functions=("JSON_OBJECT", "JSON_ARRAY"),
-                       json_aggregates=("JSON_ARRAYAGG", "JSON_OBJECTAGG")),
+                       json_aggregates=("JSON_ARRAYAGG", "JSON_OBJECTAGG"), limit_by_subquery=False),
 }
 
 

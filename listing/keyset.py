@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
-from sqlalchemy import ColumnElement, Select, and_, asc, desc, func, literal, select, text, true, union_all
+from sqlalchemy import ColumnElement, Select, and_, asc, case, desc, func, literal, select, text, true, union_all
 
 from database.backend import backend
 from database.sort_marks import MARKED, marks_table
@@ -109,8 +109,11 @@ class Order:
         # "(column, id) > (value, id)" would make SQLite read every row sharing the value before the cursor.
         read = [select(self.model.id.label("id"), literal(number).label("run"), self.column.label("key"))
                 .where(*conditions, run).order_by(*ordered) for number, run in enumerate(runs)]
-        if offset < DEFERRED_FROM:  # each run's first offset + limit rows, sorted together, then skipped
-            parts, skip = [run.limit(offset + limit) for run in read], offset
+        if offset < DEFERRED_FROM:  # each run's first offset + limit rows, sorted together, then skipped; a run is
+            # read only where those before it hold fewer: a course's 83,291 students have a GPA, and its page by GPA
+            # looked for the first of them among the 416,716 students without one (SQLite 100 ms, 0.04 so)
+            end = offset + limit
+            parts, skip = [run.limit(still_to_read(read[:number], end)) for number, run in enumerate(read)], offset
         else:
             parts, skip = page_of_runs(read, offset, limit, parameters), 0
         if not parts:
@@ -155,15 +158,29 @@ def page_of_runs(runs: list[Select], offset: int, limit: int, parameters: dict |
     page by enrolment date at 1,000,000 students read two runs of 1,001 rows and sorted them to take 26: its rows'
     statement took 0.40 ms; 0.09 ms so, and 0.02 ms its count."""
     end = offset + limit
-    held = [select(func.count()).select_from(run.with_only_columns(literal(1)).limit(end).subquery()).scalar_subquery()
-            for run in runs[:-1]]
     parts, before = [], 0
-    for run, count in zip(runs, [*db.session.execute(select(*held), parameters).one(), None]):
+    counts = db.session.execute(select(*(held(run, end) for run in runs[:-1])), parameters).one()
+    for run, count in zip(runs, [*counts, None]):
         skip, stop = max(0, offset - before), end - before if count is None else min(end - before, count)
         if stop > skip:
             parts.append(run.offset(skip).limit(stop - skip))
         before += count or 0
     return parts
+
+
+def held(run: Select, end: int) -> ColumnElement:
+    """How many rows `run` holds, counted no further than `end`: in any order, as the planner finds them first."""
+    counted = run.with_only_columns(literal(1)).order_by(None).limit(end)
+    return select(func.count()).select_from(counted.subquery()).scalar_subquery()
+
+
+def still_to_read(before: list[Select], end: int) -> int | ColumnElement:
+    """How many rows of a run to read for a page ending at row `end`, after the runs `before` it: as SQL, where a
+    LIMIT takes a subquery (not MariaDB), so that a run is not read at all when those before fill the page."""
+    if not before or not backend().limit_by_subquery:
+        return end
+    total = sum(held(run, end) for run in before)
+    return case((total < end, end - total), else_=0)
 
 
 # The marks near a row's estimated place are summed in one window, a narrow one first (evenly spaced marks place it

@@ -1,0 +1,100 @@
+"""A list narrowed to more rows than it counts (a course a whole grade takes): its pages walk the sort order and look
+each row up, so a page costs the same however many rows the course has."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import event, insert
+
+from models import Course, Enrollment, Student, db
+
+CAP = 20  # the count cap in these tests: a course of more students than this is crowded
+
+
+def crowd(app, students: int, course: int | None = None) -> int:
+    """Students numbered up to `students` (those not there yet), half of them without a GPA; and a course that every
+    student with one takes (`course`, or a new one). The course's id."""
+    with app.app_context():
+        start = db.session.scalar(db.select(db.func.count()).select_from(Student))
+        db.session.execute(insert(Student), [
+            {"name": f"Kid {n % 13} {n:05}", "email": f"kid{n:05}@school.example", "grade": 1 + n % 12,
+             "gpa": None if n % 2 else Decimal("2.00") + Decimal(n % 9) / 4, "search_text": f"kid {n:05}"}
+            for n in range(start, students)])
+        if course is None:
+            db.session.add(new := Course(code="ENG-9", title="English", credits=3))
+            db.session.flush()
+            course = new.id
+        taking = db.select(Student.id, db.literal(course)).where(
+            Student.gpa.is_not(None), Student.id.not_in(db.select(Enrollment.student_id)))
+        db.session.execute(insert(Enrollment).from_select(["student_id", "course_id"], taking))
+        db.session.commit()
+        return course
+
+
+def emails(html: str) -> list[str]:
+    return list(dict.fromkeys(re.findall(r"(kid\d+@school\.example)", html)))  # a row may show it twice
+
+
+def next_link(html: str) -> str | None:
+    found = re.search(r'<a href="([^"]+)" rel="next">', html)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+@pytest.mark.parametrize("sort", ["name", "-name", "gpa", "-gpa", "grade", "-enrolled"])
+@pytest.mark.parametrize("page", ["/courses/{id}", "/students?course={id}"])
+def test_a_crowded_course_lists_its_students_in_order_by_next_links(app, client, sort, page):
+    course = crowd(app, 80)
+    expected = emails(client.get(f"/students?course={course}&sort={sort}&per_page=100").get_data(as_text=True))
+    assert len(expected) == 40  # counted within the cap: found first and sorted
+    app.config.update(LIST_COUNT_CAP=CAP)
+    url, seen = page.format(id=course) + f"{'&' if '?' in page else '?'}sort={sort}&per_page=7", []
+    while url:
+        html = client.get(url).get_data(as_text=True)
+        seen += emails(html)
+        url = next_link(html)
+    assert seen == expected
+
+
+def test_a_crowded_course_says_it_has_more_students_than_the_list_counts(app, client):
+    course = crowd(app, 80)
+    app.config.update(LIST_COUNT_CAP=CAP)
+    html = client.get(f"/students?course={course}").get_data(as_text=True)
+    assert f"of more than {CAP} students" in html
+
+
+@pytest.fixture
+def steps(app):
+    """How much work SQLite does for the statements run while it is in use: its virtual machine's steps, in
+    hundreds, counted by a progress handler (the same for the same data, however busy the machine)."""
+    counted = [0]
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        conn.connection.dbapi_connection.set_progress_handler(lambda: counted.__setitem__(0, counted[0] + 1), 100)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    yield counted
+    event.remove(engine, "before_cursor_execute", count)
+
+
+def work(client, steps, url: str) -> int:
+    assert client.get(url).status_code == 200  # once to warm up: the signed-in user, the statements' cache
+    steps[0] = 0
+    assert client.get(url).status_code == 200
+    return steps[0]
+
+
+@pytest.mark.backends("sqlite")
+@pytest.mark.parametrize("url", ["/courses/{id}", "/courses/{id}?sort=-gpa", "/courses/{id}?sort=email",
+                                 "/students?course={id}", "/students?course={id}&sort=-gpa"])
+def test_a_crowded_courses_first_page_costs_the_same_at_ten_times_the_students(app, client, steps, url):
+    """Found first, every student of the course was listed (or looked up) to sort them; by GPA, the students without
+    one were searched for the course's first ones."""
+    course = crowd(app, 300)
+    app.config.update(LIST_COUNT_CAP=CAP)
+    few = work(client, steps, url.format(id=course))
+    crowd(app, 3000, course)
+    many = work(client, steps, url.format(id=course))
+    assert many < few * 1.5, (few, many)
