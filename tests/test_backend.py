@@ -5,6 +5,7 @@ from dataclasses import asdict
 
 import pytest
 from sqlalchemy import inspect
+from sqlalchemy.exc import DBAPIError
 
 from database.backend import backend as backend_of
 from database.schema_extras import search_table
@@ -28,7 +29,7 @@ def reported(app):
 
 # Checked against the database by tests of their own: below, and in test_read_only_database.py.
 CHECKED_APART = ("read_only_query", "read_only_errors", "json_functions", "json_aggregates", "likely_function",
-                 "connect_args", "id_list_parameter")
+                 "connect_args", "id_list_parameter", "limit_by_subquery")
 
 
 def test_each_backend_reports_its_name_and_capabilities(app, backend):
@@ -49,6 +50,18 @@ def test_likely_is_where_reported_and_makes_sqlite_walk_the_sort_order(app, back
         plans = [" ".join(row[-1] for row in db.session.execute(db.text(query.format(condition))))
                  for condition in ("grade IN (3, 4)", f"{name}(grade IN (3, 4))")]
         assert "TEMP B-TREE" in plans[0] and "TEMP B-TREE" not in plans[1], plans
+
+
+def test_a_limit_takes_a_subquery_where_reported(app, backend):
+    """A LIMIT of 0 from a subquery reads nothing (a sort's later index range); MariaDB takes only a number there."""
+    statement = db.text("SELECT count(*) FROM (SELECT id FROM students LIMIT (SELECT 0)) AS none_read")
+    with app.app_context():
+        if backend_of().limit_by_subquery:
+            assert db.session.scalar(statement) == 0
+        else:
+            with pytest.raises(DBAPIError, match="syntax"):
+                db.session.scalar(statement)
+    assert reported(app).limit_by_subquery == (backend.name != "mariadb")
 
 
 @pytest.mark.backends("postgresql")
