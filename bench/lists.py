@@ -1,6 +1,6 @@
 """List pages as people reach them, at a large size against a small one (issue 17): page numbers typed in every
-sort, pages with many related rows, searches; with --huge, ten million against the large size; on SQLite, the
-app's first page against a hand-written one.
+sort, pages with many related rows, searches (in a course's page too); with --huge, ten million against the large
+size; on SQLite, the app's first page against a hand-written one.
 
     python -m bench.lists --rows 1000000 [--small 1000] [--huge 10000000] [--rounds 30] [--database-url URL]
 """
@@ -18,6 +18,11 @@ KEYS = [key for sort in SORTS for key in (sort, f"-{sort}")]
 SEARCHES = {"common term": "mar", "common term naming two advisors": "son", "rare term": "gonzalez.12",
             "no match": "qxzv", "non-Latin letters": "иван"}
 SHORT_SEARCHES = {"one letter": "m", "two letters, common": "ma", "two letters, rare": "zq"}  # issue 16's goal
+# A search in a course's page ("Find a student in …"): (the course, from related_pages, and what is typed).
+COURSE_SEARCHES = {"in a course of 1,000: common term": ("a course's page", "mar"),
+                   "in a course of 1,000: a surname": ("a course's page", "garcia"),
+                   "in a course a grade takes: common term": ("a course a grade takes", "mar"),
+                   "in a course a grade takes: a surname": ("a course a grade takes", "garcia")}
 # A course's students: many, and a handful that still fills its first page (25 rows) as the many do: against 5, the
 # page with 1,000 would show 20 more rows, which costs the same at any size (1.41x measured so, 1.08x against 30).
 CROWD, FEW = 1000, 30
@@ -124,6 +129,8 @@ def main(argv=None):
         cases[("large", name)] = lambda url=related["large"][name][0]: get(large, url)
     for name, term in {**SEARCHES, **SHORT_SEARCHES}.items():
         cases[("search", name)] = lambda term=term: get(large, f"/students?q={term}")
+    for name, (course, term) in COURSE_SEARCHES.items():
+        cases[("search", name)] = lambda url=f"{related['large'][course][0]}?q={term}": get(large, url)
     if bare:
         cases[("raw", "bare")] = bare
         cases[("raw", "view")] = lambda: get(large, "/bench/students")
@@ -154,7 +161,7 @@ def main(argv=None):
     unfiltered = times[("large", "sorted by name, first page")]
     rows = [(f"search: {name}", ms(unfiltered[0]), ms(times[("search", name)][0]),
              times[("search", name)][0] / unfiltered[0], "≤ 1000" if name in SHORT_SEARCHES else "≤ 2",
-             times[("search", name)][1] / unfiltered[1]) for name in {**SEARCHES, **SHORT_SEARCHES}]
+             times[("search", name)][1] / unfiltered[1]) for name in {**SEARCHES, **SHORT_SEARCHES, **COURSE_SEARCHES}]
     met &= print_table(f"Searches at {options.rows:,} (B) against the unfiltered first page (A); one and two "
                        "letters are issue 16's (no goal here)", rows)
     if huge_app:

@@ -1,56 +1,28 @@
 """The read side: a query string in; a page, a count, or every row it matches out.
 
-args (the query string), search (how a term matches), counts, keyset (a page by cursor) and page (what a template
-shows) each do one job; Listing puts them together for one model, as a resource declares it (resources.py).
+args (the query string and its filters), search (how a term matches), counts, keyset (reading a page) and seek
+(which page to read), and page (what a template shows) each do one job; Listing puts them together for one model, as a resource declares it (resources.py).
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import cache, cached_property, lru_cache
+from functools import cached_property, lru_cache
 from math import ceil
 
 from flask import current_app, request
 from sqlalchemy import CTE, ColumnElement, Select, case, false, func, not_, null, select
-from werkzeug.datastructures import MultiDict
-from wtforms import SelectChoice
 
 from database.backend import backend, likely
 from listing import search
-from listing.args import ColumnsField, ListArgs, RowIdField
-from listing.counts import (capped_count, count_cap, count_meeting, count_of, counted, counted_rows, id_list,
-                            keyed, listed_ids, listed_parameter, page_ids, unnarrowed_total, walking)
-from listing.keyset import DEFERRED_FROM, NEAR, Cursor, Order, fetch
+from listing.args import Filter, ListArgs, RowIdField, arguments_form, read
+from listing.counts import (among_in, capped_count, count_cap, count_meeting, count_of, counted, counted_rows,
+                            id_list, keyed, listed_ids, listed_parameter, page_ids, unnarrowed_total, walking)
+from listing.keyset import DEFERRED_FROM, NEAR, Cursor, Order
 from listing.page import Chip, Page
 from listing.rows import Shown, executed, shown_by
+from listing.seek import fetch
 from models import db
 
 __all__ = ["Filter", "ListArgs", "Listing", "Page", "RowIdField", "counted_rows"]
-
-
-@dataclass(frozen=True)
-class Filter:
-    """One way to narrow a list, declared once: its query-string argument, the field that reads (and on the list
-    page shows) its value, and the condition a value makes."""
-
-    name: str
-    field: object  # an unbound WTForms field, such as IntegerField("Credits")
-    condition: Callable[[object], ColumnElement]
-    related: tuple | None = None  # a filter by a related row: (its model, how it reads), for the chip naming it
-
-
-@cache
-def arguments_form(model, filters: tuple[Filter, ...], columns: tuple[str, ...], default_sort: str) -> type[ListArgs]:
-    fields = {f.name: f.field for f in filters}
-    if columns:
-        fields["columns"] = ColumnsField("Columns", choices=[SelectChoice(name, name) for name in columns])
-    return type(f"{model.__name__}ListArgs", (ListArgs,), {**fields, "default_sort": default_sort})
-
-
-@lru_cache(maxsize=256)
-def read(arguments: type[ListArgs], items: tuple) -> ListArgs:
-    """A query string read into its form once, then kept: the same for everyone who sends it (the first page of a
-    list is asked for on every visit), and only read once made. Reading it took 0.13 ms of that page's 3."""
-    return arguments(MultiDict(items))
 
 
 @dataclass(frozen=True, eq=False)  # itself, as a key of the statements kept for it
@@ -108,7 +80,11 @@ class Listing:
 
     def total(self, args: ListArgs, cap: int | None = None) -> ColumnElement:
         """How many rows `args` leave, counted no further than the cap (`cap`, or the lists' own): a column for a
-        caller's own statement."""
+        caller's own statement, made once per query string and search (total_of), as count_statement() is."""
+        return self.total_of(args, cap or count_cap(), self.narrowing(args)[1], backend())
+
+    @lru_cache(maxsize=256)
+    def total_of(self, args: ListArgs, cap: int, term: search.Search, _backend) -> ColumnElement:
         return self.counting(args, cap)[0]
 
     def counting(self, args: ListArgs, cap: int | None = None,
@@ -132,8 +108,13 @@ class Listing:
                 return case(*past, (capped_count(own, cap) > cap, cap + 1), else_=count_of(matches)), matches
             return count_of(matches), matches
         if term:
-            conditions.append(search.matches(self.model, term, among=tuple(conditions)))
-            matches = counted(select(self.model.id, *key).where(*conditions), cap)
+            among = among_in(conditions)
+            if among is not None and among.kept is not None and backend().limit_by_subquery:
+                matches = search.counted_either_way(self.model, term, conditions, among, cap or count_cap(), key)
+            else:  # among a few rows (a course's students), each is checked
+                how = "like" if among is not None else "index"
+                matches = counted(select(self.model.id, *key).where(
+                    *conditions, search.matches(self.model, term, how, tuple(conditions))), cap)
             return count_of(matches), matches
         return (count_meeting(self.model, conditions, cap) if conditions else counted_rows(self.model)), None
 
@@ -186,11 +167,13 @@ class Listing:
             return select(total, case((total <= few, id_list(matches))), *self.labels(args)), False
         return select(total, listed, *self.labels(args)), True
 
-    def page(self, args: ListArgs, total: int | None = None, cap: int | None = None) -> Page:
+    def page(self, args: ListArgs, total: int | None = None, cap: int | None = None,
+             among_rows: int | None = None) -> Page:
         """Two statements: the total with the related filters' labels, then the rows. A caller that loads a row
         anyway (a course, for its students) can count in that statement with total(args) and pass the result here;
         the labels of related filters in use then take a statement of their own. Counting stops at `cap`, or at the
-        lists' own cap."""
+        lists' own cap. `among_rows`: how many rows its among_few condition picks, where the caller knows (a course's
+        students): more than the cap are walked, fewer each checked by a search."""
         conditions, term = self.narrowing(args)
         chosen = {name: args.value(name) for name in self.related if isinstance(args.value(name), int)}
         # A search counted to match few rows lists their ids as it counts them (found); a cap below that, only some.
@@ -208,7 +191,8 @@ class Listing:
             shown = db.session.execute(select(*labels)).one() if labels else []
         exact = not (conditions or term) or total <= cap
         near = "cursor" in request.args or args.offset < DEFERRED_FROM
-        if not exact:  # more than the cap: most rows are on the way
+        crowded = among_rows is not None and among_rows > cap
+        if not exact or crowded:  # more than the cap: most rows are on the way
             conditions = [walking(condition, near) for condition in conditions]
         parameters = None  # of the ids the count listed, that the page's condition reads
         if found is not None and total <= few:  # the matches meet every condition
@@ -217,8 +201,9 @@ class Listing:
             # Filtered too, the sort order's index is walked from a known place or near the start: SQLite would
             # rather drive from a filter's index and sort every row it finds ("mar" in grade 3: 45 ms, walked 1.8 ms)
             index_alone = search.walk_reads_index_alone(self.model, term, order.column) and (near or not conditions)
-            how = search.how_to_fetch(total, exact, index_alone)
-            if how == "like" and index_alone and exact:
+            among_few_rows = among_rows is not None and not crowded  # each checked, as their count did
+            how = "like" if among_few_rows and exact else search.how_to_fetch(total, exact, index_alone)
+            if how == "like" and index_alone and exact and among_rows is None:
                 conditions = [likely(condition) for condition in conditions]
             conditions.append(search.matches(self.model, term, how, tuple(conditions)))
         pages = max(1, ceil(total / per_page)) if exact else None

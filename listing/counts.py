@@ -112,6 +112,11 @@ def walking(condition: ColumnElement, near: bool = True) -> ColumnElement:
     return likely(each if each is not None and (near or not backend().likely_function) else condition)
 
 
+def among_in(conditions) -> Among | None:
+    """What among_few made of the first of `conditions` it made, if any."""
+    return next((among for condition in conditions if (among := getattr(condition, "among", None))), None)
+
+
 def count_meeting(model, conditions: list, cap: int | None = None) -> ColumnElement:
     """How many rows meet `conditions`, counted no further than one past the cap. Where the only one is among_few's,
     in its own ids, not each looked up in the table too (a course's 83,291 students counted to 10,001: SQLite 20 ms,

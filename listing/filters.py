@@ -9,7 +9,7 @@ from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from listing.args import RowIdField
-from listing.search import first_matches
+from listing.first import first_matches
 
 NONE = "none"  # a related filter's value for "no advisor", "no teacher"
 PICKS = 8  # rows a related filter's search offers

@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from flask import current_app, g
-from sqlalchemy import ColumnElement, Select, and_, false, func, or_, select, union
+from sqlalchemy import CTE, ColumnElement, Select, and_, case, false, func, or_, select, union, union_all
 from sqlalchemy.sql.visitors import iterate
 
 from database.backend import backend
 from database.schema_extras import COVERING, search_table
-from listing.counts import among_few
+from listing.counts import Among, among_few
 from listing.related import Also, related_rows
-from models import db, fold
+from models import fold
 from validators import CONTROL_CHARACTERS
 
 SHORTEST_INDEXED = 3  # a trigram
@@ -153,6 +153,19 @@ def matching(model, search: Search, how: str, among: tuple, _backend) -> ColumnE
     return func.coalesce(walked, false()) if backend().name == "postgresql" else walked
 
 
+def counted_either_way(model, term, conditions, among: Among, cap: int, key: list) -> CTE:
+    """A search's matches among the rows among_few's condition picks, as counted() gives them, found the way their
+    kept count suits (a LIMIT of 0 reads nothing): up to the cap each checked, beyond it the search's matches each
+    looked up among them (each). At 1,000,000 students, SQLite: "kim" in a course of 30 20 -> 4.2 ms a page."""
+    rows = select(model.id, *key).where(*conditions, matches(model, term, "like", tuple(conditions)))
+    each = tuple(among.each if getattr(condition, "among", None) is among else condition for condition in conditions)
+    crowd = select(model.id, *key).where(*each, matches(model, term, "index", each))
+    crowded = among.kept > cap
+    either = union_all(rows.limit(case((crowded, 0), else_=cap + 1)).subquery().select(),
+                       crowd.limit(case((crowded, cap + 1), else_=0)).subquery().select())
+    return either.cte("counted")
+
+
 def through_related(model, search: Search) -> ColumnElement:
     """Rows a related row named by a word holds, with every other word in their own text or a related row."""
     leads = [also.condition(keys) for named in search.related.values() for also, keys, _ in named]
@@ -221,25 +234,3 @@ def few(model, condition: ColumnElement, among: tuple = ()) -> ColumnElement:
     """The rows `condition` picks among those `among` picks, known to be few (counted up to LIST_INDEX_THEN_SORT):
     see among_few."""
     return condition if backend().name != "postgresql" else among_few(model, select(model.id).where(*among, condition))
-
-
-def first_matches(model, text: str, limit: int, exclude: Select | list | None = None) -> list:
-    """Up to `limit` rows of `model` matching what was typed, in its own text, by their first search field: for
-    pickers and the global search."""
-    search = Search(tuple(dict.fromkeys(term_of(text).split())))
-    if not search:
-        return []
-    label = getattr(model, model.search_fields[0])
-    if search.long and backend().trigram_table:
-        # The first matches the trigram index lists, then sorted: ordered by name, a rare term would walk
-        # the whole name index looking for them.
-        ids = index_matches(model, search)
-        if exclude is not None:
-            ids = ids.where(ids.selected_columns.rowid.not_in(exclude))
-        found = select(model).where(model.id.in_(ids.limit(limit if not search.short else limit * 20)))
-        found = found.where(own_text(model, Search(tuple(search.short)), "like")) if search.short else found
-    else:
-        found = select(model).where(matches(model, search, "like"))
-        if exclude is not None:
-            found = found.where(model.id.not_in(exclude))
-    return db.session.scalars(found.order_by(label, model.id).limit(limit)).all()

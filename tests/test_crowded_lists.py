@@ -7,14 +7,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event, insert
 
-from models import Course, Enrollment, Student, db
+from models import Course, Enrollment, Student, User, db
 
 CAP = 20  # the count cap in these tests: a course of more students than this is crowded
 
 
-def crowd(app, students: int, course: int | None = None) -> int:
+def crowd(app, students: int, course: int | None = None, enroll: bool = True) -> int:
     """Students numbered up to `students` (those not there yet), half of them without a GPA; and a course that every
-    student with one takes (`course`, or a new one). The course's id."""
+    student with one takes (`course`, or a new one; `enroll` False: only those it had). The course's id."""
     with app.app_context():
         start = db.session.scalar(db.select(db.func.count()).select_from(Student))
         db.session.execute(insert(Student), [
@@ -27,7 +27,8 @@ def crowd(app, students: int, course: int | None = None) -> int:
             course = new.id
         taking = db.select(Student.id, db.literal(course)).where(
             Student.gpa.is_not(None), Student.id.not_in(db.select(Enrollment.student_id)))
-        db.session.execute(insert(Enrollment).from_select(["student_id", "course_id"], taking))
+        if enroll:
+            db.session.execute(insert(Enrollment).from_select(["student_id", "course_id"], taking))
         db.session.commit()
         return course
 
@@ -97,4 +98,46 @@ def test_a_crowded_courses_first_page_costs_the_same_at_ten_times_the_students(a
     few = work(client, steps, url.format(id=course))
     crowd(app, 3000, course)
     many = work(client, steps, url.format(id=course))
+    assert many < few * 1.5, (few, many)
+
+
+def matching(client, url: str) -> list[str]:
+    """Every row of a list, by its next links, 7 a page."""
+    seen = []
+    while url:
+        html = client.get(url).get_data(as_text=True)
+        seen += emails(html)
+        url = next_link(html)
+    return seen
+
+
+@pytest.mark.parametrize("crowded", [False, True], ids=["few", "crowded"])
+@pytest.mark.parametrize("page", ["/courses/{id}?q={q}", "/students?course={id}&q={q}"])
+@pytest.mark.parametrize("q", ["kid 3", "0001", "ada"])
+def test_a_search_in_a_course_finds_its_students_that_match(app, client, add, crowded, page, q):
+    """Each of its students checked where they are few; the search's matches each looked up among them where they are
+    more than the list counts: the same students, in order, either way."""
+    course = crowd(app, 80)
+    advisor = add(User, name="Ada Advisor", email="ada@example.org")
+    with app.app_context():
+        db.session.execute(db.update(Student).where(Student.id % 5 == 0).values(advisor_id=advisor))
+        db.session.commit()
+    everyone = set(emails(client.get(f"/students?q={q}&per_page=100").get_data(as_text=True)))
+    taking = emails(client.get(f"/students?course={course}&per_page=100&sort=-gpa").get_data(as_text=True))
+    expected = [email for email in taking if email in everyone]
+    assert 0 < len(expected) < len(taking)
+    if crowded:
+        app.config.update(LIST_COUNT_CAP=CAP)
+    url = page.format(id=course, q=q.replace(" ", "+")) + "&sort=-gpa&per_page=7"
+    assert matching(client, url) == expected
+
+
+@pytest.mark.backends("sqlite")
+def test_a_search_in_a_small_course_costs_the_same_however_many_others_match(app, client, steps):
+    """Its students are checked one by one: the search's matches among every student were gathered first."""
+    course = crowd(app, 40)
+    url = f"/courses/{course}?q=kid"
+    few = work(client, steps, url)
+    crowd(app, 2000, course, enroll=False)
+    many = work(client, steps, url)
     assert many < few * 1.5, (few, many)

@@ -10,7 +10,7 @@ import records
 from database.backend import backend
 from formatting import who
 from records.imports import enrollments
-from listing.search import first_matches
+from listing.first import first_matches
 from resources import COURSES, STUDENTS, enrolled_in, students_of
 from security import role_required
 from validators import possible_ids
@@ -68,7 +68,8 @@ def detail(id):
     else:  # the count the triggers keep: no count of a thousand enrollments
         course = get_course(id)
         total = course.student_count
-    return render_template("courses/detail.html", resource=COURSES, course=course, page=students.page(args, total=total))
+    page = students.page(args, total=total, among_rows=course.student_count)
+    return render_template("courses/detail.html", resource=COURSES, course=course, page=page)
 
 
 @bp.get("/<int:id>/print")

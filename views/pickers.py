@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from flask import request
 
-from listing.search import first_matches
+from listing.first import first_matches
 from validators import PickMany, PickOne, possible_ids
 from models import db
 
