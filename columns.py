@@ -9,7 +9,7 @@ from flask import g, url_for
 from markupsafe import escape
 from sqlalchemy import ColumnElement
 
-from formatting import cell
+from formatting import address, cell
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class Column:
         if value is None:
             html = '<span class="muted">—</span>'
         else:
-            html = escape(cell(value))
+            html = address(value) if isinstance(value, str) and "@" in value else escape(cell(value))
             if self.link and (url := self.link(row)):
                 html = f'<a href="{escape(url)}">{html}</a>'
             if self.badge and (badge := self.badge(row)):

@@ -138,7 +138,7 @@ def test_seeded_rows_read_back_as_the_app_writes_them(runner, app, client):
     assert all(isinstance(e.enrolled_on, date) for e in read(app, Enrollment))
     graded = [s for s in students if s.gpa is not None]
     best, worst = max(graded, key=lambda s: s.gpa), min(graded, key=lambda s: s.gpa)
-    page = client.get("/students?sort=-gpa&per_page=100").get_data(as_text=True)
+    page = client.get("/students?sort=-gpa&per_page=100").get_data(as_text=True).replace("<wbr>", "")
     assert f"{best.gpa:.2f}" in page and best.gpa > worst.gpa
     assert page.index(best.email) < page.index(worst.email)
 

@@ -25,7 +25,7 @@ def school(add):
 
 
 def names_and_emails(html: str) -> list[str]:
-    return re.findall(r"<td data-label=\"Email\">([a-z0-9.]+@school\.example)</td>", html)
+    return re.findall(r"<td data-label=\"Email\">([a-z0-9.]+@school\.example)</td>", html.replace("<wbr>", ""))
 
 
 def link(html: str, rel: str) -> str | None:

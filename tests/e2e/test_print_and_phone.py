@@ -98,6 +98,29 @@ def test_a_phone_wraps_a_pickers_match_between_words(new_page, people):
     assert lines == 1
 
 
+@pytest.mark.parametrize("path", ["/students?sort=-email", "/students/{id}", "/courses/{course}"])
+def test_a_phone_wraps_an_email_after_a_dot_or_before_the_at_not_inside_a_word(new_page, people, server_app, path):
+    with server_app.app_context():
+        student = db.session.scalar(db.select(Student.id).where(Student.email.startswith("aurelia.")))
+        course = db.session.scalar(db.select(Course.id).where(Course.code == "MATH-101"))
+    page = new_page(**PHONE)
+    page.goto(path.format(id=student, course=course))
+    email = page.locator("td, dd").filter(has_text="aurelia.featherstonehaugh.0@students.example.edu").first
+    expect(email).to_be_visible()
+    assert email.evaluate("cell => cell.getBoundingClientRect().height") > 30  # too long for one line at 375 px
+    # each run of its text between break points ("featherstonehaugh.", "@students.") on one line of its own
+    lines = email.evaluate("""cell => {
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT), lines = [];
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const range = document.createRange();
+            range.selectNodeContents(node);
+            lines.push(new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size);
+        }
+        return lines;
+    }""")
+    assert len(lines) > 1 and max(lines) == 1, lines
+
+
 def test_the_header_is_one_row_on_a_phone(new_page, people):
     page = new_page(**PHONE)
     page.goto("/students")
