@@ -1,7 +1,8 @@
 """The read side: a query string in; a page, a count, or every row it matches out.
 
-args (the query string and its filters), search (how a term matches), counts, keyset (reading a page) and seek
-(which page to read), and page (what a template shows) each do one job; Listing puts them together for one model, as a resource declares it (resources.py).
+args (the query string and its filters), search (how a term matches), counts, keyset (reading a page), seek
+(which page to read) and page (what a template shows) each do one job; Listing puts them together for one model,
+as a resource declares it (resources.py).
 """
 
 from dataclasses import dataclass, replace

@@ -85,7 +85,8 @@ class Among:
     kept: ColumnElement | None = None  # how many rows there are, kept by triggers
 
 
-def among_few(model, ids: Select, each: ColumnElement | None = None, kept: ColumnElement | None = None) -> ColumnElement:
+def among_few(model, ids: Select, each: ColumnElement | None = None,
+              kept: ColumnElement | None = None) -> ColumnElement:
     """The rows whose ids `ids` selects (each once), known to be few (a search's counted matches, a course's
     students): on PostgreSQL their ids are found first, as one array, and the page sorts those. Its planner cannot
     tell how many rows a LIKE finds: it took "%иван%" for 1% of the rows and walked the name index looking for its

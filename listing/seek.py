@@ -70,8 +70,9 @@ def fetch(order: Order, conditions, shown: Shown, number: int, per_page: int, to
     than a list counts meet the conditions: they are walked); `parameters`, those of the conditions."""
     if total == 0:  # counted to none: looking for them again would cost a search as much as its count did
         return [], False
+    walked = total is None and bool(conditions)
     fetch_rows = lambda forward, after, offset, limit: order.rows(conditions, shown, forward, after, offset, limit,
-                                                                   parameters, walked=total is None and bool(conditions))
+                                                                   parameters, walked)
     offset = (number - 1) * per_page
     start = marked(order, offset, total) if not cursor and not conditions and offset >= DEFERRED_FROM else None
     if start:
