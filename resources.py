@@ -20,7 +20,7 @@ import actions
 from columns import Column, filtered_by_row, link_to, link_to_user, shown
 from forms import CourseForm, StudentForm, UserForm
 from listing import Filter, Listing, RowIdField, search
-from listing.counts import among_few
+from listing.counts import Copy, among_few
 from listing.filters import RowOrNoneField, Several, either, row_or_none, yes_or_no
 from listing.page import explain
 from listing.related import Also
@@ -83,11 +83,14 @@ def enrolled_in(course_id):
 
 
 def students_of(course_id) -> ColumnElement:
-    """A course's students, as a condition on students: found first and then sorted, or, where more than a list
-    counts, each row met along the sort order checked for its enrollment."""
+    """A course's students, as a condition on students: by name, read in order from the enrollments' index (each
+    carries the student's name); in another order found first and then sorted, or, where more than a list counts,
+    each row met along the sort order checked for its enrollment."""
     enrolled = db.select(Enrollment.student_id).where(Enrollment.student_id == Student.id,
                                                       Enrollment.course_id == course_id).exists()
-    return among_few(Student, enrolled_in(course_id), each=enrolled, kept=kept_counts("students", [course_id]))
+    by_name = Copy("sort_name", Enrollment.student_sort_name, Enrollment.student_id, Enrollment.course_id == course_id)
+    return among_few(Student, enrolled_in(course_id), each=enrolled, kept=kept_counts("students", [course_id]),
+                     copy=by_name)
 
 
 def staff_named(word: str):

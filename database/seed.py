@@ -29,13 +29,14 @@ def add_school(school: FakeSchool, users: int, courses: int, students: int, exis
         user_ids = add_rows(User, users, school.users)
         staff = user_ids or db.session.scalars(db.select(User.id)).all()
         course_ids = add_rows(Course, courses, partial(school.courses, staff=staff))
-        student_ids = add_rows(Student, students, partial(school.students, staff=staff))
+        added = add_rows(Student, students, partial(school.students, staff=staff), "sort_name")
         courses_offered = course_ids or db.session.scalars(db.select(Course.id)).all()
-        with click.progressbar(length=len(student_ids), label="Enrolling students in courses") as bar:
-            for start in range(0, len(student_ids), BATCH // 4):  # about a batch of enrollments
-                batch = student_ids[start:start + BATCH // 4]
-                insert_rows(Enrollment.__table__, school.enrollments(batch, courses_offered))
-                bar.update(len(batch))
+        with click.progressbar(length=len(added), label="Enrolling students in courses") as bar:
+            for start in range(0, len(added), BATCH // 4):  # about a batch of enrollments
+                names = dict(added[start:start + BATCH // 4])  # each enrollment carries its student's (copied_names)
+                insert_rows(Enrollment.__table__, [row + (names[row[0]],)
+                                                   for row in school.enrollments(list(names), courses_offered)])
+                bar.update(len(names))
     db.session.commit()
 
 
@@ -58,8 +59,9 @@ def bulk_loading(many: bool):
     schema_extras.create(connection)
 
 
-def add_rows(model, count: int, make) -> list[int]:
-    """Inserts `count` rows made a batch at a time by make(numbers), with a progress bar; returns their ids."""
+def add_rows(model, count: int, make, *also: str) -> list:
+    """Inserts `count` rows made a batch at a time by make(numbers), with a progress bar; returns their ids, or, with
+    `also` columns, their ids beside those."""
     last_id = db.session.scalar(db.select(func.max(model.id))) or 0
     with click.progressbar(length=count, label=f"Adding {count:,} {model.__tablename__}") as bar:
         for start in range(last_id + 1, last_id + 1 + count, BATCH):
@@ -69,8 +71,9 @@ def add_rows(model, count: int, make) -> list[int]:
     if not count:
         return []
     # Through the driver: a million ids read through SQLAlchemy's result take three times as long.
-    added = db.session.connection().exec_driver_sql(f"SELECT id FROM {model.__tablename__} WHERE id > {int(last_id)}")
-    return [id for (id,) in added]
+    added = db.session.connection().exec_driver_sql(
+        f"SELECT {', '.join(('id',) + also)} FROM {model.__tablename__} WHERE id > {int(last_id)}")
+    return [tuple(row) for row in added] if also else [id for (id,) in added]
 
 
 def insert_rows(table, rows: list[tuple]):

@@ -15,7 +15,7 @@ from sqlalchemy import CTE, ColumnElement, Select, case, false, func, not_, null
 from database.backend import backend, likely
 from listing import search
 from listing.args import Filter, ListArgs, RowIdField, arguments_form, read
-from listing.counts import (among_in, capped_count, count_cap, count_meeting, count_of, counted, counted_rows,
+from listing.counts import (among_in, copied, capped_count, count_cap, count_meeting, count_of, counted, counted_rows,
                             id_list, keyed, listed_ids, listed_parameter, page_ids, unnarrowed_total, walking)
 from listing.keyset import DEFERRED_FROM, NEAR, Cursor, Order
 from listing.page import Chip, Page
@@ -193,8 +193,8 @@ class Listing:
         exact = not (conditions or term) or total <= cap
         near = "cursor" in request.args or args.offset < DEFERRED_FROM
         crowded = among_rows is not None and among_rows > cap
-        if not exact or crowded:  # more than the cap: most rows are on the way
-            conditions = [walking(condition, near) for condition in conditions]
+        if (not exact or crowded) and not copied(conditions, order.column):  # more than the cap: most rows are on
+            conditions = [walking(condition, near) for condition in conditions]  # the way
         parameters = None  # of the ids the count listed, that the page's condition reads
         if found is not None and total <= few:  # the matches meet every condition
             conditions, parameters = [listed_ids(self.model, backend())], listed_parameter(found)

@@ -16,6 +16,7 @@ from functools import lru_cache
 from sqlalchemy import ColumnElement, Select, and_, asc, case, desc, func, literal, select, true, union_all
 
 from database.backend import backend
+from listing.counts import Copy, copied
 from listing.rows import Shown
 from models import ID_MAX, db
 
@@ -96,6 +97,9 @@ class Order:
         0.9 ms so)."""
         up = self.ascending == forward
         direction = asc if up else desc
+        copy = copied(conditions, self.column)
+        if copy is not None:
+            return shown.read(self.copied_page(copy, shown, forward, after, offset, limit))
         query = shown.select
         runs = self.runs(forward, up, after)
         ordered = (direction(self.column), direction(self.model.id))
@@ -149,10 +153,30 @@ class Order:
         """deferred_join() from either end of the list, built once, as plain() is."""
         return self.deferred_join(shown, true(), forward, offset, limit, conditions)
 
-    def runs(self, forward: bool, up: bool, after: Cursor | None) -> list[ColumnElement]:
+    def copied_page(self, copy: Copy, shown: Shown, forward: bool, after: Cursor | None, offset: int,
+                    limit: int) -> Select:
+        """A page of the rows whose ids `copy` holds in this order (a course's students by name), read there: its
+        ids from that index, then only these rows. A course that 10,001 of 1,000,000 students take walked the name
+        index meeting 2,600 students for a page (SQLite 8.5 ms against 3.5 for a small course's); so, 26 entries."""
+        up = self.ascending == forward
+        direction = asc if up else desc
+        ordered = (direction(copy.key), direction(copy.id))
+        read = [select(copy.id.label("id"), literal(number).label("run"), copy.key.label("key"))
+                .where(copy.where, run).order_by(*ordered).limit(offset + limit)
+                for number, run in enumerate(self.runs(forward, up, after, copy.key, copy.id))]
+        picked = union_all(*(part.subquery().select() for part in read)) if len(read) > 1 else read[0]
+        picked = picked.subquery()
+        page = (select(picked).order_by(picked.c.run, direction(picked.c.key), direction(picked.c.id))
+                .offset(offset).limit(limit).subquery())
+        return (shown.select.join(page, page.c.id == self.model.id)
+                .order_by(page.c.run, direction(page.c.key), direction(page.c.id)))
+
+    def runs(self, forward: bool, up: bool, after: Cursor | None, column: ColumnElement | None = None,
+             id: ColumnElement | None = None) -> list[ColumnElement]:
         """The index ranges that follow `after`, in order. Empty values come last (forward) or first (backward):
-        no index sorts by "is empty", so they are a range of their own."""
-        column, id = self.column, self.model.id
+        no index sorts by "is empty", so they are a range of their own. `column` and `id`: where the order is read
+        from another table's copy of the column (copied_page)."""
+        column, id = (self.column, self.model.id) if column is None else (column, id)
         beyond = (lambda left, right: left > right) if up else (lambda left, right: left < right)
         if after is None:
             if not self.nullable:
