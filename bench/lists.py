@@ -68,20 +68,34 @@ def grade_course(app, grade: int = 9) -> tuple[int, int]:
     return course_of(app, f"BENCH-GRADE{grade}", db.select(Student.id).where(Student.grade == grade))
 
 
+def spread_course(app) -> tuple[int, int]:
+    """A course that few of the students take, spread through the alphabet: just more than the count cap (10,001) of
+    1,000,000, every 99th; of 1,000, every 12th. Its page walked the name index meeting 99 students for each shown."""
+    with app.app_context():
+        total = db.session.scalar(db.select(db.func.count()).select_from(Student))
+    taking = min(10_001, total // 12)
+    every = total // taking
+    return course_of(app, "BENCH-SPREAD", db.select(Student.id).where(Student.id % every == 0).limit(taking))
+
+
 def related_pages(app, course_students: int) -> dict[str, str]:
-    """The pages that show related rows: the user with the most advisees, the users and courses lists, a course, and
-    a course a whole grade takes (by name, by GPA, and as the students list filtered by it)."""
+    """The pages that show related rows: the user with the most advisees, the users and courses lists, a course, a
+    course a whole grade takes (by name, by GPA, and as the students list filtered by it), and one that few take."""
     with app.app_context():
         user = db.session.scalar(db.select(related_counts.c.row_id).where(related_counts.c.relation == "advisees")
                                  .order_by(related_counts.c.row_count.desc()).limit(1))
         advisees = db.session.scalar(db.select(db.func.count()).where(Student.advisor_id == user))
     grade, taking = grade_course(app)
+    spread, few = spread_course(app)
     return {"a user's page (the most advisees)": (f"/users/{user}", advisees), "users list": ("/users", None),
             "courses list": ("/courses", None),
             "a course's page": (f"/courses/{course_with(app, course_students)}", course_students),
             "a course a grade takes": (f"/courses/{grade}", taking),
             "the same by GPA, highest first": (f"/courses/{grade}?sort=-gpa", taking),
-            "the students list of that course": (f"/students?course={grade}", taking)}
+            "the students list of that course": (f"/students?course={grade}", taking),
+            "a course few of the students take": (f"/courses/{spread}", few),
+            "that course by GPA, highest first": (f"/courses/{spread}?sort=-gpa", few),
+            "the students list of the course few take": (f"/students?course={spread}", few)}
 
 
 def apps(options):
