@@ -193,8 +193,9 @@ class Listing:
         exact = not (conditions or term) or total <= cap
         near = "cursor" in request.args or args.offset < DEFERRED_FROM
         crowded = among_rows is not None and among_rows > cap
-        if (not exact or crowded) and not copied(conditions, order.column):  # more than the cap: most rows are on
-            conditions = [walking(condition, near) for condition in conditions]  # the way
+        in_order = copied(conditions, order.column) and not term  # a range of another table's index (a course's)
+        if (not exact or crowded) and not in_order:  # more than the cap: most rows are on the way
+            conditions = [walking(condition, near) for condition in conditions]
         parameters = None  # of the ids the count listed, that the page's condition reads
         if found is not None and total <= few:  # the matches meet every condition
             conditions, parameters = [listed_ids(self.model, backend())], listed_parameter(found)
