@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from database import roomy_cache
 from models import Enrollment, User, db
 from records import conflicts, history
 
@@ -20,9 +21,10 @@ WRITING = "roster.writing"  # the session.info key that marks a change in progre
 
 
 @contextmanager
-def change(summary: str | None = None):
+def change(summary: str | None = None, many: bool = False):
     """One change: committed at the end, or rolled back, with what raised, when anything inside fails. `summary`
-    says in words what it did, where its rows do not (a bulk change: "Bulk: set grade on 312 students")."""
+    says in words what it did, where its rows do not (a bulk change: "Bulk: set grade on 312 students"); `many`: it
+    changes many rows by statements over sets (a bulk job, an undo, an import: database.roomy_cache)."""
     session = db.session()
     if session.info.get(WRITING):  # within a change already: that one commits
         yield session
@@ -31,8 +33,9 @@ def change(summary: str | None = None):
     if summary:
         session.info[history.SUMMARY] = summary
     try:
-        yield session
-        history.record(session)
+        with roomy_cache(session, many):
+            yield session
+            history.record(session)
         session.commit()
     except BaseException:
         session.rollback()

@@ -28,7 +28,7 @@ class Refused(Exception):
 
 def commit(importer: Importer, table, mapping, progress: Progress = lambda n: None, also=lambda session: None) -> Plan:
     """Imports the file, all of it or (raising Refused) none; `also(session)` runs in the same transaction."""
-    with change() as session:
+    with change(many=True) as session:
         result = plan(importer, table, mapping, progress)
         if result.problems:
             raise Refused(result)

@@ -47,7 +47,7 @@ def undo(change_set: ChangeSet) -> list[str]:
     missing = []
     # An undo of a bulk change is named for it, as the change was: its rows are listed alike, many
     summary = f"undid “{change_set.summary}”"[:200] if change_set.summary else None  # ChangeSet.summary's length
-    with change(summary) as session:
+    with change(summary, many=True) as session:
         session.info[UNDOES] = change_set.id
         created, deleted = defaultdict(list), defaultdict(list)  # by model: put back set-based, below
         same_edits = defaultdict(list)  # (table, field, old, new, labels) -> the rows it was done to

@@ -136,7 +136,7 @@ def run(action, resource, selection, form, count: int) -> str | None:
     """Runs the action as one change and returns what it did, in words, named for the rows it changed (those that
     had the value already are not counted); None, and nothing written, when it changed none."""
     try:
-        with records.change(summary=action.summary(resource, count, form)) as session:
+        with records.change(summary=action.summary(resource, count, form), many=True) as session:
             if not (changed := action.run(session, resource, selection.unordered, form)):
                 raise NothingChanged
             summary = action.summary(resource, changed, form)
