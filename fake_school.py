@@ -27,7 +27,8 @@ COLUMNS = {
     "courses": ("code", "title", "search_text", "sort_title", "created_at", "updated_at", "credits", "teacher_id"),
     "students": ("name", "email", "search_text", "sort_name", "created_at", "updated_at", "grade", "birthday", "enrolled_on", "gpa",
                  "advisor_id"),
-    "enrollments": ("student_id", "course_id", "enrolled_on", "student_sort_name"),  # the seed adds the name
+    "enrollments": ("student_id", "course_id", "enrolled_on", "student_sort_name", "student_gpa"),  # the seed adds the
+    # student's name and GPA
 }
 
 

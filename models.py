@@ -313,14 +313,16 @@ class Enrollment(db.Model):
     student_id: Mapped[int] = mapped_column(ForeignKey("students.id", ondelete="CASCADE"), primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", ondelete="CASCADE"), primary_key=True)
     enrolled_on: Mapped[date] = mapped_column(default=date.today)
-    # The student's sort_name, copied by triggers (database/copied_names.py; left empty, they fill it): a course's
-    # students by name are then a range of one index, at any size and however few of the students take it.
+    # The student's sort_name and GPA, copied by triggers (database/copied_keys.py; left empty, they fill them): a
+    # course's students by name or by GPA are then a range of one index, however few of the students take it.
     student_sort_name: Mapped[str | None] = mapped_column(String(SORT_KEY_MAX))
+    student_gpa: Mapped[Decimal | None] = mapped_column(Hundredths)
 
     student: Mapped[Student] = relationship(back_populates="enrollments")
     course: Mapped[Course] = relationship(back_populates="enrollments")
 
-    __table_args__ = (Index("ix_enrollments_course_id_student_sort_name", "course_id", "student_sort_name", "student_id"),)
+    __table_args__ = (Index("ix_enrollments_course_id_student_sort_name", "course_id", "student_sort_name", "student_id"),
+                      Index("ix_enrollments_course_id_student_gpa", "course_id", "student_gpa", "student_id"))
 
 
 class SignIn(db.Model):

@@ -7,7 +7,7 @@ idempotent.
 
 from sqlalchemy import Connection, Integer, String, column, inspect, table
 
-from database import copied_names, kept_counts, sort_marks
+from database import copied_keys, kept_counts, sort_marks
 from database.kept_counts import BULK_TABLE, UNLESS_BULK
 from database.backend import backend
 
@@ -40,7 +40,7 @@ def include_name(name, type_, parent_names) -> bool:
 
 
 def create(connection: Connection):
-    copies = [copied_names.STATEMENTS] if has_copied_names(connection) else []  # a later migration adds the column
+    copies = [copied_keys.STATEMENTS] if has_copied_keys(connection) else []  # a later migration adds the columns
     for statements in (STATEMENTS, kept_counts.STATEMENTS, *copies):
         for statement in statements[backend(connection).name]["create"]():
             if statement.startswith("CREATE INDEX") and not has_columns(connection, statement):
@@ -57,13 +57,14 @@ def has_columns(connection: Connection, statement: str) -> bool:
     return all(name.split()[0] in present for name in listed.split(","))
 
 
-def has_copied_names(connection: Connection) -> bool:
-    return any(column["name"] == "student_sort_name" for column in inspect(connection).get_columns("enrollments"))
+def has_copied_keys(connection: Connection) -> bool:
+    present = {column["name"] for column in inspect(connection).get_columns("enrollments")}
+    return set(copied_keys.COPIES.values()) <= present
 
 
 def drop(connection: Connection):
     sort_marks.STATEMENTS[backend(connection).name]["drop"](connection)
-    for statements in (copied_names.STATEMENTS, kept_counts.STATEMENTS, STATEMENTS):
+    for statements in (copied_keys.STATEMENTS, kept_counts.STATEMENTS, STATEMENTS):
         for statement in statements[backend(connection).name]["drop"]():
             connection.exec_driver_sql(statement)
 

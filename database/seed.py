@@ -29,14 +29,14 @@ def add_school(school: FakeSchool, users: int, courses: int, students: int, exis
         user_ids = add_rows(User, users, school.users)
         staff = user_ids or db.session.scalars(db.select(User.id)).all()
         course_ids = add_rows(Course, courses, partial(school.courses, staff=staff))
-        added = add_rows(Student, students, partial(school.students, staff=staff), "sort_name")
+        added = add_rows(Student, students, partial(school.students, staff=staff), "sort_name", "gpa")
         courses_offered = course_ids or db.session.scalars(db.select(Course.id)).all()
         with click.progressbar(length=len(added), label="Enrolling students in courses") as bar:
             for start in range(0, len(added), BATCH // 4):  # about a batch of enrollments
-                names = dict(added[start:start + BATCH // 4])  # each enrollment carries its student's (copied_names)
-                insert_rows(Enrollment.__table__, [row + (names[row[0]],)
-                                                   for row in school.enrollments(list(names), courses_offered)])
-                bar.update(len(names))
+                keys = {id: keys for id, *keys in added[start:start + BATCH // 4]}  # each enrollment carries its
+                insert_rows(Enrollment.__table__, [row + tuple(keys[row[0]])  # student's name and GPA (copied_keys)
+                                                   for row in school.enrollments(list(keys), courses_offered)])
+                bar.update(len(keys))
     db.session.commit()
 
 

@@ -79,7 +79,8 @@ def listed_parameter(listed) -> dict:
 @dataclass(frozen=True)
 class Copy:
     """Another table's index of these rows' ids in the order of one of their columns, copied there (a course's
-    enrollments carry each student's name: database/copied_names.py): a page in that order reads its ids there."""
+    enrollments carry each student's name and GPA: database/copied_keys.py): a page in that order reads its ids
+    there."""
 
     of: str  # the key of the column copied
     key: ColumnElement  # the copy
@@ -94,17 +95,17 @@ class Among:
     ids: Select  # the rows' ids, each once
     each: ColumnElement | None = None  # the condition checked on one row (its enrollment looked up)
     kept: ColumnElement | None = None  # how many rows there are, kept by triggers
-    copy: Copy | None = None  # where their ids are in order of a column
+    copies: tuple[Copy, ...] = ()  # where their ids are in order of a column
 
 
 def copied(conditions, column: ColumnElement) -> Copy | None:
     """Where the ids of the rows that meet `conditions` are in `column`'s order, when among_few made the only one."""
     among = getattr(conditions[0], "among", None) if len(conditions) == 1 else None
-    return among.copy if among and among.copy and among.copy.of == column.key else None
+    return next((copy for copy in among.copies if copy.of == column.key), None) if among else None
 
 
 def among_few(model, ids: Select, each: ColumnElement | None = None, kept: ColumnElement | None = None,
-              copy: Copy | None = None) -> ColumnElement:
+              copies: tuple[Copy, ...] = ()) -> ColumnElement:
     """The rows whose ids `ids` selects (each once), known to be few (a search's counted matches, a course's
     students): on PostgreSQL their ids are found first, as one array, and the page sorts those. Its planner cannot
     tell how many rows a LIKE finds: it took "%иван%" for 1% of the rows and walked the name index looking for its
@@ -116,7 +117,7 @@ def among_few(model, ids: Select, each: ColumnElement | None = None, kept: Colum
     checked on one row, for a page that walks its sort order (walking()), and `kept` how many there are: every one
     was found and sorted for a first page (PostgreSQL 172 ms; SQLite 15 ms to list their ids to check rows in)."""
     found = model.id.in_(ids) if backend().name != "postgresql" else model.id == any_(func.array(ids.scalar_subquery()))
-    found.among = Among(ids, each, kept, copy)
+    found.among = Among(ids, each, kept, copies)
     return found
 
 

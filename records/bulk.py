@@ -54,9 +54,10 @@ def enroll(session, ids: Select, course: Course) -> int:
     history.insert_changes(session, Student, where, "edit", {"course_ids": {"+": [course.id], "-": []}},
                            {"course_ids": {str(course.id): course.code}})
     count = touch(session, Student, where, {})
-    session.execute(db.insert(Enrollment).from_select(  # each with its student's name (database/copied_names.py)
-        ["student_id", "course_id", "enrolled_on", "student_sort_name"],
-        db.select(Student.id, db.literal(course.id), db.literal(date.today()), Student.sort_name).where(where)))
+    session.execute(db.insert(Enrollment).from_select(  # each with its student's name and GPA (database/copied_keys.py)
+        ["student_id", "course_id", "enrolled_on", "student_sort_name", "student_gpa"],
+        db.select(Student.id, db.literal(course.id), db.literal(date.today()), Student.sort_name, Student.gpa)
+        .where(where)))
     return count
 
 

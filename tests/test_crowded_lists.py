@@ -145,17 +145,21 @@ def test_a_search_in_a_small_course_costs_the_same_however_many_others_match(app
 
 @pytest.mark.backends("sqlite")
 @pytest.mark.parametrize("url", ["/courses/{id}", "/courses/{id}?sort=-name", "/students?course={id}",
-                                 "/courses/{id}?page=4&per_page=7"])
-def test_a_course_few_of_many_students_take_lists_them_by_name_for_the_same_work(app, client, steps, url):
-    """By name, its students are a range of the enrollments' index (each carries the student's name): walking the
-    name index met twenty times as many students for a page once twenty times as many do not take the course."""
+                                 "/courses/{id}?page=4&per_page=7", "/courses/{id}?sort=-gpa",
+                                 "/students?course={id}&sort=gpa"])
+def test_a_course_few_of_many_students_take_lists_them_by_name_or_gpa_for_the_same_work(app, client, steps, url):
+    """By name or GPA, its students are a range of an index of the enrollments (each carries the student's name and
+    GPA): with ten times the students, and nine others beside each in every order, walking the students' index met
+    ten times as many students for a page, and finding all of them first sorted ten times as many."""
     course = crowd(app, 300)
     app.config.update(LIST_COUNT_CAP=CAP)
     few = work(client, steps, url.format(id=course))
-    with app.app_context():  # 19 others beside each of them in name order, taking other courses or none
+    crowd(app, 3000, course)
+    with app.app_context():  # nine others beside each of them, taking other courses or none
         db.session.execute(insert(Student), [
-            {"name": f"Kid {n % 300 % 13} {n % 300:05} {n:05}", "email": f"other{n:05}@school.example", "grade": 1,
-             "search_text": "other"} for n in range(300, 6000)])
+            {"name": f"Kid {n % 3000 % 13} {n % 3000:05} {n:05}", "email": f"other{n:05}@school.example",
+             "grade": 1, "gpa": Decimal("2.00") + Decimal(n % 3000 % 9) / 4, "search_text": "other"}
+            for n in range(3000, 30000)])
         db.session.commit()
     many = work(client, steps, url.format(id=course))
     assert many < few * 1.5, (few, many)

@@ -1,5 +1,6 @@
-"""Each enrollment carries its student's sort_name (database/copied_names.py): a course's students by name are read
-from the enrollments' index, so the copy must follow every way an enrollment is made and every new name."""
+"""Each enrollment carries its student's sort_name and GPA (database/copied_keys.py): a course's students by name or
+GPA are read from an index of the enrollments, so the copies must follow every way an enrollment is made and every
+new name or GPA."""
 
 import re
 
@@ -12,12 +13,13 @@ from test_undo import STUDENT, new_student, undo
 
 
 def stale(app) -> list:
-    """The enrollments whose copy of the name is not their student's."""
+    """The enrollments whose copy of the name or GPA is not their student's."""
     with app.app_context():
         return db.session.execute(
-            db.select(Enrollment.student_id, Enrollment.student_sort_name, Student.sort_name)
+            db.select(Enrollment.student_id, Enrollment.student_sort_name, Enrollment.student_gpa)
             .join(Student, Student.id == Enrollment.student_id)
-            .where(db.func.coalesce(Enrollment.student_sort_name, "-") != Student.sort_name)).all()
+            .where(db.or_(db.func.coalesce(Enrollment.student_sort_name, "-") != Student.sort_name,
+                          db.func.coalesce(Enrollment.student_gpa, -1) != db.func.coalesce(Student.gpa, -1)))).all()
 
 
 def names_on(client, course: int, sort: str = "name") -> list[str]:
@@ -51,3 +53,12 @@ def test_every_way_of_enrolling_copies_the_name_and_a_new_name_follows(app, clie
     assert stale(app) == []
     assert names_on(client, math) == ["bea", "carla", "dora", "ana"]
     assert names_on(client, art) == ["bea", "carla", "ana"]
+
+    assert names_on(client, math, "-gpa") == ["bea", "ana", "carla", "dora"]  # 3.00 each, by id; Dora has none
+    client.post(f"/students/{ids['Carla']}/edit", data={**STUDENT, "name": "Carla Ruiz", "gpa": "3.50",
+                                                        "email": "ruiz.carla@school.example",
+                                                        "course_ids": [str(math)], "version": "2"})
+    client.get("/")
+    assert stale(app) == []
+    assert names_on(client, math, "-gpa") == ["carla", "bea", "ana", "dora"]
+    assert names_on(client, math, "gpa") == ["ana", "bea", "carla", "dora"]
