@@ -321,8 +321,10 @@ class Enrollment(db.Model):
     student: Mapped[Student] = relationship(back_populates="enrollments")
     course: Mapped[Course] = relationship(back_populates="enrollments")
 
-    __table_args__ = (Index("ix_enrollments_course_id_student_sort_name", "course_id", "student_sort_name", "student_id"),
-                      Index("ix_enrollments_course_id_student_gpa", "course_id", "student_gpa", "student_id"))
+    __table_args__ = (
+        Index("ix_enrollments_course_id_student_sort_name", "course_id", "student_sort_name", "student_id"),
+        Index("ix_enrollments_course_id_student_gpa", "course_id", "student_gpa", "student_id"),
+    )
 
 
 class SignIn(db.Model):

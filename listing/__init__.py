@@ -15,8 +15,9 @@ from sqlalchemy import CTE, ColumnElement, Select, case, false, func, not_, null
 from database.backend import backend, likely
 from listing import search
 from listing.args import Filter, ListArgs, RowIdField, arguments_form, read
-from listing.counts import (among_in, copied, capped_count, count_cap, count_meeting, count_of, counted, counted_rows,
-                            id_list, keyed, listed_ids, listed_parameter, page_ids, unnarrowed_total, walking)
+from listing.counts import (among_in, capped_count, copied, count_cap, count_meeting, count_of, counted,
+                            counted_rows, id_list, keyed, listed_ids, listed_parameter, page_ids, unnarrowed_total,
+                            walking)
 from listing.keyset import DEFERRED_FROM, NEAR, Cursor, Order
 from listing.page import Chip, Page
 from listing.rows import Shown, executed, shown_by
