@@ -88,7 +88,7 @@ def students_of(course_id) -> ColumnElement:
     more than a list counts, each row met along the sort order checked for its enrollment."""
     # One lookup per student, as a value (not EXISTS): PostgreSQL made EXISTS a join, and where its statistics did not
     # know the course yet (a grade bulk-enrolled since the last ANALYZE, estimated at 93 students, not 83,624) it
-    # read all of them to sort them by GPA: 519 ms, where the walk takes 10.
+    # read all of them to sort them by GPA: 519 ms; looked up per row, under 30 ms on the same statistics.
     enrolled = db.select(db.literal(1)).where(Enrollment.student_id == Student.id,
                                              Enrollment.course_id == course_id).limit(1).scalar_subquery().is_not(None)
     taking = Enrollment.course_id == course_id
