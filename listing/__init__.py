@@ -155,19 +155,21 @@ class Listing:
             return unnarrowed_total(self.model), False
         per_page, offset = args.value("per_page"), args.offset
         total, matches = self.counting(args, cap, order)
+        among = among_in(conditions)  # how many rows among_few's condition picks, where triggers keep it (crowded)
+        total = (total, among.kept if among is not None and among.kept is not None else null())
         if matches is None:
-            return select(total, null(), *self.labels(args)), False
+            return select(*total, null(), *self.labels(args)), False
         # the total is written again in `listed`: counted once, in a subquery kept whole (OFFSET); PostgreSQL ran
         # each copy of its subqueries ("son")
-        total = select(total.label("total")).offset(0).subquery("counted_total").c.total
+        total, kept = select(total[0].label("total")).offset(0).subquery("counted_total").c.total, total[1]
         if "key" in matches.c:  # the count read each match's sort key: it lists the page
             listed = case((total <= cap, page_ids(matches, order, offset, per_page + 1)))
         elif backend().trigram_table:  # SQLite counts from its trigram index alone: few are looked up for their key
             keys = select(self.model.id, order.column.label("key")).where(self.model.id.in_(select(matches.c[0])))
             listed = case((total <= few, page_ids(keys.subquery(), order, offset, per_page + 1)))
         else:
-            return select(total, case((total <= few, id_list(matches))), *self.labels(args)), False
-        return select(total, listed, *self.labels(args)), True
+            return select(total, kept, case((total <= few, id_list(matches))), *self.labels(args)), False
+        return select(total, kept, listed, *self.labels(args)), True
 
     def page(self, args: ListArgs, total: int | None = None, cap: int | None = None,
              among_rows: int | None = None) -> Page:
@@ -186,20 +188,26 @@ class Listing:
         per_page = args.value("per_page")
         if total is None:
             statement, lists_page = self.count_statement(args, cap, few, order, term, backend())
-            total, listed, *shown = executed(statement).one()
+            total, kept, listed, *shown = executed(statement).one()
             on_page, found = (listed, None) if lists_page else (None, listed)
+            crowded = (among_rows if among_rows is not None else kept or 0) > cap  # the students list of a course
         else:
             labels = self.labels(args)
             shown = db.session.execute(select(*labels)).one() if labels else []
+            crowded = among_rows is not None and among_rows > cap
         exact = not (conditions or term) or total <= cap
         near = "cursor" in request.args or args.offset < DEFERRED_FROM
-        crowded = among_rows is not None and among_rows > cap
         in_order = copied(conditions, order.column) and not term  # a range of another table's index (a course's)
         if (not exact or crowded) and not in_order:  # more than the cap: most rows are on the way
             conditions = [walking(condition, near) for condition in conditions]
         parameters = None  # of the ids the count listed, that the page's condition reads
         if found is not None and total <= few:  # the matches meet every condition
             conditions, parameters = [listed_ids(self.model, backend())], listed_parameter(found)
+        elif term and crowded and total <= few and backend().trigram_table:  # few of many (a surname in a grade's
+            # course): the ids the indexes list, each looked up among the many, then only those rows read and sorted
+            narrowed = tuple(self.narrowing(args)[0])
+            crowd = search.among_crowd(self.model, term, narrowed, among_in(narrowed), (), backend())
+            conditions = [self.model.id.in_(crowd)]
         elif term:
             # Filtered too, the sort order's index is walked from a known place or near the start: SQLite would
             # rather drive from a filter's index and sort every row it finds ("mar" in grade 3: 45 ms, walked 1.8 ms)

@@ -2,8 +2,9 @@
 listed as they are counted."""
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 
 from flask import current_app
 from sqlalchemy import ARRAY, CTE, ColumnElement, Integer, Select, any_, asc, bindparam, case, desc, func, null, select
@@ -28,7 +29,7 @@ def counted_rows(model) -> ColumnElement:
 @cache
 def unnarrowed_total(model) -> Select:
     """The statement of a list's total when nothing narrows it (and nothing is listed): built once, not per request."""
-    return select(counted_rows(model), null())
+    return select(counted_rows(model), null(), null())
 
 
 def capped_count(rows: Select, cap: int | ColumnElement | None = None) -> ColumnElement:
@@ -93,9 +94,16 @@ class Among:
     """What else a list may do with among_few's condition than check it."""
 
     ids: Select  # the rows' ids, each once
-    each: ColumnElement | None = None  # the condition checked on one row (its enrollment looked up)
+    id: ColumnElement  # the rows' id column
+    each_of: Callable[[ColumnElement], ColumnElement] | None = None  # the condition checked on one id (its
+    # enrollment looked up): on the rows' own id, or on an id an index listed, whose row need not be read
     kept: ColumnElement | None = None  # how many rows there are, kept by triggers
     copies: tuple[Copy, ...] = ()  # where their ids are in order of a column
+
+    @cached_property
+    def each(self) -> ColumnElement | None:
+        """The condition checked on one row."""
+        return None if self.each_of is None else self.each_of(self.id)
 
 
 def copied(conditions, column: ColumnElement) -> Copy | None:
@@ -104,8 +112,8 @@ def copied(conditions, column: ColumnElement) -> Copy | None:
     return next((copy for copy in among.copies if copy.of == column.key), None) if among else None
 
 
-def among_few(model, ids: Select, each: ColumnElement | None = None, kept: ColumnElement | None = None,
-              copies: tuple[Copy, ...] = ()) -> ColumnElement:
+def among_few(model, ids: Select, each_of: Callable[[ColumnElement], ColumnElement] | None = None,
+              kept: ColumnElement | None = None, copies: tuple[Copy, ...] = ()) -> ColumnElement:
     """The rows whose ids `ids` selects (each once), known to be few (a search's counted matches, a course's
     students): on PostgreSQL their ids are found first, as one array, and the page sorts those. Its planner cannot
     tell how many rows a LIKE finds: it took "%иван%" for 1% of the rows and walked the name index looking for its
@@ -113,11 +121,11 @@ def among_few(model, ids: Select, each: ColumnElement | None = None, kept: Colum
     students, estimated at 1,401, had it walk the name index probing each student's enrollments: 222-264 ms, 1.6 ms
     so. SQLite's "index" drives the query from the trigram index already.
 
-    Where they may be many after all (a course a whole grade takes: 83,291 students), `each` is the condition
+    Where they may be many after all (a course a whole grade takes: 83,291 students), `each_of` makes the condition
     checked on one row, for a page that walks its sort order (walking()), and `kept` how many there are: every one
     was found and sorted for a first page (PostgreSQL 172 ms; SQLite 15 ms to list their ids to check rows in)."""
     found = model.id.in_(ids) if backend().name != "postgresql" else model.id == any_(func.array(ids.scalar_subquery()))
-    found.among = Among(ids, each, kept, copies)
+    found.among = Among(ids, model.id, each_of, kept, copies)
     return found
 
 

@@ -158,12 +158,27 @@ def counted_either_way(model, term, conditions, among: Among, cap: int, key: lis
     kept count suits (a LIMIT of 0 reads nothing): up to the cap each checked, beyond it the search's matches each
     looked up among them (each). At 1,000,000 students, SQLite: "kim" in a course of 30 20 -> 4.2 ms a page."""
     rows = select(model.id, *key).where(*conditions, matches(model, term, "like", tuple(conditions)))
-    each = tuple(among.each if getattr(condition, "among", None) is among else condition for condition in conditions)
-    crowd = select(model.id, *key).where(*each, matches(model, term, "index", each))
+    crowd = among_crowd(model, term, tuple(conditions), among, tuple(key), backend())
     crowded = among.kept > cap
     either = union_all(rows.limit(case((crowded, 0), else_=cap + 1)).subquery().select(),
                        crowd.limit(case((crowded, cap + 1), else_=0)).subquery().select())
     return either.cte("counted")
+
+
+@lru_cache(maxsize=256)
+def among_crowd(model, term: Search, conditions: tuple, among: Among, key: tuple, _backend) -> Select:
+    """The ids of a search's matches among the many rows among_few's condition picks (a course a grade takes; with
+    `key`, each one's sort key beside it). Where that condition is the only one and the indexes list the matches,
+    each id they list is looked up among those rows as it is (its enrollment), its row never read: "mar" in a
+    grade's course, 66,428 ids listed, counted in 62 ms, not 140 (1,000,000 students, SQLite). Else each match's row
+    is checked: on PostgreSQL, whose trigram index only suggests rows, so listed "mar" took 310-323 ms, not 226-235."""
+    alone = len(conditions) == 1 and not key and among.each_of is not None and _backend.trigram_table
+    ids = listed(model, term) if alone else None
+    if ids is not None:
+        found = ids.subquery()
+        return select(found.c[0]).where(among.each_of(found.c[0]))
+    each = tuple(among.each if getattr(condition, "among", None) is among else condition for condition in conditions)
+    return select(model.id, *key).where(*each, matches(model, term, "index", each))
 
 
 def through_related(model, search: Search) -> ColumnElement:
