@@ -10,7 +10,7 @@ from functools import cached_property, lru_cache
 from math import ceil
 
 from flask import current_app, request
-from sqlalchemy import CTE, ColumnElement, Select, case, false, func, not_, null, select
+from sqlalchemy import CTE, ColumnElement, Select, Subquery, case, false, func, not_, null, select
 
 from database.backend import backend, likely
 from listing import search
@@ -171,24 +171,34 @@ class Listing:
             return select(total, kept, case((total <= few, id_list(matches))), *self.labels(args)), False
         return select(total, kept, listed, *self.labels(args)), True
 
+    def count_row(self, args: ListArgs) -> Subquery:
+        """What page() counts, as a row a caller's own statement joins (a course, with its students' count): hand
+        what it read to page(counted=…). The page then reads the ids the count listed, as a list's own does."""
+        return self.count_statement(args, *self.counted_by(args), backend())[0].subquery("count_row")
+
+    def counted_by(self, args: ListArgs, cap: int | None = None) -> tuple:
+        """The cap, how few matches are listed as they are counted, the order and the search: what a count is made
+        of."""
+        cap = cap or count_cap()
+        return cap, min(current_app.config["LIST_INDEX_THEN_SORT"], cap), self.order(args)[1], self.narrowing(args)[1]
+
     def page(self, args: ListArgs, total: int | None = None, cap: int | None = None,
-             among_rows: int | None = None) -> Page:
+             among_rows: int | None = None, counted: tuple | None = None) -> Page:
         """Two statements: the total with the related filters' labels, then the rows. A caller that loads a row
         anyway (a course, for its students) can count in that statement with total(args) and pass the result here;
         the labels of related filters in use then take a statement of their own. Counting stops at `cap`, or at the
         lists' own cap. `among_rows`: how many rows its among_few condition picks, where the caller knows (a course's
-        students): more than the cap are walked, fewer each checked by a search."""
+        students): more than the cap are walked, fewer each checked by a search. `counted`: what the caller's
+        statement read of count_row()."""
         conditions, term = self.narrowing(args)
         chosen = {name: args.value(name) for name in self.related if isinstance(args.value(name), int)}
         # A search counted to match few rows lists their ids as it counts them (found); a cap below that, only some.
         # Where the count reads each match's row, it lists the ids of the page asked for (on_page).
-        cap = cap or count_cap()
-        few, found, on_page = min(current_app.config["LIST_INDEX_THEN_SORT"], cap), None, None
-        sort, order = self.order(args)
-        per_page = args.value("per_page")
+        cap, few, order, _ = self.counted_by(args, cap)
+        found, on_page, sort, per_page = None, None, self.order(args)[0], args.value("per_page")
         if total is None:
             statement, lists_page = self.count_statement(args, cap, few, order, term, backend())
-            total, kept, listed, *shown = executed(statement).one()
+            total, kept, listed, *shown = counted if counted is not None else executed(statement).one()
             on_page, found = (listed, None) if lists_page else (None, listed)
             crowded = (among_rows if among_rows is not None else kept or 0) > cap  # the students list of a course
         else:
@@ -207,7 +217,7 @@ class Listing:
             # course): the ids the indexes list, each looked up among the many, then only those rows read and sorted
             narrowed = tuple(self.narrowing(args)[0])
             crowd = search.among_crowd(self.model, term, narrowed, among_in(narrowed), (), backend())
-            conditions = [self.model.id.in_(crowd)]
+            conditions = [self.model.id.in_(select(crowd.cte("crowd").c[0]))]
         elif term:
             # Filtered too, the sort order's index is walked from a known place or near the start: SQLite would
             # rather drive from a filter's index and sort every row it finds ("mar" in grade 3: 45 ms, walked 1.8 ms)

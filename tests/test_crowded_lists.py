@@ -212,3 +212,23 @@ def test_the_students_list_of_a_crowded_course_walks_a_search_looking_each_stude
     page = next(" ".join(s.split()) for s in count_statements if "ORDER BY students.sort_name" in s)
     assert "enrollments.student_id = students.id" in page
     assert "students.id IN (SELECT enrollments.student_id" not in page
+
+
+@pytest.mark.parametrize("crowded", [False, True], ids=["few", "crowded"])
+@pytest.mark.parametrize("sort", ["name", "-gpa"])
+def test_a_search_in_a_courses_page_is_counted_with_the_course_and_not_run_again(
+        app, client, count_statements, crowded, sort):
+    """The course's statement counts the search as the students list's count does, listing the ids of few matches;
+    the page reads those rows by id (a surname in a grade's course at 1,000,000 students, SQLite: 28 -> 18 ms)."""
+    course = crowd(app, 80)
+    expected = [email for email in emails(client.get(f"/students?course={course}&sort={sort}&per_page=100")
+                                          .get_data(as_text=True)) if "0002" in email]
+    assert len(expected) == 6
+    if crowded:
+        app.config.update(LIST_COUNT_CAP=CAP)
+    count_statements.clear()
+    assert emails(client.get(f"/courses/{course}?q=0002&sort={sort}").get_data(as_text=True)) == expected
+    count = next(" ".join(s.split()) for s in count_statements if "WITH counted AS" in s)
+    page = next(" ".join(s.split()) for s in count_statements if "ORDER BY students." in s and s not in count)
+    assert "FROM courses" in count, count
+    assert "LIKE" not in page and "MATCH" not in page, page

@@ -43,9 +43,12 @@ def course_listing(course_id, computed: tuple[str, ...], _backend):
     return STUDENTS.listing.within(students_of(course_id), computed=computed)
 
 
-def get_course(id, *columns):
-    """The course with its teacher and student count, and `columns` computed in the same statement; or a 404."""
+def get_course(id, *columns, beside=None):
+    """The course with its teacher and student count, and `columns` computed in the same statement (of `beside`, a
+    row of its own: Listing.count_row); or a 404."""
     query = db.select(Course, *columns).where(Course.id == id)
+    if beside is not None:
+        query = query.join_from(Course, beside, db.true())
     found = db.session.execute(query.options(joinedload(Course.teacher), undefer(Course.student_count))).one_or_none()
     if found is None:
         abort(404)
@@ -63,12 +66,13 @@ def detail(id):
     """One course: its teacher and its students, page by page."""
     students = enrolled_students(id)
     args = students.args(request.args)
-    if args.narrowed:
-        course, total = get_course(id, students.total(args))  # one statement for both
+    if args.narrowed:  # one statement for both: the count lists the ids a page of few matches reads
+        count = students.count_row(args)
+        course, *counted = get_course(id, *count.c, beside=count)
+        page = students.page(args, among_rows=course.student_count, counted=counted)
     else:  # the count the triggers keep: no count of a thousand enrollments
         course = get_course(id)
-        total = course.student_count
-    page = students.page(args, total=total, among_rows=course.student_count)
+        page = students.page(args, total=course.student_count, among_rows=course.student_count)
     return render_template("courses/detail.html", resource=COURSES, course=course, page=page)
 
 
