@@ -249,5 +249,6 @@ def test_a_page_past_the_last_of_a_few_matches_in_a_crowded_course_reads_them_on
     count_statements.clear()
     url = page.format(id=course) + f"{'&' if '?' in page else '?'}q=0002&sort=-gpa&page=9"
     assert emails(client.get(url).get_data(as_text=True)) == expected and len(expected) == 6  # page 1 of 1
-    read = next(" ".join(s.split()) for s in count_statements if "ORDER BY students.gpa" in s and "WITH counted" not in s)
+    read = next(" ".join(s.split()) for s in count_statements
+                if "ORDER BY students.gpa" in s and "WITH counted" not in s)
     assert read.startswith("WITH crowd AS"), read
