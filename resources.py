@@ -106,13 +106,13 @@ def staff_named(word: str):
 
 
 ADVISOR = Also("Advisor", staff_named, lambda ids: Student.advisor_id.in_(ids), lambda row, ids: row.advisor_id in ids,
-               lambda ids: kept_counts("advisees", ids))
+               lambda ids: kept_counts("advisees", ids), filter="advisor")
 # A course by its whole code ("math-101"): a part of one ("math") names thousands of courses and most students.
 COURSE = Also("Course", lambda word: db.select(Course.id, Course.code).where(Course.code == word.upper()),
               lambda ids: Student.id.in_(db.select(Enrollment.student_id).where(Enrollment.course_id.in_(ids))),
               leads_at_least=lambda ids: kept_counts("students", ids, db.func.max))  # a student takes several
 TEACHER = Also("Teacher", staff_named, lambda ids: Course.teacher_id.in_(ids), lambda row, ids: row.teacher_id in ids,
-               lambda ids: kept_counts("taught", ids))
+               lambda ids: kept_counts("taught", ids), filter="teacher")
 ROLE = Also("Role", lambda word: [(role, role) for role in ROLES if word in role], lambda roles: User.role.in_(roles),
             lambda row, roles: row.role in roles)
 

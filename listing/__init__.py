@@ -64,8 +64,10 @@ class Listing:
         return {f.name: f for f in self.filters if f.related}
 
     def narrowing(self, args: ListArgs) -> tuple[list, search.Search]:
-        """The conditions of `where` and the filters in use, and the search."""
-        return list(self.filtering(args)), search.parse(self.model, args.value("q") or "", self.also)
+        """The conditions of `where` and the filters in use, and the search (without the related rows they rule
+        out)."""
+        term = search.parse(self.model, args.value("q") or "", self.also)
+        return list(self.filtering(args)), search.ruled_out(term, {name: args.value(name) for name in self.related})
 
     @lru_cache(maxsize=256)
     def filtering(self, args: ListArgs) -> tuple:

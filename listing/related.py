@@ -23,6 +23,8 @@ class Also:
     holds: Callable[[object, list], bool] | None = None  # whether a row is one of those; None: cannot tell from it
     # those keys -> how many rows they lead to at the least, as SQL over the kept counts (database/kept_counts.py)
     leads_at_least: Callable[[list], ColumnElement] | None = None
+    filter: str | None = None  # the list's filter by the same one related row (a student's advisor): in use, it
+    # rules out every row the others lead to
 
 
 def related_rows(words: tuple[str, ...], also: tuple[Also, ...]) -> dict:
