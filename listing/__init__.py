@@ -20,6 +20,7 @@ from listing.counts import (among_in, capped_count, copied, count_cap, count_mee
                             walking)
 from listing.keyset import DEFERRED_FROM, NEAR, Cursor, Order
 from listing.page import Chip, Page
+from listing.related import ruled_out
 from listing.rows import Shown, executed, shown_by
 from listing.seek import fetch
 from models import db
@@ -67,7 +68,7 @@ class Listing:
         """The conditions of `where` and the filters in use, and the search (without the related rows they rule
         out)."""
         term = search.parse(self.model, args.value("q") or "", self.also)
-        return list(self.filtering(args)), search.ruled_out(term, {name: args.value(name) for name in self.related})
+        return list(self.filtering(args)), ruled_out(term, {name: args.value(name) for name in self.related})
 
     @lru_cache(maxsize=256)
     def filtering(self, args: ListArgs) -> tuple:
