@@ -114,6 +114,9 @@ def record_snapshots(session, model, where, action: str):
         fields += [db.literal(name), pair(json_value(model.__table__.columns[name]), action)]
     if model is User:
         fields += [db.literal(pending.PASSWORD), pair(User.password_hash.is_not(None), action)]
+    if action == "delete":
+        for name in pending.KEPT_ON_DELETE:
+            fields += [db.literal(name), pair(model.__table__.columns[name], action)]
     for column in (model.__table__.columns.get(name) for name in history.RELATED):
         if column is not None:
             labels += [db.literal(column.key), name_of(column)]

@@ -11,6 +11,7 @@ from models import Course, Enrollment, Student, User, db
 RECORDED = (User, Student, Course)
 NOT_RECORDED = {"id", "search_text", "sort_name", "sort_title", "created_at", "updated_at", "version", "session_token", "password_hash"}
 PASSWORD = "password"  # recorded as [had one before, has one after]
+KEPT_ON_DELETE = ("created_at",)  # not an edit's, but a deleted row's too, so that Restore brings it back as it was
 
 
 @dataclass
@@ -30,7 +31,8 @@ def gather(session) -> dict:
             entries[row] = Entry(row, "create")
     for row in session.deleted:
         if isinstance(row, RECORDED):
-            before = {name: [value, None] for name, value in snapshot(row).items()}
+            kept = snapshot(row) | {name: getattr(row, name) for name in KEPT_ON_DELETE}
+            before = {name: [value, None] for name, value in kept.items()}
             entries[row] = Entry(row, "delete", before | referred_to(row), label=str(row))
     for row in session.dirty:
         if isinstance(row, RECORDED) and row not in entries and (fields := changed_fields(row)):

@@ -7,11 +7,15 @@ A created row is deleted (records.bulk.delete); a deleted row comes back with it
 put back by statements over all the rows the change set changed alike (a deleted user's advisees, a bulk action),
 where they kept no later value; other edits (a form's save) are put back row by row. Where a later change set
 touched the same fields of the same rows, `later_changes` names them, and the caller asks before undoing.
+
+An undo can delete, deactivate or demote users like any other change of them, so before it commits it reads back
+the state it leaves: it is refused, and nothing is written, when no active admin would be left, or when the person
+undoing would lose their account, their access or their role (`Refused`).
 """
 
 import json
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.orm import aliased
 
@@ -19,6 +23,7 @@ from database.inserting import insert_rows
 from models import Change, ChangeSet, Course, Enrollment, Student, User, db, utcnow
 from records import bulk, change, conflicts, history
 from records.history import UNDOES
+from records.pending import KEPT_ON_DELETE, PASSWORD
 
 CHUNK = 500  # ids in one statement: far below every backend's limit on parameters
 MODELS = {model.__tablename__: model for model in (User, Student, Course)}
@@ -38,10 +43,18 @@ def later_changes(change_set: ChangeSet) -> list[int]:
                    if action != "edit" or set(json.loads(fields)) & set(json.loads(data))})
 
 
-def undo(change_set: ChangeSet) -> list[str]:
-    """Puts back what `change_set` changed. Returns what could not come back, in words."""
+class Refused(Exception):
+    """An undo that would lock the site, or the person undoing it, out: rolled back, with why in words."""
+
+
+def undo(change_set: ChangeSet, by: User | None = None) -> list[str]:
+    """Puts back what `change_set` changed, on behalf of `by` (the signed-in user). Returns what could not come
+    back, in words; raises Refused, having written nothing, when it would leave no active admin or take `by`'s
+    account, access or role away."""
+    me = db.session.execute(db.select(User.id, User.role, User.active).where(User.id == by.id)).first() if by else None
     rows = db.session.execute(
-        db.select(Change.id, Change.table_name, Change.row_id, Change.action, Change.data, Change.labels, Change.version)
+        db.select(Change.id, Change.table_name, Change.row_id, Change.action, Change.label, Change.data, Change.labels,
+                  Change.version)
         .where(Change.change_set_id == change_set.id).order_by(Change.id.desc())
     ).all()
     missing = []
@@ -68,7 +81,7 @@ def undo(change_set: ChangeSet) -> list[str]:
                 missing += put_back(session, row, data, labels)
         enrollments = Enrollments()
         for model in (User, Course, Student):  # those referred to first
-            restore_rows(session, model, deleted[model], enrollments)
+            missing += restore_rows(session, model, deleted[model], enrollments)
         for model in (Student, Course, User):
             for ids in chunks(created[model]):
                 bulk.delete(session, model, ids)
@@ -83,7 +96,31 @@ def undo(change_set: ChangeSet) -> list[str]:
                 bulk.touch(session, model, model.id.in_(chunk), {})
         for (table, name, old, new, labels), ids in same_edits.items():
             put_back_rows(session, MODELS[table], name, json.loads(old), json.loads(new), ids, json.loads(labels))
+        # The history now, which flushes the ORM's edits (records.change then finds nothing left to record), so the
+        # check reads what the commit would leave, whichever of the statements above changed users.
+        history.record(session)
+        if why := locks_out(me):
+            raise Refused(why)
     return missing
+
+
+def locks_out(me) -> str | None:
+    """Why the state about to be committed locks the site or `me` (id, role, active before the undo) out."""
+    if me is not None:
+        now = db.session.execute(db.select(User.role, User.active).where(User.id == me.id)).first()
+        if now is None:
+            return "This would delete your own account. Ask another admin to do it."
+        if me.active and not now.active:
+            return "This would deactivate your own account. Ask another admin to do it."
+        if now.role != me.role:
+            return f"This would make you {article(now.role)} instead of {article(me.role)}. Ask another admin to do it."
+    if db.session.scalar(db.select(User.id).where(User.role == "admin", User.active).limit(1)) is None:
+        return "This would leave no active admin: make someone else an admin first."
+    return None
+
+
+def article(role: str) -> str:
+    return f"an {role}" if role[0] in "aeiou" else f"a {role}"
 
 
 def chunks(ids: list) -> list[list]:
@@ -94,22 +131,33 @@ def existing(model, ids) -> set[int]:
     return {id for chunk in chunks(list(ids)) for id in db.session.scalars(db.select(model.id).where(model.id.in_(chunk)))}
 
 
-def restore_rows(session, model, undone_rows, enrollments: "Enrollments"):
-    """Deleted rows back, with their ids, by inserts of many rows; their enrollments go to `enrollments`."""
+def restore_rows(session, model, undone_rows, enrollments: "Enrollments") -> list[str]:
+    """Deleted rows back, with their ids, by inserts of many rows; their enrollments go to `enrollments`. What
+    could not come back, in words: a user's password, which the history never keeps."""
     there = existing(model, [undone.row_id for undone in undone_rows])
-    values = []
+    values, missing = [], []
     for undone in undone_rows:
         if undone.row_id in there:
             continue
         data, labels = json.loads(undone.data), json.loads(undone.labels)
-        row = {name: conflicts.decoded(model, name, value[0]) for name, value in data.items()
-               if name in model.__table__.columns}
+        row = {name: restored(model, name, value[0]) for name, value in data.items() if name in model.__table__.columns}
         values.append({**row, **model.derived_for(row), "id": undone.row_id, "version": undone.version + 1})
         for name, (ids, _) in data.items():
             if name in SETS:
                 enrollments.add(name, undone.row_id, ids, labels)
         enrollments.restored.add((model, undone.row_id))
+        if data.get(PASSWORD, [False])[0]:
+            missing.append(f"the password of “{undone.label}” (the history never keeps one): set a new one")
     insert_rows(session, model, values)
+    return missing
+
+
+def restored(model, name, value):
+    """A deleted row's value, as its snapshot keeps it, for the column: its time added as each backend writes a
+    time into JSON ("2024-09-01 08:30:00.123456", or with a "T"), which Python reads either way."""
+    if name in KEPT_ON_DELETE and value is not None:
+        return datetime.fromisoformat(value)
+    return conflicts.decoded(model, name, value)
 
 
 class Enrollments:

@@ -19,10 +19,14 @@ def has_admin() -> bool:
     return db.session.scalar(db.select(User.id).where(User.role == "admin", User.active).limit(1)) is not None
 
 
+def has_users() -> bool:
+    return db.session.scalar(db.select(User.id).limit(1)) is not None
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 def login():
     """Sign in with email and password."""
-    if not has_admin():
+    if not has_users():
         return redirect(url_for(".setup"))
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
@@ -63,9 +67,15 @@ def logout():
 
 @bp.route("/setup", methods=["GET", "POST"])
 def setup():
-    """Create the first admin; there is no such page once an admin exists."""
+    """Create the first admin; there is no such page once anyone has an account."""
+    # Open only while the users table is empty: a site whose admins were all deleted or deactivated still has
+    # people who sign in, and this page would let anyone who can reach it make themselves an admin.
     if has_admin():
         abort(404)
+    if has_users():
+        abort(403, "This site has accounts but no active admin, so it cannot be set up again from here. Someone "
+                   "with a shell on the server can make an admin: flask --app app create-admin (it also makes an "
+                   "existing account an admin, with a new password).")
     form = SetupForm()
     if form.validate_on_submit():
         admin, _ = records.account(form.email.data, form.name.data, "admin", form.password.data)

@@ -1,8 +1,7 @@
 """The Changes page: every change set, newest first, with its newest rows (a bulk change's thousands behind a link),
 filtered by who, record kind, kind of change and day; and undoing a change set."""
 
-from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -13,9 +12,9 @@ from wtforms.validators import Optional
 from listing.args import RowIdField
 from models import Change, ChangeSet, User, db
 from records import undo as undoing
-from security import is_safe_redirect
-from views.history import ACTIONS, PAGE_SIZE, RESOURCES, entries, newest_first, with_change_sets
+from views.history import ACTIONS, PAGE_SIZE, RESOURCES, entries, newest_first, undoable, with_change_sets
 from views.steps import offer_undo
+from views.undone import Outline, came_from
 
 bp = Blueprint("changes", __name__, url_prefix="/changes")
 
@@ -48,7 +47,7 @@ def index():
     first_set = last_set = None
     if given(args.since):
         first_set = db.select(ChangeSet.id).where(ChangeSet.at >= args.since.data).order_by(ChangeSet.at).limit(1)
-    if given(args.until):
+    if given(args.until) and args.until.data < date.max:  # the last day there is: no end at all
         next_day = args.until.data + timedelta(days=1)
         last_set = db.select(ChangeSet.id).where(ChangeSet.at < next_day).order_by(ChangeSet.at.desc()).limit(1)
     before = args.before.data if given(args.before) else None
@@ -60,7 +59,7 @@ def index():
     by = db.session.get(User, args.user.data) if given(args.user) else None
     without = lambda name: url_for(".index", **{k: v for k, v in request.args.items() if k not in (name, "before")})
     return render_template("changes.html", args=args, entries=shown, next_before=next_before, by=by,
-                           one_set=one_set, without=without)
+                           one_set=one_set, without=without, undoable=undoable(shown))
 
 
 def row_by_row(args, one_set, first_set, last_set, before):
@@ -120,42 +119,6 @@ def set_by_set(args, first_set, last_set, before):
     return shown, ids[SETS_PER_PAGE - 1] if len(ids) > SETS_PER_PAGE else None
 
 
-@dataclass
-class Outline:
-    """What a change set did, in brief, read without loading its every row: its main change (a create or delete
-    before an edit), how many rows it changed, and in which tables."""
-
-    main: Change
-    rows: int
-    tables: list[str]
-
-    @classmethod
-    def of(cls, change_set_id: int) -> "Outline":
-        of_set = Change.change_set_id == change_set_id
-        main = db.session.scalar(db.select(Change).where(of_set)
-                                 .order_by(db.case((Change.action == "edit", 1), else_=0), Change.id).limit(1))
-        rows = db.session.scalar(db.select(db.func.count()).where(of_set))
-        tables = db.session.scalars(db.select(Change.table_name).where(of_set).distinct()).all()
-        return cls(main, rows, tables)
-
-    def may_undo(self) -> bool:
-        return all(current_user.at_least(RESOURCES[table].edit_role) for table in self.tables)
-
-    def summary(self) -> str:
-        main = self.main
-        what = f"{ACTIONS[main.action].lower()} {RESOURCES[main.table_name].noun} “{main.label}”"
-        return f"{what} and {self.rows - 1:,} more" if self.rows > 1 else what
-
-    def after_undo(self, next: str | None) -> str:
-        """Back to the history page the undo was asked on; from elsewhere, to the row (or its history, if gone)."""
-        if is_safe_redirect(next) and (next.startswith(url_for(".index")) or "/history" in next):
-            return next
-        if self.rows > 1:
-            return url_for(".index")
-        gone = self.main.action == "create"
-        return url_for(f"{RESOURCES[self.main.table_name].name}.{'history' if gone else 'detail'}", id=self.main.row_id)
-
-
 @bp.post("/<int:id>/undo")
 def undo(id):
     """Undo a change set, asking first when later changes touched the same fields."""
@@ -163,21 +126,25 @@ def undo(id):
     outline = Outline.of(id)
     if not outline.may_undo():
         abort(403, f"Your role ({current_user.role}) may not do this; ask an admin.")
-    back = outline.after_undo(request.form.get("next"))
+    asked_on = came_from()
     if change_set.undone_by_id is not None:
         flash("That change was undone already.", "info")
-        return redirect(back)
+        return redirect(outline.after_undo(asked_on))
     later = undoing.later_changes(change_set)
     if later and not request.form.get("overwrite"):
         rows = db.session.execute(with_change_sets(db.select(Change).where(Change.id.in_(later[:PAGE_SIZE]))))
-        return render_template("undo.html", change_set=change_set, entries=entries(rows), back=back)
-    summary = f"{change_set.summary} (a bulk change)" if change_set.summary else outline.summary()
-    missing = undoing.undo(change_set)
-    flash(f"Undone: {summary}.", "success")
+        return render_template("undo.html", change_set=change_set, entries=entries(rows),
+                               back=outline.after_undo(asked_on))
+    try:
+        missing = undoing.undo(change_set, by=current_user._get_current_object())
+    except undoing.Refused as refused:
+        flash(f"Not undone: {refused}", "error")
+        return redirect(outline.after_undo(asked_on))
+    flash(f"Undone: {change_set.summary} (a bulk change)." if change_set.summary else outline.undone(), "success")
     for what in missing:
         flash(f"Could not bring back {what}.", "warning")
     offer_undo()
-    return redirect(back)
+    return redirect(outline.after_undo(asked_on))
 
 
 def explain_deleted():

@@ -3,19 +3,22 @@ Changes page and undoing are views/changes.py)."""
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 
 from flask import abort, render_template, request
+from flask_login import current_user
 from sqlalchemy.orm import aliased
 
-from formatting import long_date
+from formatting import long_date, timestamp
 from models import ID_MAX, Change, ChangeSet, db
 from resources import COURSES, STUDENTS, USERS
 
 PAGE_SIZE = 50
 RESOURCES = {resource.model.__tablename__: resource for resource in (USERS, STUDENTS, COURSES)}
 # Fields that are not a form's: how the history names them.
-NAMES = {"password": "Password", "course_ids": "Courses", "student_ids": "Students", "advisee_ids": "Advisees",
+NAMES = {"created_at": "Added", "password": "Password",
+         "course_ids": "Courses", "student_ids": "Students", "advisee_ids": "Advisees",
          "course_taught_ids": "Courses taught"}
 ACTIONS = {"create": "Added", "edit": "Changed", "delete": "Deleted"}
 NAMED_ROWS = 10  # a change to more related rows than this says how many, not which
@@ -78,8 +81,13 @@ def value(resource, name, raw, labels) -> str:
     if isinstance(raw, bool):
         return "yes" if raw else "no"
     column = resource.model.__table__.columns.get(name)
-    if column is not None and column.type.python_type is date:
+    kind = column.type.python_type if column is not None else None
+    if kind is datetime:  # a deleted row's time added, as its backend wrote it into JSON
+        return timestamp(datetime.fromisoformat(raw))
+    if kind is date:
         return long_date(date.fromisoformat(raw))
+    if kind is Decimal:  # hundredths, as every page shows them ("3.00"), however the form gave them ("3")
+        return f"{Decimal(raw):.2f}"
     return str(raw)
 
 
@@ -94,6 +102,19 @@ def newest_first(query, before: int | None):
 def recent_changes(limit: int) -> list:
     """The latest `limit` changes, newest first, for the home page."""
     return entries(db.session.execute(with_change_sets(db.select(Change)).order_by(Change.id.desc()).limit(limit)).all())
+
+
+def undoable(shown: list[Entry]) -> set[int]:
+    """The change sets of `shown` the signed-in user may undo: those that changed only kinds of record their role
+    may edit (an editor may not undo a user's delete, which also changed their advisees)."""
+    ids = {entry.change_set.id for entry in shown}
+    barred = [table for table, resource in RESOURCES.items() if not current_user.at_least(resource.edit_role)]
+    if not ids or len(barred) == len(RESOURCES):
+        return set()
+    if barred:
+        ids -= set(db.session.scalars(db.select(Change.change_set_id).distinct()
+                                      .where(Change.table_name.in_(barred), Change.change_set_id.in_(ids))))
+    return ids
 
 
 def with_change_sets(query):
@@ -115,7 +136,7 @@ def add_history(blueprint, resource):
             abort(404)
         name = str(record) if record else shown[0].change.label
         return render_template("history.html", resource=resource, record=record, name=name, entries=shown,
-                               next_before=next_before)
+                               next_before=next_before, undoable=undoable(shown))
 
     history.__doc__ = f"Every change to one {resource.noun}, newest first."
     blueprint.add_url_rule("/<int:id>/history", "history", history)
