@@ -58,6 +58,17 @@ def test_a_course_page_prints_its_record_without_buttons_or_forms(page, big_clas
     expect(page.locator(".print-header")).to_be_visible()
 
 
+def test_a_list_printed_by_someone_who_may_edit_shows_no_bulk_bar_or_tick_boxes(page, people):
+    page.goto("/students?select=page")
+    expect(page.locator(".bulk-bar")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.locator(".bulk-bar")).to_be_hidden()
+    expect(page.locator("th.tick, td.tick")).to_have_count(26)
+    for cell in page.locator("th.tick, td.tick").all():
+        expect(cell).to_be_hidden()
+    expect(page.locator("tbody tr").first.locator("td").nth(1)).to_be_visible()  # the name, printed
+
+
 def test_a_phone_shows_every_column_of_a_list_as_a_card(new_page, people):
     page = new_page(**PHONE)
     page.goto("/students")
