@@ -132,6 +132,15 @@ def test_viewers_see_no_checkboxes_and_may_not_post(client_as, add):
     assert viewer.post("/students/bulk", data={"action": "delete", "all": "1", "query": ""}).status_code == 403
 
 
+@pytest.mark.parametrize("select, ticked", [("page", True), ("all", True), ("", False)])
+def test_the_header_box_is_ticked_when_the_whole_page_is_selected(client, add, select, ticked):
+    students(add, 3)
+    html = client.get(f"/students?select={select}").get_data(as_text=True)
+    boxes = re.findall(r'<input type="checkbox" form="bulk"[^>]*>', html)  # the header's, then each row's
+    assert len(boxes) == 4 and "data-tick-all" in boxes[0]
+    assert [" checked" in box for box in boxes] == [ticked] * 4
+
+
 def test_a_forged_query_string_is_refused(client, app, add):
     students(add, 2)
     response = client.post("/students/bulk", data={"action": "delete", "all": "1", "query": "grade=9&evil=1"})
