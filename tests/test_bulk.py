@@ -310,6 +310,18 @@ def test_the_confirmation_counts_what_the_rows_have_now_with_the_rest_summed_up(
     assert "7 students have grade 7 already: nothing changes for them." in html
 
 
+@pytest.mark.parametrize("action, values", [("set-advisor", {}), ("set-grade", {"grade": "4"}), ("delete", {})])
+def test_the_confirmation_names_the_first_rows_in_the_lists_order(client, add, action, values):
+    lisa, omar = add(User, name="Lisa Padilla", email="lisa@example.org"), add(User, name="Omar Haddad", email="omar@example.org")
+    add.many(Student, [{"name": f"Student {i}", "email": f"s{i}@school.example", "grade": 9 - i % 2,
+                        "advisor_id": (lisa, omar)[i % 3 == 0]} for i in range(1, 8)])
+    html = client.post("/students/bulk", data={"action": action, "all": "1", "query": "sort=-name", "then": "preview",
+                                               "advisor_id": str(omar), **values}).get_data(as_text=True)
+    named = re.findall(r"<strong>(Student \d)</strong>", html)
+    assert named == ["Student 7", "Student 6", "Student 5", "Student 4", "Student 3"], named
+    assert "and 2 more" in html
+
+
 def test_the_change_set_is_named_for_the_rows_that_changed(client, app, add):
     lisa, omar = add(User, name="Lisa Padilla", email="lisa@example.org"), add(User, name="Omar Haddad", email="omar@example.org")
     students(add, 3, advisor_id=lisa)
