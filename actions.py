@@ -64,17 +64,18 @@ class SetColumn(Action):
         return bulk.set_field(session, resource.model, ids, self.column, self.value(form))
 
     def tally(self, resource, selection):
-        """One pass over the rows, grouped by the column's value: how many, and one row of each of the commonest
-        values to name. A search matching thousands of rows costs one evaluation, not one per figure shown."""
-        model = resource.model
+        """One pass over the rows, grouped by the column's value, for how many and the preview's figures (a search
+        matching thousands of rows costs one evaluation, not one per figure shown); then the first rows in the list's
+        order to name, as every action names them."""
         g.bulk_groups = db.session.execute(
-            db.select(self.column, db.func.count(), db.func.min(model.id)).where(bulk.among(model, selection.unordered))
+            db.select(self.column, db.func.count()).where(bulk.among(resource.model, selection.unordered))
             .group_by(self.column).order_by(db.func.count().desc(), self.column)).all()
-        return sum(n for _, n, _ in g.bulk_groups), [id for _, _, id in g.bulk_groups[:SAMPLE]]
+        count = sum(n for _, n in g.bulk_groups)
+        return count, selection.first(SAMPLE, count) if count else []
 
     def preview(self, resource, ids, form, count):
         value, noun = self.value(form), resource.noun
-        groups = [(v, n) for v, n, _ in g.bulk_groups]
+        groups = [(v, n) for v, n in g.bulk_groups]
         names = self.names([v for v, _ in groups[:GROUPS + 1]] + [value])
         unchanged = next((n for v, n in groups if v == value), 0)
         what = self.label.removeprefix("Set ").lower()

@@ -3,7 +3,7 @@ the person doing it would lose their own access or the students of grade 12 woul
 
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, RadioField, SelectChoice, SelectField
-from wtforms.validators import InputRequired, NumberRange, ValidationError
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from models import ROLES, Course, User, db
 from validators import PickOne
@@ -51,15 +51,18 @@ class MoveUpChoice(BulkForm):
             raise ValidationError("Tick this to confirm that the grade 12 students are deleted.")
 
 
-class CourseChoice(BulkForm):
-    course_id = PickOne("Course", Course)
+class RequiredPick(PickOne):
+    """A pick that must be made: InputRequired in place of PickOne's Optional, so that its legend is not marked
+    optional and an empty pick says `message`."""
 
-    def validate(self, extra_validators=None):
-        valid = super().validate(extra_validators)
-        if self.course_id.data is None and not self.course_id.errors:
-            self.course_id.errors = ["Choose a course."]
-            return False
-        return valid
+    def __init__(self, label, model, message, **kwargs):
+        super().__init__(label, model, **kwargs)
+        self.validators = [InputRequired(message), *(v for v in self.validators if not isinstance(v, Optional))]
+        self.flags.required, self.flags.optional = True, False
+
+
+class CourseChoice(BulkForm):
+    course_id = RequiredPick("Course", Course, "Choose a course.")
 
 
 class RoleChoice(BulkForm):

@@ -138,7 +138,9 @@ class SetupForm(PersonForm):
 
     model = User
     password = password_field("Password")
-    confirm = PasswordField("Password again", validators=[EqualTo("password", "The two passwords differ.")])
+    confirm = PasswordField(
+        "Password again", validators=[DataRequired(), EqualTo("password", "The two passwords differ.")]
+    )
 
 
 class PasswordForm(CheckedForm):
@@ -148,7 +150,9 @@ class PasswordForm(CheckedForm):
         "Current password", validators=[DataRequired(), Length(max=PASSWORD_MAX)], render_kw={"autocomplete": "current-password"}
     )
     new_password = password_field("New password")
-    confirm = PasswordField("New password again", validators=[EqualTo("new_password", "The two passwords differ.")])
+    confirm = PasswordField(
+        "New password again", validators=[DataRequired(), EqualTo("new_password", "The two passwords differ.")]
+    )
 
     def validate_current_password(self, field):
         if not current_user.check_password(field.data):

@@ -289,6 +289,15 @@ def test_admins_cannot_delete_themselves(app, client):
     assert read(app, User, email="root@example.org")
 
 
+def test_the_confirmation_for_ones_own_account_says_no_up_front(app, client, add):
+    admin = read(app, User, email="root@example.org")[0]
+    html = client.get(f"/users/{admin.id}/confirm-delete").get_data(as_text=True)
+    assert "You cannot delete your own account" in html and "Yes, delete user" not in html
+    assert f'action="/users/{admin.id}/delete"' not in html
+    other = add(User, name="Other Admin", email="other@example.org", role="admin")
+    assert "Yes, delete user" in client.get(f"/users/{other}/confirm-delete").get_data(as_text=True)
+
+
 def test_passwords_are_hashed_with_scrypt_by_default(make_app):
     app = make_app(PASSWORD_HASH_METHOD="scrypt")
     with app.app_context():

@@ -132,6 +132,15 @@ def test_viewers_see_no_checkboxes_and_may_not_post(client_as, add):
     assert viewer.post("/students/bulk", data={"action": "delete", "all": "1", "query": ""}).status_code == 403
 
 
+@pytest.mark.parametrize("select, ticked", [("page", True), ("all", True), ("", False)])
+def test_the_header_box_is_ticked_when_the_whole_page_is_selected(client, add, select, ticked):
+    students(add, 3)
+    html = client.get(f"/students?select={select}").get_data(as_text=True)
+    boxes = re.findall(r'<input type="checkbox" form="bulk"[^>]*>', html)  # the header's, then each row's
+    assert len(boxes) == 4 and "data-tick-all" in boxes[0]
+    assert [" checked" in box for box in boxes] == [ticked] * 4
+
+
 def test_a_forged_query_string_is_refused(client, app, add):
     students(add, 2)
     response = client.post("/students/bulk", data={"action": "delete", "all": "1", "query": "grade=9&evil=1"})
@@ -299,6 +308,18 @@ def test_the_confirmation_counts_what_the_rows_have_now_with_the_rest_summed_up(
     assert "21 students will have grade 7." in html
     assert "Now: grade 6 (6), grade 5 (5), grade 4 (4), grade 3 (3), grade 2 (2) and 1 other." in html
     assert "7 students have grade 7 already: nothing changes for them." in html
+
+
+@pytest.mark.parametrize("action, values", [("set-advisor", {}), ("set-grade", {"grade": "4"}), ("delete", {})])
+def test_the_confirmation_names_the_first_rows_in_the_lists_order(client, add, action, values):
+    lisa, omar = add(User, name="Lisa Padilla", email="lisa@example.org"), add(User, name="Omar Haddad", email="omar@example.org")
+    add.many(Student, [{"name": f"Student {i}", "email": f"s{i}@school.example", "grade": 9 - i % 2,
+                        "advisor_id": (lisa, omar)[i % 3 == 0]} for i in range(1, 8)])
+    html = client.post("/students/bulk", data={"action": action, "all": "1", "query": "sort=-name", "then": "preview",
+                                               "advisor_id": str(omar), **values}).get_data(as_text=True)
+    named = re.findall(r"<strong>(Student \d)</strong>", html)
+    assert named == ["Student 7", "Student 6", "Student 5", "Student 4", "Student 3"], named
+    assert "and 2 more" in html
 
 
 def test_the_change_set_is_named_for_the_rows_that_changed(client, app, add):

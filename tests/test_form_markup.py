@@ -1,12 +1,14 @@
 """The forms' markup keeps the HTML rules that the Nu HTML checker holds it to in the browser tests (test_html_valid.py),
-on every run; and the role, whose select may not say `required`, is required all the same."""
+on every run; the role, whose select may not say `required`, is required all the same; and a label says
+"(optional)" only on a field that may be left empty."""
 
+import re
 from html.parser import HTMLParser
 
 import pytest
 
-from helpers import read
-from models import User
+from helpers import PASSWORD, read
+from models import Student, User, db
 
 
 class Selects(HTMLParser):
@@ -52,3 +54,50 @@ def test_an_empty_role_is_refused(client, app):
     response = client.post("/users/new", data={"name": "Ana", "email": "ana@example.org", "role": ""})
     assert "Choose “Role”." in response.get_data(as_text=True)
     assert read(app, User, email="ana@example.org") == []
+
+
+def label_line(html: str, label: str) -> str:
+    """What follows a field's label up to the end of its label line: "" or " (optional)"."""
+    after = re.search(rf">{re.escape(label)}\s*(?=<)(?:</label>)?(.*?)</(?:div|legend)>", html, re.S).group(1)
+    return re.sub(r"<[^>]+>", "", after).strip()
+
+
+@pytest.fixture
+def empty_app(make_app):
+    """No one yet: /setup makes the first admin."""
+    app = make_app()
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+@pytest.mark.parametrize("action", ["enroll", "unenroll"])
+def test_the_course_of_a_bulk_enrollment_is_not_marked_optional(client, add, action):
+    add(Student, name="Ana", email="ana@school.example", grade=3)
+    html = client.post("/students/bulk", data={"action": action, "all": "1", "query": ""}).get_data(as_text=True)
+    assert label_line(html, "Course") == ""
+    assert "> None</label>" not in html  # no course is not a choice
+    html = client.post("/students/bulk", data={"action": action, "all": "1", "query": "", "course_id": "",
+                                               "then": "preview"}).get_data(as_text=True)
+    assert "Choose a course." in html
+
+
+def test_the_new_password_again_is_required(client, app):
+    assert label_line(client.get("/account/password").get_data(as_text=True), "New password again") == ""
+    html = client.post("/account/password", data={"current_password": PASSWORD, "new_password": "a new long passphrase",
+                                                  "confirm": ""}).get_data(as_text=True)
+    assert "Fill in “New password again”." in html and "The two passwords differ." not in html
+
+
+def test_the_setup_password_again_is_required(empty_app):
+    client = empty_app.test_client()
+    assert label_line(client.get("/setup").get_data(as_text=True), "Password again") == ""
+    html = client.post("/setup", data={"name": "First", "email": "first@example.org", "password": PASSWORD,
+                                       "confirm": ""}).get_data(as_text=True)
+    assert "Fill in “Password again”." in html
+    assert read(empty_app, User) == []
+
+
+def test_an_optional_field_is_still_marked_optional(client):
+    assert label_line(client.get("/students/new").get_data(as_text=True), "Birthday") == "(optional)"
+    assert label_line(client.get("/students/new").get_data(as_text=True), "Advisor") == "(optional)"

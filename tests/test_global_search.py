@@ -25,7 +25,7 @@ def test_results_are_grouped_by_kind_with_a_link_to_all_matching(client, school)
     assert html.index('id="results-students"') < html.index('id="results-users"') < html.index('id="results-courses"')
     assert 'href="/students/' in html and ">Ana Padilla" in html and ">Lisa Padilla" in html and ">MATH-101 Algebra" in html
     assert 'href="/students?q=padilla" data-result>All 2 students matching →' in html
-    assert "All 1 course matching →" in html
+    assert "The 1 course matching →" in html and "All 1 " not in html
 
 
 def test_a_search_that_finds_nothing_says_so(client, school):

@@ -65,6 +65,14 @@ def test_preview_counts_new_updated_and_unchanged_and_writes_nothing(client, app
     assert [s.name for s in read(app, Student)] == ["Ana Ruiz"] and read(app, Student)[0].grade == 7
 
 
+def test_preview_names_each_change_by_its_label_with_the_old_and_new_value(client, school):
+    data = (HEADER + "Ana Ruiz,ana@school.example,8,2014-05-01,2024-09-01,3.25,,MATH-101\n").encode()
+    page = text(preview(client, data)[0])
+    assert "Grade: 7 → 8" in page and "Birthday: — → 2014-05-01" in page and "GPA: — → 3.25" in page
+    assert "Advisor" in page.split("What changes", 1)[1]  # a related row: named, without its ids
+    assert "advisor_id" not in page and "gpa" not in page
+
+
 def test_preview_lists_every_problem_with_its_row_column_and_the_forms_message(client, school):
     data = (HEADER + "Bea,bea@school.example,13,,2024-09-01,,,\n"
             "Cid,not-an-email,3,,2024-09-01,,,\n"

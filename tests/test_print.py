@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from models import Course, Enrollment, Student, db
 
 
@@ -36,7 +38,15 @@ def test_student_printout_follows_the_lists_filters_and_sort(client, add):
     add.many(Student, [{"name": f"Student {n:02}", "email": f"s{n}@school.example", "grade": n % 3 + 1} for n in range(9)])
     html = client.get("/students/print?grade=1&sort=-name").get_data(as_text=True)
     assert printed_names(html) == ["Student 06", "Student 03", "Student 00"]
-    assert "Grade: 1; sorted by Name, last first" in html
+    assert "Grade: 1; sorted by Name, Z to A" in html
+
+
+@pytest.mark.parametrize("sort, said", [("gpa", "sorted by GPA, lowest first"), ("-gpa", "sorted by GPA, highest first"),
+                                        ("enrolled", "sorted by Enrolled, oldest first"),
+                                        ("-enrolled", "sorted by Enrolled, newest first"), ("name", "sorted by Name<")])
+def test_a_printout_says_its_order_in_the_words_of_its_column(client, add, sort, said):
+    add(Student, name="Ana", email="ana@school.example", grade=3)
+    assert said in client.get(f"/students/print?sort={sort}").get_data(as_text=True)
 
 
 def test_a_printout_stops_at_the_limit_and_says_so(app, client, add):

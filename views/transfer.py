@@ -141,6 +141,7 @@ def add_import(bp, make_importer, kind: str, role: str, title: str, prefix: str 
             result = import_checks.plan(importer, table, mapping)
         return render_template("transfer/preview.html", kind=kind, title=title, upload=upload, table=table, back=back,
                                plan=result, shown=result.problems[:ERRORS_SHOWN], endpoint=endpoint,
+                               columns={column.name: column for column in importer.columns},
                                summary=summary(result)), 200 if request.method == "GET" or not result.problems else 400
 
     for view, rule, name, methods in ((upload_page, "", "", ("GET", "POST")),

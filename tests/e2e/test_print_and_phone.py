@@ -1,5 +1,5 @@
 """A class list printed on A4 and Letter, every page printed without the screen's controls, and lists that fit a
-phone as a card per row with a one-row header."""
+phone as a card per row under a header that shows all of itself."""
 
 import re
 
@@ -56,6 +56,17 @@ def test_a_course_page_prints_its_record_without_buttons_or_forms(page, big_clas
     for search in page.locator("form[role=search]").all():  # the page's own, and the header's
         expect(search).to_be_hidden()
     expect(page.locator(".print-header")).to_be_visible()
+
+
+def test_a_list_printed_by_someone_who_may_edit_shows_no_bulk_bar_or_tick_boxes(page, people):
+    page.goto("/students?select=page")
+    expect(page.locator(".bulk-bar")).to_be_visible()
+    page.emulate_media(media="print")
+    expect(page.locator(".bulk-bar")).to_be_hidden()
+    expect(page.locator("th.tick, td.tick")).to_have_count(26)
+    for cell in page.locator("th.tick, td.tick").all():
+        expect(cell).to_be_hidden()
+    expect(page.locator("tbody tr").first.locator("td").nth(1)).to_be_visible()  # the name, printed
 
 
 def test_a_phone_shows_every_column_of_a_list_as_a_card(new_page, people):
@@ -121,24 +132,16 @@ def test_a_phone_wraps_an_email_after_a_dot_or_before_the_at_not_inside_a_word(n
     assert len(lines) > 1 and max(lines) == 1, lines
 
 
-def test_the_header_is_one_row_on_a_phone(new_page, people):
+@pytest.mark.parametrize("path, current", [("/changes", "Changes"), ("/students", "Students")])
+def test_the_phone_header_shows_all_of_itself_without_scrolling_sideways(new_page, people, path, current):
     page = new_page(**PHONE)
-    page.goto("/students")
-    links = page.locator(".site-nav > a, .site-nav .account")
-    middles = [box["y"] + box["height"] / 2 for box in (links.nth(i).bounding_box() for i in range(links.count()))]
-    assert max(middles) - min(middles) < 4  # side by side, in one row (that scrolls sideways if need be)
-    assert page.locator(".site-header").bounding_box()["height"] < 64
-
-
-def test_the_phone_header_fades_at_the_edge_until_scrolled_to_its_end(new_page, people):
-    page = new_page(**PHONE)
-    page.goto("/students")
+    page.goto(path)
     nav = page.locator(".site-nav")
-    fade = "nav => getComputedStyle(nav).getPropertyValue('--nav-fade')"
-    assert nav.evaluate("nav => nav.scrollWidth > nav.clientWidth")  # more links than fit: the hint is due
-    assert nav.evaluate(fade) == "40px"
-    nav.evaluate("nav => nav.scrollTo(nav.scrollWidth, 0)")
-    expect(nav).to_have_js_property("scrollLeft", nav.evaluate("nav => nav.scrollWidth - nav.clientWidth"))
-    page.wait_for_function("nav => getComputedStyle(nav).getPropertyValue('--nav-fade') === '0px'", arg=nav.element_handle())
-    page.set_viewport_size({"width": 1280, "height": 740})  # a header that fits shows no fade
-    assert nav.evaluate(fade) == "0px"
+    assert nav.evaluate("nav => nav.scrollWidth <= nav.clientWidth")
+    for item in [*page.locator(".nav-links a").all(), page.get_by_role("combobox", name="Search everything"),
+                 page.get_by_role("button", name="Sign out"), page.locator(".account > a")]:
+        box = item.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 375, item
+        expect(item).to_be_in_viewport(ratio=1)
+    expect(page.locator(".nav-links a[aria-current=page]")).to_have_text(current)
+    assert page.locator(".site-header").bounding_box()["height"] < 160  # three short rows, not a screenful

@@ -1,5 +1,6 @@
 """An import driven in the browser: upload, match the columns, preview, import, undo; and an export's download."""
 
+import pytest
 from playwright.sync_api import expect
 
 from models import Student
@@ -32,3 +33,32 @@ def test_the_export_link_downloads_the_list_as_shown(page, people):
     total = int(page.locator(".summary").inner_text().rsplit(" of ", 1)[1].split()[0].replace(",", ""))
     assert lines[0].startswith("Name,Email,Grade") and len(lines) == total + 1
     assert [line.split(",")[0] for line in lines[1:]] == sorted((line.split(",")[0] for line in lines[1:]), reverse=True)
+
+
+LONG = "An unusually long name that goes on, " * 3
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_matching_the_columns_shows_each_name_and_its_choice_in_view(new_page, people, width):
+    page = new_page(viewport={"width": width, "height": 800})
+    data = f"Name,Email\n{LONG},a.very.long.address.indeed@students.example.edu\n".encode()
+    import_columns(page, data)
+    for heading, choice in (("Name", "column-0"), ("Email", "column-1")):
+        expect(page.locator("tbody th").filter(has_text=heading)).to_be_visible()
+        box, form = page.locator(f"#{choice}").bounding_box(), page.locator(".import-map").bounding_box()
+        assert box["x"] + box["width"] <= form["x"] + form["width"]  # inside the form, not scrolled away
+        assert box["width"] >= min(200, width / 3)
+    assert page.locator(".table-wrap").evaluate("box => box.scrollWidth <= box.clientWidth")
+
+
+def test_the_preview_keeps_its_counts_on_one_line_and_its_messages_in_the_table(page, people):
+    data = (b"Name,Email,Grade\n=HYPERLINK(\"x\"),formula@school.example,5\n"
+            + b"".join(f"Pupil {n},pupil{n}@school.example,3\n".encode() for n in range(150)))
+    import_columns(page, data)
+    page.get_by_role("button", name="Preview").click()
+    for cell in page.locator(".import-counts dd").all():
+        assert cell.evaluate("dd => dd.getClientRects().length === 1 && dd.getBoundingClientRect().height < 30")
+    message = page.get_by_role("cell", name="so a spreadsheet would run it as a formula").bounding_box()
+    wrap = page.locator(".table-wrap")
+    assert message["x"] + message["width"] <= wrap.bounding_box()["x"] + wrap.bounding_box()["width"]
+    assert wrap.evaluate("box => box.scrollWidth <= box.clientWidth")
