@@ -1,5 +1,6 @@
 """The migrations in migrations/ build exactly the schema models.py describes, on every backend."""
 
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -10,13 +11,12 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from database import schema_extras
-from helpers import migrations_with, read
-from models import User, db
+from helpers import listed_names, migrations_with, read, signed_in
+from models import Course, Enrollment, Student, User, db
 
 HEAD = ScriptDirectory(str(Path(__file__).parent.parent / "migrations")).get_current_head()
 # A table that refers to users, then a change to users that batch mode makes by copying the table on SQLite.
 NOTES = f"""
-import sqlalchemy as sa
 from alembic import op
 
 revision, down_revision = "0000000notes", "{HEAD}"
@@ -27,7 +27,6 @@ def upgrade():
                     sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False))
 """
 NICKNAMES = """
-import sqlalchemy as sa
 from alembic import op
 
 revision, down_revision = "00000nickname", "0000000notes"
@@ -129,3 +128,48 @@ def test_the_marks_triggers_of_a_database_made_before_are_made_again(make_app):
                 db.text("SELECT prosrc FROM pg_proc WHERE proname = 'roster_students_grade_marks_insert'"))
         row = "new" if sqlite else "r"
         assert f"key_value = {row}.grade AND key_id <= {row}.id" in (db.session.scalar(made) or "")
+
+
+def old_fold(text: str) -> str:
+    """models.fold before 8a4c2e6f1b37: "Ł" was left as it is."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+
+
+def test_rows_folded_before_ł_was_an_l_are_folded_again(make_app):
+    """A database made before 8a4c2e6f1b37 holds "łukasz kowalski" as the search text and sort key of Łukasz
+    Kowalski: the migration folds them again, and the search index, the enrollments' copies and the list follow."""
+    app = make_app()
+    with app.app_context():
+        upgrade(revision="3d8f2b6e9a14")
+        admin = User(name="Øyvind Ødegård", email="root@example.org", role="admin")
+        students = [Student(name=name, email=f"s{n}@school.example", grade=3)
+                    for n, name in enumerate(("Karl Kaiser", "Łukasz Kowalski", "Lena Lang", "Zoë Adams"))]
+        course = Course(code="PHYS-1", title="Ørsted's physics", credits=2, enrollments=[
+            Enrollment(student=student) for student in students])
+        db.session.add_all([admin, course])
+        db.session.commit()
+        for model, key, source in ((User, "sort_name", "name"), (Student, "sort_name", "name"),
+                                   (Course, "sort_title", "title")):
+            for row in db.session.scalars(db.select(model)):
+                old = {"search_text": old_fold(" ".join(getattr(row, f) for f in model.search_fields)),
+                       key: old_fold(getattr(row, source))}
+                db.session.execute(db.update(model).where(model.id == row.id).values(old).execution_options(
+                    synchronize_session=False))
+        db.session.commit()
+        assert db.session.scalar(db.select(Enrollment.student_sort_name).filter_by(student_id=2)) == "łukasz kowalski"
+        db.session.close()  # SQLite: the migration writes on a connection of its own
+        upgrade()
+        lukasz = db.session.get(Student, 2)
+        assert (lukasz.search_text, lukasz.sort_name, lukasz.version) == ("lukasz kowalski s1@school.example",
+                                                                          "lukasz kowalski", 1)
+        assert db.session.scalar(db.select(Enrollment.student_sort_name).filter_by(student_id=2)) == "lukasz kowalski"
+        assert db.session.get(Course, 1).sort_title == "orsted's physics"
+    client = signed_in(app, "root@example.org")
+    assert listed_names(client, "/students?q=lukasz") == ["Łukasz Kowalski"]
+    assert listed_names(client, "/students") == ["Karl Kaiser", "Lena Lang", "Łukasz Kowalski", "Zoë Adams"]
+    assert listed_names(client, "/courses?q=orsted") == ["PHYS-1"]
+    assert listed_names(client, "/users?q=oyvind") == ["Øyvind Ødegård"]
+    with app.app_context():
+        downgrade(revision="3d8f2b6e9a14")
+        assert db.session.scalar(db.select(Student.sort_name).filter_by(id=2)) == "łukasz kowalski"
+
