@@ -4,19 +4,22 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
+import preferences
 from database import schema_extras
 from helpers import listed_names, migrations_with, read, signed_in
-from models import Course, Enrollment, Student, User, db
+from models import Course, Enrollment, SavedView, Student, User, db, utcnow
 
 HEAD = ScriptDirectory(str(Path(__file__).parent.parent / "migrations")).get_current_head()
 # A table that refers to users, then a change to users that batch mode makes by copying the table on SQLite.
 NOTES = f"""
+import sqlalchemy as sa
 from alembic import op
 
 revision, down_revision = "0000000notes", "{HEAD}"
@@ -27,6 +30,7 @@ def upgrade():
                     sa.Column("user_id", sa.Integer(), sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False))
 """
 NICKNAMES = """
+import sqlalchemy as sa
 from alembic import op
 
 revision, down_revision = "00000nickname", "0000000notes"
@@ -173,3 +177,28 @@ def test_rows_folded_before_ł_was_an_l_are_folded_again(make_app):
         downgrade(revision="3d8f2b6e9a14")
         assert db.session.scalar(db.select(Student.sort_name).filter_by(id=2)) == "łukasz kowalski"
 
+
+def test_view_names_the_same_but_for_their_capitals_are_numbered_then_refused(make_app):
+    """Before b5d1f3a7c9e2 one person's views of a list could be "Grade 3" and "grade 3": the newer is numbered,
+    and from then on the database refuses such a name."""
+    app = make_app()
+    with app.app_context():
+        upgrade(revision="8a4c2e6f1b37")
+        db.session.add_all([User(name="Ada", email="ada@example.org"), User(name="Bo", email="bo@example.org")])
+        db.session.flush()
+        views = sa.table("saved_views", *map(sa.column, ("owner_id", "resource", "name", "query", "pinned", "shared",
+                                                          "created_at")))
+        db.session.execute(views.insert(), [
+            {"owner_id": owner, "resource": resource, "name": name, "query": "", "pinned": False, "shared": False,
+             "created_at": utcnow()} for owner, resource, name in [
+                (1, "students", "Grade 3"), (1, "students", "grade 3"), (1, "students", "GRADE 3"),
+                (1, "students", "grade 3 (2)"), (2, "students", "grade 3"), (1, "courses", "GRADE 3")]])
+        db.session.commit()
+        db.session.close()
+        upgrade()
+    names = [view.name for view in sorted(read(app, SavedView), key=lambda view: view.id)]
+    assert names == ["Grade 3", "grade 3 (3)", "GRADE 3 (4)", "grade 3 (2)", "grade 3", "GRADE 3"]
+    with app.app_context():
+        assert preferences.save_view(1, "students", "GRADE 3 (3)", "", False) is None
+        assert preferences.save_view(1, "students", "Grade 3 (5)", "", False) is not None
+        downgrade(revision="8a4c2e6f1b37")
