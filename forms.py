@@ -185,7 +185,9 @@ class CourseForm(RecordForm):
         validators=[
             DataRequired(),
             Length(max=CODE_MAX),
-            Regexp(r"^[A-Z0-9][A-Z0-9 ._-]*$", message="Use letters, digits, spaces, dots, dashes, like MATH-101."),
+            # A-Z alone: a code names the files of its exports, and is unique ignoring case as stored in capitals.
+            Regexp(r"^[A-Z0-9][A-Z0-9 ._-]*$", message="Start with A–Z or a digit, then use A–Z, digits, spaces, "
+                                                       "dots, hyphens or underscores, like MATH-101."),
             unique,
         ],
         render_kw={"maxlength": CODE_MAX, "autocomplete": "off"},

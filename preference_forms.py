@@ -5,14 +5,14 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from forms import CheckedForm
-from models import VIEW_NAME_MAX, SavedView, db
+from models import VIEW_NAME_MAX, SavedView, db, view_name_key
 from validators import no_control_characters, strip
 
 QUERY_MAX = 2000  # a saved view's query string: far more than any list's search and filters take
 
 
 class ViewNameForm(CheckedForm):
-    """A saved view's name: unique among its owner's views of the same list."""
+    """A saved view's name: unique among its owner's views of the same list, ignoring case."""
 
     name = StringField(
         "Name",
@@ -28,12 +28,14 @@ class ViewNameForm(CheckedForm):
     def validate_name(self, field):
         if field.errors:
             return
-        taken = db.select(SavedView.id).where(SavedView.owner_id == self.owner_id, SavedView.resource == self.list_name,
-                                              SavedView.name == field.data)
+        taken = db.select(SavedView.name).where(SavedView.owner_id == self.owner_id,
+                                                SavedView.resource == self.list_name,
+                                                SavedView.name_key == view_name_key(field.data))
         if self.view is not None:
             taken = taken.where(SavedView.id != self.view.id)
-        if db.session.scalar(taken.limit(1)) is not None:
-            raise ValidationError(f"You have a view of {self.list_name} named “{field.data}” already: choose another name.")
+        if (name := db.session.scalar(taken.limit(1))) is not None:
+            choose = "another name" if name == field.data else "a name that differs by more than its capitals"
+            raise ValidationError(f"You have a view of {self.list_name} named “{name}” already: choose {choose}.")
 
 
 class SaveViewForm(ViewNameForm):

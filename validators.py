@@ -32,12 +32,31 @@ def upper(value):
     return value.upper() if isinstance(value, str) else value
 
 
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+# Line breaks and other control codes: C0, DEL, C1 (U+0085 is a line break) and the line and paragraph separators.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Characters no one sees: the text-direction embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) turn
+# around the text that follows a name wherever it is shown ("Saved student “‮Ana”" reads backwards to its end), and
+# the zero-width space, word joiner, invisible operators, deprecated format codes and byte order mark make a name
+# that looks like another but is not equal to it. The zero-width joiner and non-joiner (U+200C, U+200D) are let
+# through: Persian, the Indic scripts and emoji spell with them.
+INVISIBLE_CHARACTERS = re.compile(r"[\u200b\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]")
 
 
 def no_control_characters(form, field):
-    if isinstance(field.data, str) and CONTROL_CHARACTERS.search(field.data):
+    """Every text field a person types: no control codes, no invisible characters (an import's cells too: it
+    checks each row with the form)."""
+    if not isinstance(field.data, str):
+        return
+    if CONTROL_CHARACTERS.search(field.data):
         raise ValidationError("Remove the control characters (such as line breaks or NUL) from this field.")
+    if INVISIBLE_CHARACTERS.search(field.data):
+        raise ValidationError("Remove the invisible characters (such as text-direction marks or zero-width spaces) "
+                              "from this field.")
+
+
+def without_invisible(value):
+    """A search without invisible characters: a name pasted with a zero-width space in it is still found."""
+    return INVISIBLE_CHARACTERS.sub("", value) if isinstance(value, str) else value
 
 
 # Every ASCII letter of an address's local part as "a" and digit as "0": email_validator's answer is the same for

@@ -11,13 +11,14 @@ from wtforms import Form, IntegerField, SearchField, SelectChoice, SelectField, 
 from wtforms.validators import Length, NumberRange, Optional
 
 from models import ID_MAX
-from validators import no_control_characters, strip
+from validators import no_control_characters, strip, without_invisible
 
 
 class ListArgs(Form):
     """The arguments every list takes; a listing adds one field per filter (Listing.arguments)."""
 
-    q = SearchField("Search", filters=[strip], validators=[Optional(), Length(max=200), no_control_characters])
+    q = SearchField("Search", filters=[without_invisible, strip],
+                    validators=[Optional(), Length(max=200), no_control_characters])
     sort = StringField(validators=[Optional(), Length(max=40)])
     per_page = SelectField("Rows per page", choices=[SelectChoice(n, str(n)) for n in (10, 25, 50, 100)], coerce=int, default=25)
     page = IntegerField(default=1, validators=[NumberRange(min=1, max=10**9)])

@@ -25,7 +25,7 @@ from database.schema_extras import COVERING, search_table
 from listing.counts import Among, among_few
 from listing.related import Also, related_rows
 from models import fold
-from validators import CONTROL_CHARACTERS
+from validators import CONTROL_CHARACTERS, without_invisible
 
 SHORTEST_INDEXED = 3  # a trigram
 LAST_CHARACTER = chr(0x10FFFF)
@@ -61,8 +61,8 @@ class Search:
 
 def term_of(text: str) -> str:
     """A typed search as it is compared: folded like search_text, without control characters (a NUL would break
-    the query; no one types them), spaces collapsed."""
-    return " ".join(fold(CONTROL_CHARACTERS.sub(" ", text)).split())
+    the query; no one types them) or invisible ones (the forms let none into saved text), spaces collapsed."""
+    return " ".join(fold(CONTROL_CHARACTERS.sub(" ", without_invisible(text))).split())
 
 
 def prefix_only(text: str | None) -> bool:

@@ -143,3 +143,18 @@ def test_courses_added_after_an_export_began_are_named_by_code(app, school, add)
     late = add(Course, code="LATE-100", title="Late", credits=1)
     with app.app_context():
         assert str(late) not in keys and keys[str(school)] == "MATH-101" and keys[str(late)] == "LATE-100"
+
+
+CSV, XLSX = "text/csv; charset=utf-8", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.mark.parametrize("path, content_type", [
+    ("/students/export?format=csv", CSV), ("/students/export?bom=1", CSV), ("/users/export", CSV),
+    ("/courses/export", CSV), ("/courses/{math}/students/export", CSV), ("/students/export?format=xlsx", XLSX),
+    ("/courses/{math}/students/export?format=xlsx", XLSX), ("/students/print", "text/html; charset=utf-8"),
+    ("/courses/{math}/print", "text/html; charset=utf-8"),
+])
+def test_every_download_names_its_type_and_charset_once(client, school, path, content_type):
+    response = client.get(path.format(math=school))
+    response.close()
+    assert response.status_code == 200 and response.headers["Content-Type"] == content_type

@@ -175,3 +175,27 @@ def test_a_date_is_read_as_wtforms_reads_it(text):
     form = Form(MultiDict({"fast": text, "plain": text}))
     form.validate()
     assert (form.fast.data, form.fast.errors) == (form.plain.data, form.plain.errors)
+
+
+COURSE = {"title": "Drawing", "credits": "2"}
+CODE_RULE = "Start with A–Z or a digit, then use A–Z, digits, spaces, dots, hyphens or underscores, like MATH-101."
+
+
+@pytest.mark.parametrize("code", ["ÄÖ-1", "MATH–101", "-MATH", "ART/1", "ΑΡΤ-1"])
+def test_a_course_code_outside_what_its_message_says_is_refused_saying_so(client, app, code):
+    html = client.post("/courses/new", data={**COURSE, "code": code}).get_data(as_text=True)
+    assert f'id="code-error"><p>{CODE_RULE}</p>' in html
+    assert read(app, Course) == []
+
+
+@pytest.mark.parametrize("code, stored", [("math-101", "MATH-101"), ("7b.2 x_1", "7B.2 X_1")])
+def test_a_course_code_of_what_its_message_says_is_saved_in_capitals(client, app, code, stored):
+    assert client.post("/courses/new", data={**COURSE, "code": code}).status_code == 302
+    assert [course.code for course in read(app, Course)] == [stored]
+
+
+def test_a_course_code_is_unique_ignoring_case(client, app, add):
+    add(Course, code="ART-1", title="Painting", credits=2)
+    html = client.post("/courses/new", data={**COURSE, "code": "art-1"}).get_data(as_text=True)
+    assert "Another course already has this code." in html
+    assert len(read(app, Course)) == 1

@@ -1,17 +1,20 @@
 """The migrations in migrations/ build exactly the schema models.py describes, on every backend."""
 
+import unicodedata
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
+import preferences
 from database import schema_extras
-from helpers import migrations_with, read
-from models import User, db
+from helpers import listed_names, migrations_with, read, signed_in
+from models import Course, Enrollment, SavedView, Student, User, db, utcnow
 
 HEAD = ScriptDirectory(str(Path(__file__).parent.parent / "migrations")).get_current_head()
 # A table that refers to users, then a change to users that batch mode makes by copying the table on SQLite.
@@ -129,3 +132,73 @@ def test_the_marks_triggers_of_a_database_made_before_are_made_again(make_app):
                 db.text("SELECT prosrc FROM pg_proc WHERE proname = 'roster_students_grade_marks_insert'"))
         row = "new" if sqlite else "r"
         assert f"key_value = {row}.grade AND key_id <= {row}.id" in (db.session.scalar(made) or "")
+
+
+def old_fold(text: str) -> str:
+    """models.fold before 8a4c2e6f1b37: "Ł" was left as it is."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+
+
+def test_rows_folded_before_ł_was_an_l_are_folded_again(make_app):
+    """A database made before 8a4c2e6f1b37 holds "łukasz kowalski" as the search text and sort key of Łukasz
+    Kowalski: the migration folds them again, and the search index, the enrollments' copies and the list follow."""
+    app = make_app()
+    with app.app_context():
+        upgrade(revision="3d8f2b6e9a14")
+        admin = User(name="Øyvind Ødegård", email="root@example.org", role="admin")
+        students = [Student(name=name, email=f"s{n}@school.example", grade=3)
+                    for n, name in enumerate(("Karl Kaiser", "Łukasz Kowalski", "Lena Lang", "Zoë Adams"))]
+        course = Course(code="PHYS-1", title="Ørsted's physics", credits=2, enrollments=[
+            Enrollment(student=student) for student in students])
+        db.session.add_all([admin, course])
+        db.session.commit()
+        for model, key, source in ((User, "sort_name", "name"), (Student, "sort_name", "name"),
+                                   (Course, "sort_title", "title")):
+            for row in db.session.scalars(db.select(model)):
+                old = {"search_text": old_fold(" ".join(getattr(row, f) for f in model.search_fields)),
+                       key: old_fold(getattr(row, source))}
+                db.session.execute(db.update(model).where(model.id == row.id).values(old).execution_options(
+                    synchronize_session=False))
+        db.session.commit()
+        assert db.session.scalar(db.select(Enrollment.student_sort_name).filter_by(student_id=2)) == "łukasz kowalski"
+        db.session.close()  # SQLite: the migration writes on a connection of its own
+        upgrade()
+        lukasz = db.session.get(Student, 2)
+        assert (lukasz.search_text, lukasz.sort_name, lukasz.version) == ("lukasz kowalski s1@school.example",
+                                                                          "lukasz kowalski", 1)
+        assert db.session.scalar(db.select(Enrollment.student_sort_name).filter_by(student_id=2)) == "lukasz kowalski"
+        assert db.session.get(Course, 1).sort_title == "orsted's physics"
+    client = signed_in(app, "root@example.org")
+    assert listed_names(client, "/students?q=lukasz") == ["Łukasz Kowalski"]
+    assert listed_names(client, "/students") == ["Karl Kaiser", "Lena Lang", "Łukasz Kowalski", "Zoë Adams"]
+    assert listed_names(client, "/courses?q=orsted") == ["PHYS-1"]
+    assert listed_names(client, "/users?q=oyvind") == ["Øyvind Ødegård"]
+    with app.app_context():
+        downgrade(revision="3d8f2b6e9a14")
+        assert db.session.scalar(db.select(Student.sort_name).filter_by(id=2)) == "łukasz kowalski"
+
+
+def test_view_names_the_same_but_for_their_capitals_are_numbered_then_refused(make_app):
+    """Before b5d1f3a7c9e2 one person's views of a list could be "Grade 3" and "grade 3": the newer is numbered,
+    and from then on the database refuses such a name."""
+    app = make_app()
+    with app.app_context():
+        upgrade(revision="8a4c2e6f1b37")
+        db.session.add_all([User(name="Ada", email="ada@example.org"), User(name="Bo", email="bo@example.org")])
+        db.session.flush()
+        views = sa.table("saved_views", *map(sa.column, ("owner_id", "resource", "name", "query", "pinned", "shared",
+                                                          "created_at")))
+        db.session.execute(views.insert(), [
+            {"owner_id": owner, "resource": resource, "name": name, "query": "", "pinned": False, "shared": False,
+             "created_at": utcnow()} for owner, resource, name in [
+                (1, "students", "Grade 3"), (1, "students", "grade 3"), (1, "students", "GRADE 3"),
+                (1, "students", "grade 3 (2)"), (2, "students", "grade 3"), (1, "courses", "GRADE 3")]])
+        db.session.commit()
+        db.session.close()
+        upgrade()
+    names = [view.name for view in sorted(read(app, SavedView), key=lambda view: view.id)]
+    assert names == ["Grade 3", "grade 3 (3)", "GRADE 3 (4)", "grade 3 (2)", "grade 3", "GRADE 3"]
+    with app.app_context():
+        assert preferences.save_view(1, "students", "GRADE 3 (3)", "", False) is None
+        assert preferences.save_view(1, "students", "Grade 3 (5)", "", False) is not None
+        downgrade(revision="8a4c2e6f1b37")

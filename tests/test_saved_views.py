@@ -3,6 +3,7 @@ pinned, deleted and, by admins, shared."""
 
 import pytest
 
+import preferences
 from helpers import read, signed_in
 from models import Course, Preferences, SavedView, Student, User, db
 
@@ -131,6 +132,10 @@ def test_viewers_save_views_too(app, client_as, school):
     ("   ", "Give the view a name."),
     ("x" * 81, "Shorten it to 80 characters or fewer."),
     ("Grade 3", "You have a view of students named “Grade 3” already: choose another name."),
+    ("GRADE 3", "You have a view of students named “Grade 3” already: choose a name that differs by more than its "
+                "capitals."),
+    ("grade\u00a03", "You have a view of students named “Grade 3” already: choose a name that differs by more than "
+                     "its capitals."),
 ])
 def test_a_bad_name_is_said_at_the_field_and_nothing_is_saved(app, client, school, name, message):
     save(client, query="")
@@ -139,6 +144,32 @@ def test_a_bad_name_is_said_at_the_field_and_nothing_is_saved(app, client, schoo
     assert response.status_code == 200
     assert f'<div class="field-error" id="name-error"><p>{message}</p></div>' in html
     assert [view.query for view in read(app, SavedView)] == [""]
+
+
+def test_renaming_to_a_name_taken_but_for_its_capitals_is_refused(app, client, school):
+    save(client, name="Grade 3 by GPA")
+    save(client, name="Grade 7", query="grade=7")
+    view = view_named(app, "Grade 7")
+    html = client.post(f"/views/{view.id}/rename", data={"name": "grade 3 by gpa"}).get_data(as_text=True)
+    assert "named “Grade 3 by GPA” already: choose a name that differs by more than its capitals." in html
+    assert view_named(app, "Grade 7").id == view.id
+
+
+def test_a_view_may_be_renamed_to_its_own_name_in_other_capitals(app, client, school):
+    save(client, name="grade 3 by gpa")
+    view = view_named(app, "grade 3 by gpa")
+    assert client.post(f"/views/{view.id}/rename", data={"name": "Grade 3 by GPA"}).status_code == 302
+    assert view_named(app, "Grade 3 by GPA").id == view.id
+
+
+def test_the_database_refuses_a_name_taken_but_for_its_capitals(app, client, school):
+    """The backstop of the form's check, for a save racing another: each backend compares the stored key."""
+    save(client, name="Grade 3 by GPA")
+    owner = read(app, User, email="root@example.org")[0].id
+    with app.app_context():
+        assert preferences.save_view(owner, "students", "GRADE 3 BY GPA", "grade=3", False) is None
+        assert preferences.save_view(owner, "courses", "GRADE 3 BY GPA", "", False) is not None
+    assert sorted(view.name for view in read(app, SavedView)) == ["GRADE 3 BY GPA", "Grade 3 by GPA"]
 
 
 def test_the_same_name_may_name_views_of_two_lists_and_of_two_people(app, client, client_as, school):

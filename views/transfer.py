@@ -61,7 +61,8 @@ def export_response(resource, listing, args, name: str, what: str):
         header, rows, bom=request.args.get("bom") == "1")
     log_export(what, current_user.email, request.remote_addr or "")
     filename = f"{name}-{date.today().isoformat()}.{kind}"
-    return Response(stream_with_context(chunks), mimetype=FORMATS[kind],
+    # content_type, not mimetype: given a text/* mimetype, Werkzeug adds "; charset=utf-8" to it a second time.
+    return Response(stream_with_context(chunks), content_type=FORMATS[kind],
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
