@@ -142,6 +142,15 @@ def make_app(database_url):
 
 
 @pytest.fixture
+def empty_app(make_app):
+    """Every table, and no one in them: /setup makes the first admin."""
+    app = make_app()
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+@pytest.fixture
 def app(make_app):
     """The app on an empty database with every table, and one admin (root@example.org) to sign in as."""
     app = make_app()

@@ -308,15 +308,6 @@ def test_passwords_are_hashed_with_scrypt_by_default(make_app):
     assert stored.startswith("scrypt:32768:8:1$") and PASSWORD not in stored
 
 
-@pytest.fixture
-def empty_app(make_app):
-    """Every table, and no one in them."""
-    app = make_app()
-    with app.app_context():
-        db.create_all()
-    return app
-
-
 def test_first_run_leads_to_setup(empty_app):
     client = empty_app.test_client()
     assert client.get("/students").headers["Location"].startswith("/sign-in")

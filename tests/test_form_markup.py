@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 import pytest
 
 from helpers import PASSWORD, read
-from models import Student, User, db
+from models import Student, User
 
 
 class Selects(HTMLParser):
@@ -60,15 +60,6 @@ def label_line(html: str, label: str) -> str:
     """What follows a field's label up to the end of its label line: "" or " (optional)"."""
     after = re.search(rf">{re.escape(label)}\s*(?=<)(?:</label>)?(.*?)</(?:div|legend)>", html, re.S).group(1)
     return re.sub(r"<[^>]+>", "", after).strip()
-
-
-@pytest.fixture
-def empty_app(make_app):
-    """No one yet: /setup makes the first admin."""
-    app = make_app()
-    with app.app_context():
-        db.create_all()
-    return app
 
 
 @pytest.mark.parametrize("action", ["enroll", "unenroll"])
