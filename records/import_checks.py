@@ -19,12 +19,18 @@ from records.imports import (CHUNK, Importer, Plan, Problem, Update, as_formdata
 Progress = Callable[[int], None]  # told how many more rows were checked
 
 
-def plan(importer: Importer, table, mapping: list[str | None], progress: Progress = lambda n: None) -> Plan:
-    """What importing `table` with `mapping` would do, and every problem found."""
+def plan(importer: Importer, table, mapping: list[str | None], progress: Progress = lambda n: None,
+         me: int | None = None) -> Plan:
+    """What importing `table` with `mapping` would do, and every problem found, in row order. `me` is the id of
+    the user importing (None from a shell): an import may not take away their own role or sign them out."""
     result = Plan(rows=len(table.rows))
     result.problems = mapping_problems(table.header, mapping, importer)
     if not result.problems:
         (check_rows if importer.form else check_enrollments)(importer, table, mapping, result, progress)
+    if importer.model is User:
+        result.problems += own_account_problems(result, me) + last_admin_problems(result)
+    order = {c.header: i for i, c in enumerate(importer.columns)}
+    result.problems.sort(key=lambda p: (p.row or 0, order.get(p.column, len(order))))
     return result
 
 
@@ -111,8 +117,6 @@ def check_rows(importer: Importer, table, mapping, result: Plan, progress: Progr
         else:
             result.unchanged += 1
     progress(len(rows) % 1000)
-    if importer.model is User:
-        result.problems += last_admin_problems(result)
 
 
 def same(before, after) -> bool:
@@ -121,18 +125,41 @@ def same(before, after) -> bool:
     return before == after
 
 
-def last_admin_problems(result: Plan) -> list[Problem]:
-    """An import may not leave no active admin, as the form may not."""
-    def admin(values):
-        return values.get("role") == "admin" and values.get("active", True)
+def admin(values: dict) -> bool:
+    return values.get("role") == "admin" and values.get("active", True)
 
-    demoted = [u for u in result.updates if ("role" in u.changed or "active" in u.changed) and not admin(u.after)]
+
+def before(update, name: str):
+    return update.changed[name][0] if name in update.changed else update.after.get(name)
+
+
+def demoting_columns(update) -> list[str]:
+    """The columns of an update that take an active admin's role away, or sign them out: ["Role", "Active"]."""
+    if not (before(update, "role") == "admin" and before(update, "active")) or admin(update.after):
+        return []
+    return [header for name, header in (("role", "Role"), ("active", "Active")) if name in update.changed
+            and (update.after.get("role") != "admin" if name == "role" else not update.after.get("active"))]
+
+
+def own_account_problems(result: Plan, me: int | None) -> list[Problem]:
+    """An import may not demote or deactivate the admin importing it: that is done on purpose, one at a time."""
+    said = {"Role": "This is you: an import may not change your own role; ask another admin to.",
+            "Active": "This is you: an import may not deactivate you (it would sign you out); ask another admin to."}
+    return [Problem(u.row, column, said[column]) for u in result.updates if u.id == me
+            for column in demoting_columns(u)]
+
+
+def last_admin_problems(result: Plan) -> list[Problem]:
+    """An import may not leave no active admin, as the form may not: each row that takes one away says so."""
+    demoted = [(u, columns) for u in result.updates if (columns := demoting_columns(u))]
     if not demoted or any(admin(values) for _, values in result.new) or any(admin(u.after) for u in result.updates):
         return []
-    others = db.select(User.id).where(User.role == "admin", User.active, User.id.not_in([u.id for u in demoted]))
+    others = db.select(User.id).where(User.role == "admin", User.active,
+                                      User.id.not_in([u.id for u in result.updates]))
     if db.session.scalar(others.limit(1)) is not None:
         return []
-    return [Problem(demoted[0].row, "Role", "This is the only active admin; make someone else an admin first.")]
+    return [Problem(u.row, column, "After this import no active admin would be left: keep one, or make someone "
+                                   "else an admin in the same file.") for u, columns in demoted for column in columns]
 
 
 def check_enrollments(importer: Importer, table, mapping, result: Plan, progress: Progress):
@@ -149,7 +176,7 @@ def check_enrollments(importer: Importer, table, mapping, result: Plan, progress
         for column in (student, course):
             key = normal_key(column.related, values.get(column.name, ""))
             if not key:
-                problems.append(Problem(number, column.header, "This field is required."))
+                problems.append(Problem(number, column.header, f"Fill in “{column.header}”."))
             elif key not in related[column.name]:
                 what = "email" if column is student else "code"
                 problems.append(Problem(number, column.header,

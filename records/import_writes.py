@@ -5,6 +5,7 @@ written."""
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import bindparam
@@ -26,11 +27,28 @@ class Refused(Exception):
         self.plan = result
 
 
-def commit(importer: Importer, table, mapping, progress: Progress = lambda n: None, also=lambda session: None) -> Plan:
-    """Imports the file, all of it or (raising Refused) none; `also(session)` runs in the same transaction."""
+@dataclass(frozen=True)
+class Seen:
+    """What the preview showed: its plan's fingerprint, and the newest change then (to say who changed what since)."""
+
+    fingerprint: str
+    last_change: int
+
+
+def last_change() -> int:
+    return db.session.scalar(db.select(db.func.max(Change.id))) or 0
+
+
+def commit(importer: Importer, table, mapping, progress: Progress = lambda n: None, also=lambda session: None,
+           me: int | None = None, seen: Seen | None = None) -> Plan:
+    """Imports the file, all of it or (raising Refused) none; `also(session)` runs in the same transaction. With
+    `seen`, the preview's: a row that changed since it was shown refuses the import (the plan made now says which)."""
     with change(many=True) as session:
-        result = plan(importer, table, mapping, progress)
+        result = plan(importer, table, mapping, progress, me)
         if result.problems:
+            raise Refused(result)
+        if seen is not None and result.fingerprint != seen.fingerprint:
+            result.changed_since = changed_since(importer.model, result, seen.last_change)
             raise Refused(result)
         if importer.form is None:
             enroll(session, [(v["student_id"], v["course_id"], v["enrolled_on"]) for _, v in result.new])
@@ -93,6 +111,26 @@ def update_rows(session, model, columns: list[str], result: Plan):
         result.problems.append(Problem(None, None, f"Someone changed some of these {model.__tablename__} while "
                                                    "this import ran: nothing was imported. Look at the preview again."))
         raise Refused(result)
+
+
+def changed_since(model, result: Plan, since: int) -> list[Problem]:
+    """Who changed, added or deleted the rows this import writes after the preview (changes after `since`): one
+    line per row, in row order; one for the file if the history does not say (a change made as the preview read)."""
+    rows = {u.id: (u.row, u.label) for u in result.updates}
+    new = {str(values.get("name") or values.get("code")): number for number, values in result.new}
+    said = {"create": "added", "edit": "changed", "delete": "deleted"}
+    found, ids = {}, sorted(rows)
+    query = (db.select(Change.row_id, Change.action, Change.label, User.name).outerjoin(User, User.id == Change.user_id)
+             .where(Change.table_name == model.__tablename__, Change.id > since).order_by(Change.id))
+    for start in range(0, len(ids) or 1, CHUNK):
+        for row_id, action, label, who in db.session.execute(query.where(Change.row_id.in_(ids[start:start + CHUNK]))):
+            found[rows[row_id]] = f"{label} was {said.get(action, 'changed')} by {who or 'someone'} since the preview."
+    for _, action, label, who in db.session.execute(query.where(Change.action == "delete",
+                                                                Change.label.in_(sorted(new)[:CHUNK]))):
+        found[(new[label], label)] = f"{label} was deleted by {who or 'someone'} since the preview."
+    problems = [Problem(row, None, message) for (row, _), message in sorted(found.items())]
+    noun = model.__tablename__
+    return problems or [Problem(None, None, f"Some of these {noun} changed since the preview.")]
 
 
 def enroll(session, added: list[tuple], removed: list[tuple] = (), students_recorded: bool = False):

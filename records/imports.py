@@ -6,6 +6,7 @@ saved (the preview); `import_writes.commit()` runs the plan again inside the cha
 statements over all the rows, as one change set.
 """
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -48,6 +49,15 @@ class Plan:
     updates: list[Update] = field(default_factory=list)
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
+    changed_since: list[Problem] = field(default_factory=list)  # rows someone changed after the preview was shown
+
+    @property
+    def fingerprint(self) -> str:
+        """The saved rows this plan overwrites, each at the version it read: the preview carries it, and the
+        commit, planning again, must find the same. A row edited since has another version; a row created since is
+        an update the preview did not have; a row deleted since is an update the commit no longer has."""
+        rows = ",".join(f"{u.id}:{u.version}" for u in sorted(self.updates, key=lambda u: u.id))
+        return hashlib.sha256(rows.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -191,7 +201,7 @@ def enrollment_date_problem(text: str) -> tuple[date | None, str | None]:
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
-        return None, "Not a valid date value."
+        return None, "Enter a date, like 2024-09-01."
     if not FIRST_DAY <= day <= LAST_DAY:
         return None, f"Enter a date between {FIRST_DAY:%-d %b %Y} and {LAST_DAY:%-d %b %Y}."
     return day, None

@@ -3,17 +3,29 @@
 CSV: UTF-8 with or without a byte-order mark, UTF-16 (Excel's "Unicode text", tab-separated), or else the
 encoding charset-normalizer finds (said in a note: "read as Windows-1252"); comma, semicolon, tab or bar as the
 delimiter, whichever the header row has most of; quoted newlines as the csv module reads them. XLSX: the first
-sheet, read by python-calamine. Row numbers are as a spreadsheet shows them: the header is row 1.
+sheet, read by python-calamine, its text cells that start like a formula marked as a CSV export marks them
+(xlsx_rows). Row numbers are as a spreadsheet shows them: the header is row 1.
 """
 
 import csv
+import html
 import io
+import posixpath
+import re
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from xml.etree import ElementTree
 
 from charset_normalizer import from_bytes
 from python_calamine import CalamineError, CalamineWorkbook
 
+from spreadsheets.writing import FORMULA_STARTS
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")  # a cell's <f> element (any namespace prefix), not <fill> or <formula1>
+CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 
 DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars"}
 # When a few bytes fit several encodings equally well, the one an office most likely saved them in.
@@ -80,11 +92,48 @@ def header_line(text: str) -> str:
 
 
 def xlsx_rows(data: bytes) -> list[list]:
+    """The first sheet's cells, as a CSV export would hold them: a text cell that starts like a formula (a string
+    cell, which a spreadsheet never runs) with an apostrophe before it, which the import takes off; a formula
+    whose result is text as its formula, which the import refuses in a text column as it refuses one in a CSV.
+    A formula whose result is a number, a date or yes/no is that value: it carries no formula into Roster."""
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except (CalamineError, ValueError, IndexError) as error:
+        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        formulas = formula_cells(data)
+    except (CalamineError, ValueError, IndexError, KeyError, zipfile.BadZipFile, ElementTree.ParseError) as error:
         raise BadFile("This is a ZIP file but not an Excel workbook (.xlsx) that can be read.") from error
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if isinstance(value, str) and (r, c) in formulas:
+                row[c] = "=" + (formulas[r, c] or "…")
+            elif isinstance(value, str) and value.startswith(FORMULA_STARTS):
+                row[c] = "'" + value
+    return rows
+
+
+def formula_cells(data: bytes) -> dict[tuple[int, int], str]:
+    """{(row, column) counted from 0: formula} of the first sheet's formula cells, which calamine reads as their
+    results alone. The sheet's XML is searched only if it holds a formula element at all (an export holds none)."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    first = ElementTree.fromstring(archive.read("xl/workbook.xml")).find(f"{{{MAIN}}}sheets/{{{MAIN}}}sheet")
+    links = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    target = next((link.get("Target") for link in links
+                   if first is not None and link.get("Id") == first.get(f"{{{RELATIONSHIPS}}}id")), None)
+    if target is None:  # another dialect (Strict OOXML) that calamine reads: its formulas are read as results
+        return {}
+    sheet = archive.read(target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target))
+    if not FORMULA.search(sheet):
+        return {}
+    found = {}
+    for attributes, body in CELL.findall(sheet):
+        place = re.search(rb'\br="([A-Z]+)(\d+)"', attributes)
+        if place and body and FORMULA.search(body):
+            column = 0
+            for letter in place[1]:
+                column = column * 26 + letter - 64
+            text = re.search(rb"<(?:\w+:)?f\b[^>]*>(.*?)</", body, re.S)
+            found[int(place[2]) - 1, column - 1] = html.unescape(text[1].decode()) if text else ""
+    return found
 
 
 def cell_text(value) -> str:

@@ -1,9 +1,9 @@
 """Rows of values out as CSV or XLSX, a chunk at a time, in constant memory.
 
 Text a spreadsheet would run as a formula (starting with =, +, -, @, a tab or a carriage return) is written with an
-apostrophe before it, as OWASP's advice on CSV injection says; reading.py takes that apostrophe off again, so a
+apostrophe before it, as OWASP's advice on CSV injection says; the import takes that apostrophe off again, so a
 file exported and imported back is unchanged. XLSX cells are typed (a string cell is never a formula), so they
-need none.
+need none; such a cell is also marked "quote prefix", so that editing it in Excel keeps it text.
 """
 
 import csv
@@ -68,6 +68,7 @@ def xlsx_chunks(header: list[str], rows: Iterable[Iterable], sheet: str = "Sheet
         bold = workbook.add_format({"bold": True})
         day = workbook.add_format({"num_format": "yyyy-mm-dd"})
         moment = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+        text = workbook.add_format({"quote_prefix": True})
         worksheet.write_row(0, 0, header, bold)
         for r, row in enumerate(rows, 1):
             for c, value in enumerate(row):
@@ -82,7 +83,8 @@ def xlsx_chunks(header: list[str], rows: Iterable[Iterable], sheet: str = "Sheet
                 elif isinstance(value, (int, Decimal, float)):
                     worksheet.write_number(r, c, value)
                 else:
-                    worksheet.write_string(r, c, str(value))
+                    value = str(value)
+                    worksheet.write_string(r, c, value, text if value.startswith(FORMULA_STARTS) else None)
         workbook.close()
         output.seek(0)
         while chunk := output.read(FILE_CHUNK_BYTES):

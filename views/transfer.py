@@ -14,6 +14,7 @@ from flask import (Request, Response, abort, current_app, flash, redirect, rende
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from formatting import plural
 from listing import export
 from models import SignIn, Upload, db, utcnow
 from records import import_checks, import_writes
@@ -129,9 +130,13 @@ def add_import(bp, make_importer, kind: str, role: str, title: str, prefix: str 
         upload, table = uploaded(upload_id, kind)
         importer = make_importer()
         mapping = json.loads(upload.mapping) if upload.mapping else automatic_mapping(table.header, importer)
+        since = import_writes.last_change()  # read before the plan: what is changed after it is named, if refused
         if request.method == "POST":
+            # A form without the preview's fingerprint matches no plan: it is shown the preview again.
+            seen = import_writes.Seen(request.form.get("seen", ""), request.form.get("since", 0, type=int))
             try:
-                result = import_writes.commit(importer, table, mapping, also=lambda session: session.delete(upload))
+                result = import_writes.commit(importer, table, mapping, also=lambda session: session.delete(upload),
+                                              me=current_user.id, seen=seen)
             except import_writes.Refused as refused:
                 result = refused.plan
             else:
@@ -139,11 +144,12 @@ def add_import(bp, make_importer, kind: str, role: str, title: str, prefix: str 
                 offer_undo()
                 return redirect(url_for(back))
         else:
-            result = import_checks.plan(importer, table, mapping)
+            result = import_checks.plan(importer, table, mapping, me=current_user.id)
+        status = 200 if request.method == "GET" else 400 if result.problems else 409
         return render_template("transfer/preview.html", kind=kind, title=title, upload=upload, table=table, back=back,
-                               plan=result, shown=result.problems[:ERRORS_SHOWN], endpoint=endpoint,
+                               plan=result, shown=result.problems[:ERRORS_SHOWN], endpoint=endpoint, since=since,
                                columns={column.name: column for column in importer.columns},
-                               summary=summary(result)), 200 if request.method == "GET" or not result.problems else 400
+                               summary=summary(result)), status
 
     for view, rule, name, methods in ((upload_page, "", "", ("GET", "POST")),
                                       (map_page, "/<int:upload_id>", "_map", ("GET", "POST")),
@@ -156,7 +162,7 @@ def add_import(bp, make_importer, kind: str, role: str, title: str, prefix: str 
 
 
 def summary(result) -> str:
-    return (f"{result.rows:,} rows: {len(result.new):,} new, {len(result.updates):,} updated, "
+    return (f"{plural(result.rows, 'row')}: {len(result.new):,} new, {len(result.updates):,} updated, "
             f"{result.unchanged:,} unchanged")
 
 
