@@ -14,7 +14,7 @@ from models import Change, ChangeSet, User, db
 from records import undo as undoing
 from views.history import ACTIONS, PAGE_SIZE, RESOURCES, entries, newest_first, undoable, with_change_sets
 from views.steps import offer_undo
-from views.undone import Outline, came_from
+from views.undone import Outline, came_from, clash_message, undone_message
 
 bp = Blueprint("changes", __name__, url_prefix="/changes")
 
@@ -137,10 +137,13 @@ def undo(id):
                                back=outline.after_undo(asked_on))
     try:
         missing = undoing.undo(change_set, by=current_user._get_current_object())
+    except undoing.Clashed as clashed:
+        flash(clash_message(clashed.clash), "error")
+        return redirect(outline.after_undo(asked_on))
     except undoing.Refused as refused:
         flash(f"Not undone: {refused}", "error")
         return redirect(outline.after_undo(asked_on))
-    flash(f"Undone: {change_set.summary} (a bulk change)." if change_set.summary else outline.undone(), "success")
+    flash(undone_message(change_set, outline), "success")
     for what in missing:
         flash(f"Could not bring back {what}.", "warning")
     offer_undo()
