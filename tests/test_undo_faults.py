@@ -192,3 +192,39 @@ def test_restoring_a_user_leaves_an_advisee_given_another_advisor_since_without_
     edit(client, ids[1], email="s1@school.example", advisor_id=str(omar))
     assert client.post(f"/changes/{deleted}/undo").status_code == 302  # not asked: nothing is replaced
     assert [read(app, Student, id=id)[0].advisor_id for id in ids] == [lisa, omar]
+
+
+def test_the_undo_confirmation_names_the_change_being_undone(client, app):
+    id = new_student(client, app)
+    first = edit(client, id, grade="8")
+    edit(client, id, grade="2")
+    html = client.post(f"/changes/{first}/undo").get_data(as_text=True)
+    assert "<strong>changed student “Ana Ruiz”</strong>" in html
+
+
+def test_undoing_an_undo_says_redone(client, app):
+    id = new_student(client, app)
+    edit(client, id, grade="8")
+    client.post(f"/changes/{newest_change_set(app)}/undo")
+    client.post(f"/changes/{newest_change_set(app)}/undo")
+    assert "Redone: changed student “Ana Ruiz”." in messages(client)
+    assert read(app, Student, id=id)[0].grade == 8
+
+
+def test_undoing_the_undo_of_a_bulk_change_says_redone_in_its_words(client, app, add):
+    lisa = add(User, **LISA)
+    new_student(client, app)
+    confirm(client, "/students/bulk", action="set-advisor", all="1", query="", advisor_id=str(lisa))
+    client.post(f"/changes/{newest_change_set(app)}/undo")
+    client.post(f"/changes/{newest_change_set(app)}/undo")
+    assert "Redone: set advisor on 1 student." in messages(client)
+
+
+def test_undoing_an_import_counts_what_it_added_by_table(client, app):
+    from test_import import HEADER, preview
+    rows = "".join(f"Person {n},p{n}@school.example,7,,2024-09-01,3.00,,\n" for n in range(3))
+    _, address = preview(client, (HEADER + rows).encode())
+    client.post(address)
+    client.post(f"/changes/{newest_change_set(app)}/undo")
+    assert "Undone: added 3 students." in messages(client)
+    assert read(app, Student) == []

@@ -134,7 +134,7 @@ def undo(id):
     if later and not request.form.get("overwrite"):
         rows = db.session.execute(with_change_sets(db.select(Change).where(Change.id.in_(later[:PAGE_SIZE]))))
         return render_template("undo.html", change_set=change_set, entries=entries(rows),
-                               back=outline.after_undo(asked_on))
+                               done=change_set.summary or outline.done(), back=outline.after_undo(asked_on))
     try:
         missing = undoing.undo(change_set, by=current_user._get_current_object())
     except undoing.Clashed as clashed:
