@@ -1,33 +1,34 @@
 """Undoing a change set: each row it touched is put back as it was, as one new change set of its own (so an undo
 can be undone too). Whatever the number of rows, it takes statements over sets of rows, CHUNK ids at a time: a
-bulk change of 80,000 students is undone as quickly as it was made.
+bulk change of 80,000 students is undone as quickly as it was made (records.undo_writes).
 
 A created row is deleted (records.bulk.delete); a deleted row comes back with its id and its enrollments in courses
 (or students) that still exist; edits of enrollments alone are reversed per course; an edit of one plain field is
-put back by statements over all the rows the change set changed alike (a deleted user's advisees, a bulk action),
-where they kept no later value; other edits (a form's save) are put back row by row. Where a later change set
-touched the same fields of the same rows, `later_changes` names them, and the caller asks before undoing.
+put back by statements over all the rows the change set changed alike (a bulk action), other edits (a form's save)
+row by row. Where a later change set touched the same fields of the same rows, `later_changes` names them, and the
+caller asks before undoing: the undo then replaces them. The one exception is a deleted user's advisees and
+courses: given back to them only where nobody else was given them since, so those are not asked about.
 
-An undo can delete, deactivate or demote users like any other change of them, so before it commits it reads back
-the state it leaves: it is refused, and nothing is written, when no active admin would be left, or when the person
-undoing would lose their account, their access or their role (`Refused`).
+It refuses, writing nothing (`Refused`), a change it cannot make whole: a value another row holds now (an email, a
+course's code: `Clashed`), or nothing left to put back. An advisor or teacher deleted since stays empty, and is
+said, with what else could not come back. Before it commits it reads back the state it leaves: it is refused when
+no active admin would be left, or when the person undoing would lose their account, their access or their role.
 """
 
 import json
 from collections import defaultdict
-from datetime import date, datetime
 
 from sqlalchemy.orm import aliased
 
-from database.inserting import insert_rows
-from models import Change, ChangeSet, Course, Enrollment, Student, User, db, utcnow
-from records import bulk, change, conflicts, history
-from records.history import UNDOES
-from records.pending import KEPT_ON_DELETE, PASSWORD
+from models import Change, ChangeSet, Course, Student, User, db
+from records import bulk, change, history
+from records.history import CHANGE_SET, UNDOES
+from records.undo_checks import NOUNS, Clashed, Refused, first_clash, gone_users, is_refusal, unique_columns
+from records.undo_writes import (ROLES, SETS, Enrollments, chunks, existing, lost, plain, put_back, put_back_rows,
+                                 restore_rows)
 
-CHUNK = 500  # ids in one statement: far below every backend's limit on parameters
+__all__ = ["Clashed", "Refused", "later_changes", "undo"]
 MODELS = {model.__tablename__: model for model in (User, Student, Course)}
-SETS = {"course_ids": (Enrollment.course_id, Enrollment.student_id), "student_ids": (Enrollment.student_id, Enrollment.course_id)}
 
 
 def later_changes(change_set: ChangeSet) -> list[int]:
@@ -39,69 +40,157 @@ def later_changes(change_set: ChangeSet) -> list[int]:
         .join(undone, (later.table_name == undone.table_name) & (later.row_id == undone.row_id) & (later.id > undone.id))
         .where(undone.change_set_id == change_set.id, later.change_set_id != change_set.id)
     )
+    deleted = deleted_users(change_set.id)
     return sorted({id for id, data, action, fields in pairs
-                   if action != "edit" or set(json.loads(fields)) & set(json.loads(data))})
+                   if action != "edit" or set(json.loads(fields)) & set(json.loads(data))
+                   and not unlinked(json.loads(fields), deleted)})
 
 
-class Refused(Exception):
-    """An undo that would lock the site, or the person undoing it, out: rolled back, with why in words."""
+def deleted_users(change_set_id: int) -> set[int]:
+    return set(db.session.scalars(db.select(Change.row_id).where(
+        Change.change_set_id == change_set_id, Change.table_name == "users", Change.action == "delete")))
+
+
+def unlinked(data: dict, deleted: set[int]) -> bool:
+    """Whether an edit is a row losing its advisor or teacher because the same change set deleted that user: put
+    back only where it still has none."""
+    [(name, values)] = data.items() if len(data) == 1 else [(None, None)]
+    return name in ROLES and values[1] is None and values[0] in deleted
+
+
+class Plan:
+    """What undoing a change set will write, read before anything is: the rows to delete, to bring back, to put
+    back by statements and row by row; and the values it puts back that are checked first."""
+
+    def __init__(self, change_set: ChangeSet):
+        self.rows = db.session.execute(
+            db.select(Change.id, Change.table_name, Change.row_id, Change.action, Change.label, Change.data,
+                      Change.labels, Change.version)
+            .where(Change.change_set_id == change_set.id).order_by(Change.id.desc())
+        ).all()
+        self.created, self.deleted = defaultdict(list), defaultdict(list)  # by model: put back set-based
+        self.same_edits = defaultdict(list)  # (table, field, old, new, labels) -> the rows it was done to
+        self.set_edits = []  # (model, row id, data, labels) of edits of only related sets (enrollments)
+        self.row_edits = []  # (model, row id, label, data, labels): put back row by row
+        deleted = deleted_users(change_set.id)
+        self.keep_later = set()  # same_edits' keys of advisees and courses of a user the change set deleted
+        for undone in self.rows:
+            model = MODELS[undone.table_name]
+            data, labels = json.loads(undone.data), json.loads(undone.labels)
+            if undone.action == "create":
+                self.created[model].append(undone.row_id)
+            elif undone.action == "delete":
+                self.deleted[model].append(undone)
+            elif len(data) == 1 and plain(model, next(iter(data))):
+                [(name, (old, new))] = data.items()
+                key = (undone.table_name, name, json.dumps(old), json.dumps(new), undone.labels)
+                self.same_edits[key].append((undone.row_id, undone.label))
+                if unlinked(data, deleted):
+                    self.keep_later.add(key)
+            elif set(data) <= set(SETS):
+                self.set_edits.append((model, undone.row_id, data, labels))
+            else:
+                self.row_edits.append((model, undone.row_id, undone.label, data, labels))
+
+    def related(self) -> set[int]:
+        """The users it names as advisor or teacher."""
+        ids = {json.loads(old) for (_, name, old, _, _) in self.same_edits if name in ROLES}
+        ids |= {data[name][0] for _, _, _, data, _ in self.row_edits for name in ROLES if name in data}
+        ids |= {json.loads(undone.data).get(name, [None])[0] for rows in self.deleted.values() for undone in rows
+                for name in ROLES}
+        return ids
+
+    def clash(self):
+        """The first value it puts back that another row holds now (records.undo_checks.first_clash)."""
+        intended = defaultdict(dict)
+        for model, rows in self.deleted.items():
+            there = existing(model, [undone.row_id for undone in rows])
+            for undone in rows:
+                if undone.row_id not in there:
+                    data = json.loads(undone.data)
+                    for name in unique_columns(model):
+                        intended[(model, name)][undone.row_id] = data[name][0]
+        for (table, name, old, _, _), rows in self.same_edits.items():
+            if name in unique_columns(MODELS[table]):
+                intended[(MODELS[table], name)].update({row_id: json.loads(old) for row_id, _ in rows})
+        for model, row_id, _, data, _ in self.row_edits:
+            for name in set(unique_columns(model)) & set(data):
+                intended[(model, name)][row_id] = data[name][0]
+        return first_clash(intended, {model: set(ids) for model, ids in self.created.items()})
 
 
 def undo(change_set: ChangeSet, by: User | None = None) -> list[str]:
     """Puts back what `change_set` changed, on behalf of `by` (the signed-in user). Returns what could not come
-    back, in words; raises Refused, having written nothing, when it would leave no active admin or take `by`'s
-    account, access or role away."""
+    back, in words; raises Refused, having written nothing, when it cannot be undone (a value another row holds
+    now, nothing left to put back) or would leave no active admin or take `by`'s account, access or role away."""
     me = db.session.execute(db.select(User.id, User.role, User.active).where(User.id == by.id)).first() if by else None
-    rows = db.session.execute(
-        db.select(Change.id, Change.table_name, Change.row_id, Change.action, Change.label, Change.data, Change.labels,
-                  Change.version)
-        .where(Change.change_set_id == change_set.id).order_by(Change.id.desc())
-    ).all()
+    plan = Plan(change_set)
+    if clash := plan.clash():
+        raise Clashed(clash)
+    gone = gone_users(plan.related(), {undone.row_id for undone in plan.deleted[User]})
+    try:
+        return write(change_set, plan, gone, me)
+    except Exception as error:
+        if not is_refusal(error):
+            raise
+        # Another change at the same moment took a value it puts back, or deleted a row it names: said as above
+        if clash := plan.clash():
+            raise Clashed(clash) from error
+        raise Refused("another change made at the same moment stands in its way. Look again, then undo.") from error
+
+
+def write(change_set, plan: Plan, gone: set[int], me) -> list[str]:
     missing = []
     # An undo of a bulk change is named for it, as the change was: its rows are listed alike, many
     summary = f"undid “{change_set.summary}”"[:200] if change_set.summary else None  # ChangeSet.summary's length
     with change(summary, many=True) as session:
         session.info[UNDOES] = change_set.id
-        created, deleted = defaultdict(list), defaultdict(list)  # by model: put back set-based, below
-        same_edits = defaultdict(list)  # (table, field, old, new, labels) -> the rows it was done to
-        set_edits = []  # (model, row id, data, labels) of edits of only related sets (enrollments)
-        for undone in rows:
-            model = MODELS[undone.table_name]
-            data, labels = json.loads(undone.data), json.loads(undone.labels)
-            if undone.action == "create":
-                created[model].append(undone.row_id)
-            elif undone.action == "delete":
-                deleted[model].append(undone)
-            elif len(data) == 1 and plain(model, next(iter(data))):
-                [(name, (old, new))] = data.items()
-                same_edits[(undone.table_name, name, json.dumps(old), json.dumps(new), undone.labels)].append(undone.row_id)
-            elif set(data) <= set(SETS):
-                set_edits.append((model, undone.row_id, data, labels))
-            elif (row := session.get(model, undone.row_id)) is not None:
-                missing += put_back(session, row, data, labels)
+        for model, row_id, label, data, labels in plan.row_edits:
+            if (row := session.get(model, row_id)) is not None:
+                missing += put_back(session, row, data, labels, gone)
+            else:
+                missing.append(f"{NOUNS[model]} “{label}” as it was: it has been deleted since")
         enrollments = Enrollments()
         for model in (User, Course, Student):  # those referred to first
-            missing += restore_rows(session, model, deleted[model], enrollments)
+            missing += restore_rows(session, model, plan.deleted[model], enrollments, gone)
         for model in (Student, Course, User):
-            for ids in chunks(created[model]):
+            for ids in chunks(plan.created[model]):
                 bulk.delete(session, model, ids)
-        reversed_sets = enrollments.reverse(session, set_edits)
+        reversed_sets = enrollments.reverse(session, plan.set_edits)
         missing += enrollments.apply(session)
         for model in (User, Course, Student):
-            for ids in chunks([undone.row_id for undone in deleted[model] if (model, undone.row_id) in enrollments.restored]):
+            restored = [undone.row_id for undone in plan.deleted[model] if (model, undone.row_id) in enrollments.restored]
+            for ids in chunks(restored):
                 bulk.record_snapshots(session, model, model.id.in_(ids), "create")
         for (model, data, labels), ids in reversed_sets.items():
             for chunk in chunks(ids):
                 history.insert_changes(session, model, model.id.in_(chunk), "edit", json.loads(data), json.loads(labels))
                 bulk.touch(session, model, model.id.in_(chunk), {})
-        for (table, name, old, new, labels), ids in same_edits.items():
-            put_back_rows(session, MODELS[table], name, json.loads(old), json.loads(new), ids, json.loads(labels))
+        for key, rows in plan.same_edits.items():
+            table, name, old, new, labels = key
+            model, old, labels = MODELS[table], json.loads(old), json.loads(labels)
+            if name in ROLES and old in gone:
+                whose = f"of {NOUNS[model]} “{rows[0][1]}”" if len(rows) == 1 else f"of {len(rows):,} {model.__tablename__}"
+                missing.append(lost(name, old, labels, whose))
+                continue
+            put_back_rows(session, model, name, old, json.loads(new), [row_id for row_id, _ in rows], labels,
+                          keep_later=key in plan.keep_later)
         # The history now, which flushes the ORM's edits (records.change then finds nothing left to record), so the
         # check reads what the commit would leave, whichever of the statements above changed users.
         history.record(session)
+        if not changed_any(session):  # so no "Undone" said of nothing, nor an empty change set kept
+            raise Refused(f"nothing could be put back: {'; '.join(missing)}." if missing else
+                          "everything it changed is as it was before already, or has been deleted since.")
         if why := locks_out(me):
             raise Refused(why)
     return missing
+
+
+def changed_any(session) -> bool:
+    """Whether the change in progress changed a row (its statements open the change set even when none matched)."""
+    opened = session.info.get(CHANGE_SET)
+    return opened is not None and session.scalar(
+        db.select(Change.id).where(Change.change_set_id == opened[0]).limit(1)) is not None
 
 
 def locks_out(me) -> str | None:
@@ -121,140 +210,3 @@ def locks_out(me) -> str | None:
 
 def article(role: str) -> str:
     return f"an {role}" if role[0] in "aeiou" else f"a {role}"
-
-
-def chunks(ids: list) -> list[list]:
-    return [ids[start:start + CHUNK] for start in range(0, len(ids), CHUNK)]
-
-
-def existing(model, ids) -> set[int]:
-    return {id for chunk in chunks(list(ids)) for id in db.session.scalars(db.select(model.id).where(model.id.in_(chunk)))}
-
-
-def restore_rows(session, model, undone_rows, enrollments: "Enrollments") -> list[str]:
-    """Deleted rows back, with their ids, by inserts of many rows; their enrollments go to `enrollments`. What
-    could not come back, in words: a user's password, which the history never keeps."""
-    there = existing(model, [undone.row_id for undone in undone_rows])
-    values, missing = [], []
-    for undone in undone_rows:
-        if undone.row_id in there:
-            continue
-        data, labels = json.loads(undone.data), json.loads(undone.labels)
-        row = {name: restored(model, name, value[0]) for name, value in data.items() if name in model.__table__.columns}
-        values.append({**row, **model.derived_for(row), "id": undone.row_id, "version": undone.version + 1})
-        for name, (ids, _) in data.items():
-            if name in SETS:
-                enrollments.add(name, undone.row_id, ids, labels)
-        enrollments.restored.add((model, undone.row_id))
-        if data.get(PASSWORD, [False])[0]:
-            missing.append(f"the password of “{undone.label}” (the history never keeps one): set a new one")
-    insert_rows(session, model, values)
-    return missing
-
-
-def restored(model, name, value):
-    """A deleted row's value, as its snapshot keeps it, for the column: its time added as each backend writes a
-    time into JSON ("2024-09-01 08:30:00.123456", or with a "T"), which Python reads either way."""
-    if name in KEPT_ON_DELETE and value is not None:
-        return datetime.fromisoformat(value)
-    return conflicts.decoded(model, name, value)
-
-
-class Enrollments:
-    """Enrollments to put back in and take out, as (student id, course id), made by a statement per course."""
-
-    def __init__(self):
-        self.added, self.removed, self.labels, self.restored = set(), set(), {}, set()
-
-    def add(self, name, row_id, ids, labels, remove=False):
-        pairs = {key(name, row_id, id) for id in ids}
-        (self.removed if remove else self.added).update(pairs)
-        other = "course" if name == "course_ids" else "student"
-        self.labels.update({(other, int(id)): label for id, label in labels.get(name, {}).items()})
-
-    def reverse(self, session, set_edits) -> dict:
-        """Plans the undo of edits of enrollments alone; returns their history: (model, data, labels) -> row ids."""
-        kept = {model: existing(model, [row_id for m, row_id, _, _ in set_edits if m is model]) for model in (Student, Course)}
-        recorded = defaultdict(list)
-        for model, row_id, data, labels in set_edits:
-            if row_id not in kept[model]:
-                continue
-            for name, values in data.items():
-                self.add(name, row_id, values["+"], labels, remove=True)
-                self.add(name, row_id, values["-"], labels)
-            back = {name: {"+": values["-"], "-": values["+"]} for name, values in data.items()}
-            recorded[(model, json.dumps(back), json.dumps(labels))].append(row_id)
-        return recorded
-
-    def apply(self, session) -> list[str]:
-        """The statements, CHUNK pairs each: a DELETE of the pairs to take out, then an INSERT of those to put in
-        whose student and course exist and are not enrolled already. What could not come back, in words."""
-        def among(pairs):  # the pairs, found through the primary key's students first (a row-value IN alone scans)
-            pair = db.tuple_(Enrollment.student_id, Enrollment.course_id)
-            return Enrollment.student_id.in_({s for s, _ in pairs}) & pair.in_(pairs)
-
-        for pairs in chunks(sorted(self.removed)):
-            session.execute(db.delete(Enrollment).where(among(pairs)), execution_options={"synchronize_session": False})
-        students = existing(Student, {s for s, _ in self.added})
-        courses = existing(Course, {c for _, c in self.added})
-        wanted = sorted((s, c) for s, c in self.added if s in students and c in courses)
-        for pairs in chunks(wanted):
-            there = set(session.execute(db.select(Enrollment.student_id, Enrollment.course_id).where(among(pairs))))
-            rows = [{"student_id": s, "course_id": c, "enrolled_on": date.today()} for s, c in pairs if (s, c) not in there]
-            insert_rows(session, Enrollment, rows)
-        gone = sorted({c for _, c in self.added} - courses)
-        return [f"the enrollment in {self.labels.get(('course', c), f'#{c}')}, which has been deleted" for c in gone]
-
-
-def plain(model, name: str) -> bool:
-    """A column whose values SQL writes into JSON as Python reads them back (whole numbers, text, and booleans,
-    which some backends write as 0 and 1), so an edit of it can be put back, and recorded, by statements (dates and
-    hundredths differ between the two)."""
-    column = model.__table__.columns.get(name)
-    return column is not None and column.type.python_type in (int, str, bool)
-
-
-def put_back_rows(session, model, name, old, new, ids: list[int], labels: dict):
-    """One field of many rows back to `old`, CHUNK rows a statement, with the history of it; rows whose field is
-    no longer `new` keep what they have."""
-    column = model.__table__.columns[name]
-    before, after = conflicts.decoded(model, name, old), conflicts.decoded(model, name, new)
-    for start in range(0, len(ids), CHUNK):
-        where = model.id.in_(ids[start:start + CHUNK]) & (column == after if after is not None else column.is_(None))
-        history.record_rows(session, model, where, {name: (column, before)}, labels)
-        session.execute(db.update(model).where(where).values({column: before, model.version: model.version + 1,
-                                                              model.updated_at: utcnow()}),
-                        execution_options={"synchronize_session": False})
-
-
-def put_back(session, row, data: dict, labels: dict) -> list[str]:
-    missing = []
-    for name, values in data.items():
-        if name in SETS:
-            missing += relink(session, row, name, values["-"], labels, remove=values["+"])
-        elif name == "password":
-            missing.append("a password change (passwords are not kept, so it cannot be put back)")
-        else:
-            setattr(row, name, conflicts.decoded(row, name, values[0]))
-    return missing
-
-
-def relink(session, row, name, add: list[int], labels: dict, remove: list[int] = ()) -> list[str]:
-    """Enrollments of `row` back in (those whose other side still exists) and out."""
-    other, mine = SETS[name]
-    other_model = Course if name == "course_ids" else Student
-    for id in remove:
-        enrollment = session.get(Enrollment, key(name, row.id, id))
-        if enrollment is not None:
-            session.delete(enrollment)
-    existing = set(session.scalars(db.select(other_model.id).where(other_model.id.in_(add)))) if add else set()
-    for id in existing:
-        if session.get(Enrollment, key(name, row.id, id)) is None:
-            session.add(Enrollment(**{mine.key: row.id, other.key: id}))
-    gone = [labels.get(name, {}).get(str(id), f"#{id}") for id in add if id not in existing]
-    return [f"the enrollment in {label}, which has been deleted" for label in gone]
-
-
-def key(name, row_id, other_id) -> tuple[int, int]:
-    """Enrollment's primary key: (student_id, course_id)."""
-    return (row_id, other_id) if name == "course_ids" else (other_id, row_id)

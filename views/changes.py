@@ -14,7 +14,7 @@ from models import Change, ChangeSet, User, db
 from records import undo as undoing
 from views.history import ACTIONS, PAGE_SIZE, RESOURCES, entries, newest_first, undoable, with_change_sets
 from views.steps import offer_undo
-from views.undone import Outline, came_from
+from views.undone import Outline, came_from, clash_message, undone_message
 
 bp = Blueprint("changes", __name__, url_prefix="/changes")
 
@@ -134,13 +134,16 @@ def undo(id):
     if later and not request.form.get("overwrite"):
         rows = db.session.execute(with_change_sets(db.select(Change).where(Change.id.in_(later[:PAGE_SIZE]))))
         return render_template("undo.html", change_set=change_set, entries=entries(rows),
-                               back=outline.after_undo(asked_on))
+                               done=change_set.summary or outline.done(), back=outline.after_undo(asked_on))
     try:
         missing = undoing.undo(change_set, by=current_user._get_current_object())
+    except undoing.Clashed as clashed:
+        flash(clash_message(clashed.clash), "error")
+        return redirect(outline.after_undo(asked_on))
     except undoing.Refused as refused:
         flash(f"Not undone: {refused}", "error")
         return redirect(outline.after_undo(asked_on))
-    flash(f"Undone: {change_set.summary} (a bulk change)." if change_set.summary else outline.undone(), "success")
+    flash(undone_message(change_set, outline), "success")
     for what in missing:
         flash(f"Could not bring back {what}.", "warning")
     offer_undo()

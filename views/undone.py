@@ -6,10 +6,11 @@ from urllib.parse import urlsplit
 
 from flask import current_app, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from formatting import plural
-from models import Change, db
+from models import Change, ChangeSet, db
 from security import is_safe_redirect
 from views.history import ACTIONS, RESOURCES
 
@@ -39,24 +40,52 @@ class Outline:
     def may_undo(self) -> bool:
         return all(current_user.at_least(RESOURCES[table].edit_role) for table in self.tables)
 
+    def done(self) -> str:
+        """What it did, in words: "changed student “Ana Ruiz”", "added 4,999 students and 1 course"."""
+        if enrolled := self.enrollment():
+            return enrolled
+        main = self.main
+        if self.one_record():
+            return f"{ACTIONS[main.action].lower()} {RESOURCES[main.table_name].noun} “{main.label}”"
+        return self.tally()
+
     def undone(self) -> str:
         """The message after undoing it, in the words of what was done: "Undone: removed Ana Ruiz from MATH-101."."""
         main, noun = self.main, RESOURCES[self.main.table_name].noun
-        if enrolled := self.enrollment():
-            return f"Undone: {enrolled}."
-        if main.action == "delete":
-            said = f"Restored {noun} “{main.label}”"
-        else:
-            said = f"Undone: {ACTIONS[main.action].lower()} {noun} “{main.label}”"
+        if main.action != "delete" or not self.one_record() or self.enrollment():
+            return f"Undone: {self.done()}."
+        said = f"Restored {noun} “{main.label}”"
         others = {table: count for table, count in self.counts.items() if table != main.table_name}
-        if main.table_name == "users" and main.action == "delete" and self.counts["users"] == 1:
+        if main.table_name == "users":
             # a deleted user's advisees and courses, unlinked with them, are linked again
             given = [plural(others[table], RESOURCES[table].noun) + as_what
                      for table, as_what in (("students", " as advisees"), ("courses", " to teach")) if table in others]
             return f"{said}, and gave back {' and '.join(given)}." if given else f"{said}."
-        if main.table_name in SIDES and set(others) <= {SIDES[main.table_name]} and self.counts[main.table_name] == 1:
-            return f"{said}."  # the other rows are the other side of its enrollments: the same change
-        return f"{said} and {self.rows - 1:,} more." if self.rows > 1 else f"{said}."
+        return f"{said}."
+
+    def one_record(self) -> bool:
+        """Whether it changed one record, with what changed along with it: the other side of its enrollments, or a
+        deleted user's advisees and courses."""
+        main = self.main
+        if self.counts[main.table_name] != 1:
+            return False
+        others = set(self.counts) - {main.table_name}
+        return (not others or main.table_name == "users" and main.action == "delete"
+                or main.table_name in SIDES and others <= {SIDES[main.table_name]})
+
+    def tally(self) -> str:
+        """Its rows by table and kind of change, each row counted once, as the first thing done to it: "added
+        4,999 students and 1 course" (an import that made a course and enrolled them in it)."""
+        first = db.case((Change.action == "create", 0), (Change.action == "delete", 1), else_=2)
+        rows = (db.select(Change.table_name, db.func.min(first).label("kind"))
+                .where(Change.change_set_id == self.main.change_set_id)
+                .group_by(Change.table_name, Change.row_id).subquery())
+        counts = db.session.execute(db.select(rows.c.table_name, rows.c.kind, db.func.count())
+                                    .group_by(rows.c.table_name, rows.c.kind).order_by(rows.c.kind)).all()
+        by_kind = {}
+        for table, kind, count in counts:
+            by_kind.setdefault(kind, []).append(plural(count, RESOURCES[table].noun))
+        return ", ".join(f"{('added', 'deleted', 'changed')[kind]} {' and '.join(said)}" for kind, said in by_kind.items())
 
     def enrollment(self) -> str | None:
         """A student enrolled in, or taken off, one course, as the person did it: "enrolled Ana Ruiz in MATH-101"."""
@@ -84,6 +113,33 @@ class Outline:
 
 
 SIDES = {"students": "courses", "courses": "students"}  # the two tables an enrollment changes
+REDO_DEPTH = 20  # undos of undos followed back to the change first made
+
+
+def undone_message(change_set: ChangeSet, outline: Outline) -> str:
+    """The message after undoing `change_set`, in the words of the change first made: undoing an undo makes that
+    change again ("Redone: …"), undoing that one undoes it again."""
+    first, depth = change_set, 0
+    while first.undoes_id is not None and depth < REDO_DEPTH:
+        if (earlier := db.session.get(ChangeSet, first.undoes_id)) is None:
+            break
+        first, depth = earlier, depth + 1
+    said = first.summary or (outline if first is change_set else Outline.of(first.id)).done()
+    if depth % 2:
+        return f"Redone: {said}."
+    if first.summary:
+        return f"Undone: {first.summary} (a bulk change)."
+    return (outline if first is change_set else Outline.of(first.id)).undone()
+
+
+def clash_message(clash) -> Markup:
+    """Why an undo was refused, with a link to the record that holds the value it would put back now."""
+    resource = RESOURCES[clash.model.__tablename__]
+    more = f" ({plural(clash.more, 'other value')} too)" if clash.more else ""
+    return Markup("Not undone: the {} {} is now used by {} <a href=\"{}\">“{}”</a>{}. Change it there first, "
+                  "then undo again.").format(clash.column, clash.value, resource.noun,
+                                             url_for(f"{resource.name}.detail", id=clash.other_id), clash.other_label,
+                                             more)
 
 
 def came_from() -> str | None:
