@@ -61,3 +61,19 @@ def test_the_header_searchs_results_close_when_the_focus_leaves_and_arrow_down_o
     box.press("Shift+Tab")  # to the header's links, out of the search
     expect(results).to_be_hidden()
     expect(box).to_have_attribute("aria-expanded", "false")
+
+
+def test_tab_goes_from_the_header_search_through_its_results_then_closes_them(page, people):
+    page.goto("/students")
+    box, results = page.locator("#global-q"), page.locator("#global-results")
+    box.press_sequentially("mar", delay=40)
+    links = results.locator("a[data-result]")
+    expect(links.first).to_be_visible()
+    for index in range(links.count()):
+        page.keyboard.press("Tab")
+        expect(links.nth(index)).to_be_focused()
+        expect(results).to_be_visible()
+        outline = links.nth(index).evaluate("link => getComputedStyle(link).outlineStyle")
+        assert outline != "none"
+    page.keyboard.press("Tab")  # out of the results
+    expect(results).to_be_hidden()
