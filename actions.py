@@ -49,6 +49,9 @@ class Action:
         """Why the action may not run on these rows, if it may not."""
         return None
 
+    def leave_out_moot(self, form) -> None:
+        """Takes out of the form what the selection (as counted by `tally`) makes pointless to ask."""
+
 
 @dataclass(frozen=True)
 class SetColumn(Action):
@@ -141,7 +144,7 @@ class SetActive(Action):
 class MoveUp(Action):
     def run(self, session, resource, ids, form):
         deleted = 0
-        if form.twelfth.data == "delete":  # before the grade 11 students become grade 12
+        if "twelfth" in form and form.twelfth.data == "delete":  # before the grade 11 students become grade 12
             twelfth = db.select(Student.id).where(bulk.among(Student, ids), Student.grade == 12)
             deleted = bulk.delete(session, Student, twelfth)
         return deleted + bulk.move_up(session, ids, 12)
@@ -153,6 +156,10 @@ class MoveUp(Action):
                                                 .group_by(Student.grade)).all())
         count = sum(g.bulk_grades.values())
         return count, selection.first(SAMPLE, count) if count else []
+
+    def leave_out_moot(self, form):
+        if not g.bulk_grades.get(12):  # counted already: no query of its own
+            del form.twelfth, form.delete_twelfth
 
     def preview(self, resource, ids, form, count):
         grades = g.bulk_grades

@@ -42,9 +42,12 @@ class GradeChoice(BulkForm):
 
 
 class MoveUpChoice(BulkForm):
+    """Asked only when the selection holds grade 12 students (actions.MoveUp.leave_out_moot removes both fields)."""
+
     twelfth = RadioField("Students in grade 12", default="keep", choices=[
         SelectChoice("keep", "Stay in grade 12"), SelectChoice("delete", "Are deleted (they have left the school)")])
     delete_twelfth = BooleanField("Yes, delete the grade 12 students")
+    confirms = {"twelfth": "delete_twelfth"}  # bulk.html shows the second yes inside the choice it confirms
 
     def validate_delete_twelfth(self, field):
         if self.twelfth.data == "delete" and not field.data:

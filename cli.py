@@ -136,7 +136,18 @@ def demo_accounts(show):
     if show:
         if not passwords:
             raise click.ClickException("No demo accounts yet: make them with `flask --app app demo-accounts` (make run does).")
-        print_demo_accounts(passwords)
+        # The passwords file outlives a database dropped or pointed elsewhere: print only sign-ins that work here.
+        problems = {role: problem for role in reversed(ROLES) if (problem := demo_problem(role, passwords.get(role)))}
+        working = {role: passwords[role] for role in ROLES if role not in problems}
+        if working:
+            print_demo_accounts(working)
+        if problems:
+            said = "\n".join(f"  {role}@example.org {problem}" for role, problem in problems.items())
+            message = (f"{'These demo accounts do' if len(problems) > 1 else 'This demo account does'} not work in "
+                       f"this database:\n{said}\nMake them (again) with `flask --app app demo-accounts`.")
+            if not working:
+                raise click.ClickException(message)
+            click.echo(message, err=True)
         return
     # One password per role, never the same: whoever is shown the viewer's must not thereby hold the admin's. Kept,
     # so that a password a browser saved still works after a restart.
@@ -147,18 +158,29 @@ def demo_accounts(show):
     draft.write_text(json.dumps(passwords, indent=2))
     draft.replace(path)
     for role in reversed(ROLES):
-        email = f"{role}@example.org"
-        user = db.session.scalar(db.select(User).where(User.email == email))
-        if not (user and user.role == role and user.active and user.check_password(passwords[role])):
-            records.account(email, f"Demo {role.capitalize()}", role, passwords[role], rename=True)
+        if demo_problem(role, passwords[role]):
+            records.account(f"{role}@example.org", f"Demo {role.capitalize()}", role, passwords[role], rename=True)
     print_demo_accounts(passwords)
+
+
+def demo_problem(role: str, password: str | None) -> str | None:
+    """Why the demo account of `role` cannot sign in with `password` in this database, if it cannot."""
+    user = db.session.scalar(db.select(User).where(User.email == f"{role}@example.org"))
+    if user is None:
+        return "is not in this database"
+    if not password or not user.check_password(password):
+        return "has another password now"
+    if not user.active:
+        return "is deactivated"
+    return None if user.role == role else f"has the role {user.role} now"
 
 
 def print_demo_accounts(passwords: dict[str, str]):
     click.echo("Sign in at http://127.0.0.1:5000 with one of these (kept in instance/demo_accounts.json; "
                "`flask --app app demo-accounts --show` prints them again):")
     for role in reversed(ROLES):
-        click.echo(f"  {role:<7} {role}@example.org  {passwords[role]}")
+        if role in passwords:
+            click.echo(f"  {role:<7} {role}@example.org  {passwords[role]}")
 
 
 @click.command("backup")

@@ -107,10 +107,19 @@ class UserForm(PersonForm):
     def validate_role(self, field):
         if field.data != "admin" and self.leaves_no_admin():
             raise ValidationError("This is the only active admin; make someone else an admin first.")
+        if field.data != "admin" and self.is_mine():
+            raise ValidationError("You cannot take away your own admin role: ask another admin to change it.")
 
     def validate_active(self, field):
         if not field.data and self.leaves_no_admin():
             raise ValidationError("This is the only active admin; make someone else an admin first.")
+        if not field.data and self.is_mine():
+            raise ValidationError("You cannot deactivate your own account: ask another admin to.")
+
+    def is_mine(self) -> bool:
+        """Whether the account edited is the signed-in admin's own: who may not lock themselves out by one slip of
+        a form (as they may not delete themselves); bulk actions ask "Yes, include me" instead."""
+        return self.obj is not None and self.obj.id is not None and self.obj.id == current_user.id
 
     def leaves_no_admin(self) -> bool:
         """Whether saving would take away the last active admin."""

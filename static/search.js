@@ -2,8 +2,10 @@
 // or form that works without this file.
 "use strict";
 
-const typing = (element) => element instanceof HTMLElement &&
-  (element.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(element.tagName));
+// A field that takes letters: a tick box or radio button does not, so j and k work on a row's tick box.
+const typing = (element) => element instanceof HTMLElement && (element.isContentEditable ||
+  ["TEXTAREA", "SELECT"].includes(element.tagName) ||
+  (element.tagName === "INPUT" && !["checkbox", "radio"].includes(element.type)));
 
 // The header's box: results below it as one types; arrows move through them, Enter opens one, Escape closes.
 document.querySelectorAll("form[data-global-search]").forEach((form) => {
@@ -13,6 +15,7 @@ document.querySelectorAll("form[data-global-search]").forEach((form) => {
   let request;
   const links = () => [...panel.querySelectorAll("a[data-result]")];
   const close = () => { panel.hidden = true; box.setAttribute("aria-expanded", "false"); };
+  const open = () => { panel.hidden = false; box.setAttribute("aria-expanded", "true"); };
   const show = () => {
     const q = box.value.trim();
     if (!q) { close(); return; }
@@ -22,8 +25,7 @@ document.querySelectorAll("form[data-global-search]").forEach((form) => {
       .then((response) => response.text())
       .then((html) => {
         panel.innerHTML = html;  // our own server's fragment, escaped by Jinja
-        panel.hidden = false;
-        box.setAttribute("aria-expanded", "true");
+        if (form.contains(document.activeElement)) open();  // not if focus left while the answer was coming
       })
       .catch(() => {});
   };
@@ -31,7 +33,10 @@ document.querySelectorAll("form[data-global-search]").forEach((form) => {
   form.addEventListener("keydown", (event) => {
     const all = links();
     const at = all.indexOf(document.activeElement);
-    if (event.key === "ArrowDown" && all.length) {
+    if (event.key === "ArrowDown" && panel.hidden && box.value.trim()) {  // closed by Escape: open it again
+      event.preventDefault();
+      if (all.length) open(); else show();
+    } else if (event.key === "ArrowDown" && all.length) {
       event.preventDefault();
       all[Math.min(at + 1, all.length - 1)].focus();
     } else if (event.key === "ArrowUp" && all.length) {
@@ -43,6 +48,8 @@ document.querySelectorAll("form[data-global-search]").forEach((form) => {
     }
   });
   document.addEventListener("click", (event) => { if (!form.contains(event.target)) close(); });
+  // Tab out of the box and its results closes them, rather than leaving them over the page.
+  form.addEventListener("focusout", (event) => { if (!form.contains(event.relatedTarget)) close(); });
 });
 
 // Shortcuts: "?" lists them. None fires while typing in a field, or with a modifier but Ctrl/Cmd+S.
@@ -78,13 +85,27 @@ const showHelp = () => {
   help.showModal();
 };
 
-let rowAt = -1;
+// From the row holding the focus (its tick box, say), else the row marked last; rows the live search replaced
+// are gone, so j starts again from the first.
+let rowMarked = null;
 const moveRow = (step) => {
   const rows = [...document.querySelectorAll("[data-results] tbody tr")];
   if (!rows.length) return;
-  rowAt = Math.max(0, Math.min(rows.length - 1, rowAt + step));
-  rows.forEach((row, i) => row.classList.toggle("row-focus", i === rowAt));
-  rows[rowAt].querySelector("a")?.focus();
+  const focused = rows.findIndex((row) => row.contains(document.activeElement));
+  const from = focused >= 0 ? focused : rows.indexOf(rowMarked);
+  const at = from < 0 ? 0 : Math.max(0, Math.min(rows.length - 1, from + step));
+  rowMarked = rows[at];
+  rows.forEach((row) => row.classList.toggle("row-focus", row === rowMarked));
+  rowMarked.querySelector("a")?.focus();
+};
+
+// Escape closes an open list tool (Views, Columns: a <details>) and gives the focus back to its summary.
+const closeTool = (event) => {
+  const open = event.target.closest?.("details[open]") ?? document.querySelector(".list-tools details[open]");
+  if (!open) return false;
+  open.open = false;
+  open.querySelector("summary").focus();
+  return true;
 };
 
 let pending = "";
@@ -94,7 +115,9 @@ document.addEventListener("keydown", (event) => {
     if (save) { event.preventDefault(); save.click(); }
     return;
   }
-  if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target) || help?.open) return;
+  if (help?.open) return;
+  if (event.key === "Escape" && closeTool(event)) { event.preventDefault(); return; }
+  if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;
   const key = pending ? `${pending} ${event.key}` : event.key;
   pending = "";
   const actions = {

@@ -214,6 +214,30 @@ def test_demo_accounts_show_before_any_says_how_to_make_them(runner, own_instanc
     assert result.exit_code == 1 and "No demo accounts yet" in result.output
 
 
+def test_demo_accounts_show_on_a_database_without_them_names_them_and_prints_no_sign_ins(runner, app, own_instance):
+    passwords = demo_sign_ins(runner)
+    with app.app_context():  # as on a database made anew, or another one, since the passwords were kept
+        db.session.execute(db.delete(User).where(User.email.like("%@example.org"), User.email != "root@example.org"))
+        db.session.commit()
+    result = runner.invoke(args=["demo-accounts", "--show"])
+    assert result.exit_code == 1
+    for role, password in passwords.items():
+        assert f"{role}@example.org is not in this database" in result.output and password not in result.output
+    assert "Make them (again) with `flask --app app demo-accounts`." in result.output
+
+
+def test_demo_accounts_show_prints_the_sign_ins_that_work_and_names_the_other(runner, app, own_instance):
+    passwords = demo_sign_ins(runner)
+    with app.app_context():
+        db.session.scalar(db.select(User).where(User.email == "editor@example.org")).active = False
+        db.session.commit()
+    result = runner.invoke(args=["demo-accounts", "--show"])
+    assert result.exit_code == 0
+    assert passwords["admin"] in result.output and passwords["viewer"] in result.output
+    assert passwords["editor"] not in result.output
+    assert "editor@example.org is deactivated" in result.output
+
+
 def test_a_demo_password_changed_since_is_put_back(runner, app, own_instance):
     passwords = demo_sign_ins(runner)
     with app.app_context():

@@ -90,6 +90,7 @@ def add_bulk(blueprint, resource):
             return redirect(back)
         form, step = action.form(), request.form.get("then", "")
         count, sample_ids = action.tally(resource, selection)
+        action.leave_out_moot(form)
         notices = []
         if selection.ticked and count < len(selection.ticked):
             gone = len(selection.ticked) - count

@@ -145,6 +145,29 @@ def bulk_preview(page: Page):
     page.wait_for_load_state()
 
 
+def move_up_confirmation(page: Page):
+    """Every student selected, "Move up a grade": the first step, which asks what becomes of grade 12."""
+    page.goto("/students")
+    page.get_by_role("link", name="select all on this page").click()
+    page.get_by_label("With the selected").select_option(label="Move up a grade")
+    page.get_by_role("button", name="Go…").click()
+    expect(page.get_by_role("group", name="Students in grade 12")).to_be_visible()
+    page.wait_for_load_state()
+
+
+def bulk_including_yourself(page: Page):
+    """Every user made an admin, the admin signed in among them: the confirmation asking "Yes, include me" (a role
+    that would leave no admin is refused before it is asked)."""
+    page.goto("/users")
+    page.get_by_role("link", name="select all on this page").click()
+    page.get_by_label("With the selected").select_option(label="Set role")
+    page.get_by_role("button", name="Go…").click()
+    page.get_by_label("New role").select_option(label="Admin")
+    page.get_by_role("button", name="Show what will happen").click()
+    expect(page.get_by_label("Yes, include me")).to_be_visible()
+    page.wait_for_load_state()
+
+
 def all_matching_selected(page: Page):
     """A list whose every matching row is selected, through the plain links (no script needed)."""
     page.goto("/students")
@@ -229,6 +252,8 @@ PAGES = {
     "deleted record": deleted_record,
     "sign-in log": lambda page: page.goto("/sign-ins"),
     "bulk confirmation": bulk_preview,
+    "move-up confirmation": move_up_confirmation,
+    "bulk action including yourself": bulk_including_yourself,
     "list with all matching selected": all_matching_selected,
     "list filtered, with picks": filtered_with_picks,
     "two-letter search": lambda page: page.goto("/students?q=ma"),

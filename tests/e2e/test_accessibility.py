@@ -38,6 +38,23 @@ def test_page_meets_wcag_21_aa(new_page, people, axe_source, page_type, scheme):
     assert not found, describe(found)
 
 
+# Pages with more than one landmark of a kind, or buttons named apart from their text: axe's best practices too
+# (landmark-unique), and label-content-name-mismatch, which axe leaves off by default.
+BEYOND_WCAG = ["home", "student list", "course", "enroll students", "sign-in log", "page not found", "search results",
+               "move-up confirmation", "bulk action including yourself"]
+
+
+@pytest.mark.parametrize("page_type", BEYOND_WCAG)
+def test_page_passes_every_axe_rule(new_page, people, axe_source, page_type):
+    page = new_page()
+    PAGES[page_type](page)
+    page.context.route("**/axe.min.js", lambda route: route.fulfill(body=axe_source, content_type="text/javascript"))
+    page.add_script_tag(url="/axe.min.js")
+    found = page.evaluate("axe.run(document, {rules: {'label-content-name-mismatch': {enabled: true}},"
+                          " resultTypes: ['violations']}).then((results) => results.violations)")
+    assert not found, describe(found)
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_placeholder_text_is_readable(new_page, scheme):
     """axe leaves placeholders out, but they are text all the same: 4.5:1."""

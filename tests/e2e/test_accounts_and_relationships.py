@@ -87,6 +87,6 @@ def test_enroll_and_unenroll_from_the_course_page(page, add, read):
     page.get_by_role("link", name="Back to ART-1").click()
     expect(page.get_by_role("heading", name="1 student enrolled")).to_be_visible()
 
-    page.get_by_role("button", name="Take Bea Brown (bea@school.example) off ART-1").click()
+    page.get_by_role("button", name="Remove Bea Brown (bea@school.example) from ART-1").click()
     expect(page.locator(".flash")).to_have_text("Took “Bea Brown” (bea@school.example, grade 4) off ART-1.")
     assert read(Enrollment) == []

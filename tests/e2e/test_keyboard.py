@@ -62,8 +62,13 @@ def tab_to(page: Page, target, limit: int = 80):
     raise AssertionError(f"Tab never reached {target}")
 
 
+# The header search's results close once Tab leaves them (test_shortcuts.py), so a round of Tab cannot come back
+# to them: that page is tabbed through in test_shortcuts.py instead.
+ROUND_TRIP = [name for name in PAGES if name != "search as typed"]
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("page_type", PAGES)
+@pytest.mark.parametrize("page_type", ROUND_TRIP)
 def test_tab_reaches_everything_with_a_visible_focus(new_page, people, page_type, scheme):
     page = new_page(color_scheme=scheme)
     PAGES[page_type](page)
