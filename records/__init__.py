@@ -9,7 +9,7 @@ outside `change()` fails (records.guard).
 
 from contextlib import contextmanager
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -36,12 +36,14 @@ def change(summary: str | None = None, many: bool = False):
         with roomy_cache(session, many):
             yield session
             history.record(session)
+            if has_request_context() and history.CHANGE_SET in session.info:
+                g.change_made = history.made(session)  # for the page after the commit: views.steps.offer_undo
         session.commit()
     except BaseException:
         session.rollback()
         raise
     finally:
-        for key in (WRITING, history.CHANGE_SET, history.UNDOES, history.SUMMARY):
+        for key in (WRITING, history.CHANGE_SET, history.UNDOES, history.SUMMARY, history.TABLES):
             session.info.pop(key, None)
 
 

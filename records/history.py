@@ -21,6 +21,7 @@ from records.pending import Entry, changed_enrollments, gather, snapshot
 UNDOES = "roster.undoes"  # session.info: the change set an undo is undoing (records.undo)
 CHANGE_SET = "roster.change_set"  # session.info: (id, user id) of the change set being written
 SUMMARY = "roster.summary"  # session.info: what the change set did, in words, when its rows do not say (a bulk change)
+TABLES = "roster.tables"  # session.info: the tables whose rows the change set records
 RELATED = {"advisor_id": User, "teacher_id": User}  # columns naming another row: its name is kept beside the id
 # The sets of rows a record is related to through enrollments, as its history shows them.
 ENROLLED = {Student: ("course_ids", "course_id"), Course: ("student_ids", "student_id")}
@@ -69,6 +70,20 @@ def record(session):
             "data": json.dumps(entry.fields, default=str), "labels": json.dumps(labels(session, entry.fields)),
         })
     session.execute(db.insert(Change), rows)
+    session.info.setdefault(TABLES, set()).update(row["table_name"] for row in rows)
+
+
+def made(session) -> tuple[frozenset, str | None, bool]:
+    """The tables the change in progress changed, and the signed-in user's role and whether they are active as it
+    leaves them (a statement over users may have changed their own row): read before its commit, so that the page
+    after it needs no database to say whether to offer Undo."""
+    tables = frozenset(session.info.get(TABLES, ()))
+    if not (has_request_context() and current_user.is_authenticated):
+        return tables, None, False
+    if "users" not in tables:
+        return tables, current_user.role, current_user.active
+    me = session.execute(db.select(User.role, User.active).where(User.id == current_user.id)).first()
+    return (tables, me.role, me.active) if me else (tables, None, False)
 
 
 def open_change_set(session) -> int:
@@ -123,6 +138,7 @@ def insert_changes(session, model, where, action: str, data, labels, version=Non
         data, labels,
     ).where(where)
     session.execute(db.insert(Change).from_select(columns, rows))
+    session.info.setdefault(TABLES, set()).add(model.__tablename__)
 
 
 def summarize(session, summary: str):

@@ -144,7 +144,9 @@ def after_commit(app):
 def test_nothing_after_a_commit_needs_the_database(app, client, add, after_commit):
     course = add(Course, code="ART-1", title="Art", credits=1)
     student = add(Student, name="Ana", email="ana@school.example")
+    user = add(User, name="Eve", email="eve@example.org", role="editor")
     posts = [
+        (f"/users/{user}/edit", {"name": "Eve", "email": "eve@example.org", "role": "viewer", "active": "y"}),
         ("/students/new", {"name": "Bea", "email": "bea@school.example", "grade": "3", "enrolled_on": "2024-09-01"}),
         (f"/students/{student}/edit", {"name": "Ana B", "email": "ana@school.example", "grade": "4",
                                        "enrolled_on": "2024-09-01"}),

@@ -8,10 +8,10 @@ from columns import shown_columns
 from formatting import who
 from listing.filters import chips as filter_chips, picks
 from listing.search import prefix_only
-from models import User, db
+from models import ROLES
 from resources import BY_NAME
+from views.history import RESOURCES
 from views.pickers import searching
-from views.undone import Outline
 
 
 def list_page(resource):
@@ -83,14 +83,11 @@ def delete_confirmed(resource, record):
 
 def offer_undo():
     """The next page's flash offers Undo of the change set this request made, if it made one that the signed-in user
-    may still undo: not one by which they took away their own admin role or access (Undo would answer 403)."""
-    if not (change_set_id := g.get("change_set_id")):
+    may still undo: not one by which they took away their own admin role or access (Undo would answer 403). Told by
+    what the change read before its commit (records.history.made): after a commit, no page needs the database."""
+    change_set_id, made = g.get("change_set_id"), g.get("change_made")
+    if not (change_set_id and made):
         return
-    outline = Outline.of(change_set_id)
-    if "users" in outline.tables:  # their own row may be one, changed by a statement (a bulk job): read it again
-        me = db.session.scalar(db.select(User).where(User.id == current_user.id)
-                               .execution_options(populate_existing=True))
-        if me is None or not me.active:
-            return
-    if outline.may_undo():
+    tables, role, active = made
+    if active and all(ROLES.index(role) >= ROLES.index(RESOURCES[table].edit_role) for table in tables):
         flash(str(change_set_id), "undo")
