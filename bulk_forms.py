@@ -69,5 +69,6 @@ class CourseChoice(BulkForm):
 
 
 class RoleChoice(BulkForm):
+    # Always one chosen (no empty first option), so no `required` in the HTML, which would then need one.
     role = SelectField("New role", choices=[SelectChoice(role, role.capitalize()) for role in ROLES],
-                       validators=[InputRequired("Choose a role.")])
+                       validators=[InputRequired("Choose a role.")], render_kw={"required": False})

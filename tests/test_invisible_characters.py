@@ -6,7 +6,7 @@ import pytest
 
 from helpers import read
 from models import Course, SavedView, Student, User
-from test_import import counts, preview, text
+from test_import import confirm, counts, preview, text
 
 INVISIBLE = {"right-to-left override": "\u202e", "left-to-right embedding": "\u202a", "first strong isolate": "\u2068",
              "pop directional isolate": "\u2069", "zero width space": "\u200b", "word joiner": "\u2060",
@@ -61,7 +61,7 @@ def test_an_import_cannot_bring_them_in(client, app):
     page = text(response)
     assert counts(response)[-1] == 2
     assert f"2 Name {MESSAGE}" in page and f"3 Name {MESSAGE}" in page
-    client.post(address)
+    assert confirm(client, address, response).status_code == 400
     assert read(app, Student) == []
 
 

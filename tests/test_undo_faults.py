@@ -221,10 +221,10 @@ def test_undoing_the_undo_of_a_bulk_change_says_redone_in_its_words(client, app,
 
 
 def test_undoing_an_import_counts_what_it_added_by_table(client, app):
-    from test_import import HEADER, preview
+    from test_import import HEADER, confirm, preview
     rows = "".join(f"Person {n},p{n}@school.example,7,,2024-09-01,3.00,,\n" for n in range(3))
-    _, address = preview(client, (HEADER + rows).encode())
-    client.post(address)
+    page, address = preview(client, (HEADER + rows).encode())
+    assert confirm(client, address, page).status_code == 302
     client.post(f"/changes/{newest_change_set(app)}/undo")
     assert "Undone: added 3 students." in messages(client)
     assert read(app, Student) == []

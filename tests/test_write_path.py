@@ -11,7 +11,7 @@ import records
 from helpers import read, signed_in
 from records.guard import WriteOutsideWritePath
 from resources import STUDENTS
-from models import Course, Student, User, db
+from models import ChangeSet, Course, Student, User, db
 
 
 def route(app, name, view):
@@ -159,3 +159,17 @@ def test_nothing_after_a_commit_needs_the_database(app, client, add, after_commi
         late = after_commit()
         assert client.post(path, data=data).status_code in (302, 303), path
         assert late == [], path
+
+
+@pytest.mark.parametrize("back", ["detail", "index"])
+def test_nothing_after_an_undo_commits_needs_the_database(app, client, add, after_commit, back):
+    course = add(Course, code="ART-1", title="Art", credits=1)
+    assert client.post(f"/courses/{course}/delete").status_code == 302
+    with app.app_context():
+        deleted = db.session.scalar(db.select(db.func.max(ChangeSet.id)))
+    page = f"http://localhost/courses/{course}" if back == "detail" else "http://localhost/courses"
+    late = after_commit()
+    response = client.post(f"/changes/{deleted}/undo", headers={"Referer": page})
+    assert response.status_code == 302 and late == []
+    assert response.headers["Location"] == page.removeprefix("http://localhost")  # the restored course's page
+    assert read(app, Course, id=course) != []

@@ -135,6 +135,8 @@ def undo(id):
         rows = db.session.execute(with_change_sets(db.select(Change).where(Change.id.in_(later[:PAGE_SIZE]))))
         return render_template("undo.html", change_set=change_set, entries=entries(rows),
                                done=change_set.summary or outline.done(), back=outline.after_undo(asked_on))
+    # What it will say and where it goes, read before the undo: after its commit, no page needs the database.
+    said, back = undone_message(change_set, outline), outline.after_undo(asked_on, undone=True)
     try:
         missing = undoing.undo(change_set, by=current_user._get_current_object())
     except undoing.Clashed as clashed:
@@ -143,11 +145,11 @@ def undo(id):
     except undoing.Refused as refused:
         flash(f"Not undone: {refused}", "error")
         return redirect(outline.after_undo(asked_on))
-    flash(undone_message(change_set, outline), "success")
+    flash(said, "success")
     for what in missing:
         flash(f"Could not bring back {what}.", "warning")
     offer_undo()
-    return redirect(outline.after_undo(asked_on))
+    return redirect(back)
 
 
 def explain_deleted():

@@ -101,15 +101,18 @@ class Outline:
         student, course = (main.label, other) if name == "course_ids" else (other, main.label.split(" ")[0])
         return f"enrolled {student} in {course}" if data[name]["+"] else f"removed {student} from {course}"
 
-    def after_undo(self, came_from: str | None) -> str:
+    def after_undo(self, came_from: str | None, undone: bool = False) -> str:
         """Back to the page the undo was asked on, if it still shows something (not a record the undo took away);
-        else to the row (or its history, if gone), or the Changes page for many rows."""
-        if came_from and still_there(came_from):
+        else to the row (or its history, if gone), or the Changes page for many rows. `undone`: as the undo will
+        leave them, read before it (after its commit, no page needs the database)."""
+        undoing = self if undone else None
+        if came_from and still_there(came_from, undoing):
             return came_from
         if self.rows > 1:
             return url_for("changes.index")
-        gone = db.session.get(RESOURCES[self.main.table_name].model, self.main.row_id) is None
-        return url_for(f"{RESOURCES[self.main.table_name].name}.{'history' if gone else 'detail'}", id=self.main.row_id)
+        resource = RESOURCES[self.main.table_name]
+        gone = not exists(resource.model, self.main.row_id, undoing)
+        return url_for(f"{resource.name}.{'history' if gone else 'detail'}", id=self.main.row_id)
 
 
 SIDES = {"students": "courses", "courses": "students"}  # the two tables an enrollment changes
@@ -153,9 +156,9 @@ def came_from() -> str | None:
     return target if is_safe_redirect(target) else None
 
 
-def still_there(path: str) -> bool:
-    """Whether a page of this site is still there: not a record's own page once the record is gone (its History
-    page stays)."""
+def still_there(path: str, undoing: Outline | None = None) -> bool:
+    """Whether a page of this site is still there (once `undoing` is undone): not a record's own page once the
+    record is gone (its History page stays)."""
     try:
         endpoint, args = current_app.url_map.bind(request.host).match(urlsplit(path).path, method="GET")
     except HTTPException:  # not a page, or a redirect to one
@@ -164,4 +167,16 @@ def still_there(path: str) -> bool:
     resource = next((r for r in RESOURCES.values() if r.name == blueprint), None)
     if resource is None or "id" not in args or view == "history":
         return True
-    return db.session.scalar(db.select(resource.model.id).where(resource.model.id == args["id"])) is not None
+    return exists(resource.model, args["id"], undoing)
+
+
+def exists(model, id: int, undoing: Outline | None = None) -> bool:
+    """Whether the row is there: now, or once `undoing` is undone (a row it added is deleted, one it deleted comes
+    back)."""
+    if undoing is not None:
+        action = db.session.scalar(db.select(Change.action).where(
+            Change.change_set_id == undoing.main.change_set_id, Change.table_name == model.__tablename__,
+            Change.row_id == id, Change.action.in_(("create", "delete"))).limit(1))
+        if action is not None:
+            return action == "delete"
+    return db.session.scalar(db.select(model.id).where(model.id == id)) is not None
