@@ -3,6 +3,9 @@
 import pytest
 from playwright.sync_api import expect
 
+from models import SavedView, User, db
+
+from .harness import ADMIN_EMAIL
 from .pages import names, saved_view
 from .test_accessibility import describe, violations
 
@@ -83,3 +86,54 @@ def test_following_the_system_again_follows_it(new_page):
         page.get_by_role("button", name="Save colour scheme").click()
         expect(page.locator(".flash")).to_have_text("Saved your colour scheme.")
         has_background(page, shown)
+
+
+LONG_VIEW_NAMES = ["Advisees without email addresses", "All students with a very long saved view name indeed",
+                   "Freshmen by GPA, highest first", "Grade 3 honours students", "Math 101 waiting list",
+                   "Needs follow-up from counselling", "Seniors on probation this term", "Transfer students 2026"]
+
+
+@pytest.fixture
+def eight_pinned_views(server_app):
+    with server_app.app_context():
+        admin = db.session.scalar(db.select(User.id).filter_by(email=ADMIN_EMAIL))
+        db.session.add_all(SavedView(owner_id=admin, resource="students", name=name, query=f"grade={number}", pinned=True)
+                           for number, name in enumerate(LONG_VIEW_NAMES, 1))
+        db.session.commit()
+
+
+def rows(locator) -> int:
+    """How many lines the elements take: their boxes' middles, those less than 10 px apart on one line."""
+    middles = sorted(box["y"] + box["height"] / 2 for box in (element.bounding_box() for element in locator.all()))
+    return 1 + sum(lower - upper >= 10 for upper, lower in zip(middles, middles[1:]))
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with JavaScript", "without"])
+@pytest.mark.parametrize("width", [1280, 375])
+def test_many_pinned_views_show_a_few_and_the_rest_behind_more_views(new_page, eight_pinned_views, width, javascript):
+    page = new_page(viewport={"width": width, "height": 800}, java_script_enabled=javascript)
+    page.goto("/students")
+    nav = page.get_by_role("navigation", name="Main")
+    pins = nav.locator("a.pinned-view")
+    expect(pins).to_have_count(3)
+    for pin, name in zip(pins.all(), LONG_VIEW_NAMES):
+        expect(pin).to_have_attribute("title", name)  # a name cut short is whole in its title
+    more = nav.locator("summary", has_text="More views (5)")
+    assert rows(pins.or_(more)) <= 2  # three pins and "More views": one row, or two on a phone
+    if width == 1280:  # the links, the search and the account stay on the first row
+        assert rows(nav.get_by_role("link", name="Students", exact=True).or_(page.get_by_role("button", name="Sign out"))) == 1
+    expect(nav.get_by_role("link", name="Seniors on probation this term")).to_be_hidden()
+    more.click()
+    nav.get_by_role("link", name="Seniors on probation this term").click()
+    expect(page).to_have_url("/students?grade=7")
+    expect(page.get_by_role("checkbox", name="7", exact=True)).to_be_checked()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_more_views_menu_meets_wcag_21_aa(new_page, eight_pinned_views, axe_source, scheme):
+    page = new_page(color_scheme=scheme)
+    page.goto("/students")
+    page.locator("summary", has_text="More views").click()
+    expect(page.get_by_role("link", name="All saved views")).to_be_visible()
+    found = violations(page, axe_source)
+    assert not found, describe(found)
