@@ -1,8 +1,9 @@
 """What static/search.js adds to the keyboard: j and k through a list's rows, Escape on a list tool, and the
-header search's results, which close when the focus leaves them and open again with ArrowDown."""
+header search's results, which close when the focus leaves them and open again with ArrowDown; the "?" dialog."""
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 
@@ -77,3 +78,22 @@ def test_tab_goes_from_the_header_search_through_its_results_then_closes_them(pa
         assert outline != "none"
     page.keyboard.press("Tab")  # out of the results
     expect(results).to_be_hidden()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_shortcuts_dialog_dims_the_page_behind_it_and_fits_the_screen(new_page, people, width, scheme):
+    page = new_page(viewport={"width": width, "height": 740}, color_scheme=scheme)
+    page.goto("/students")
+    page.keyboard.press("?")
+    dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
+    expect(dialog).to_be_visible()
+    # The browser's own backdrop is 10% black: the page behind shows through as if the dialog were part of it.
+    backdrop = dialog.evaluate("dialog => getComputedStyle(dialog, '::backdrop').backgroundColor")
+    *_, alpha = re.fullmatch(r"rgba?\((\d+), (\d+), (\d+)(?:, ([\d.]+))?\)", backdrop).groups()
+    assert float(alpha or 1) >= 0.5, backdrop
+    box = dialog.bounding_box()
+    assert box["x"] >= 8 and box["x"] + box["width"] <= width - 8
+    assert box["y"] >= 8 and box["y"] + box["height"] <= 740 - 8
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
