@@ -1,0 +1,39 @@
+"""Small things a phone's 375 px showed untidy, looked at in dark mode: what belongs together stays on one line,
+a placeholder is not cut off, a heading does not touch the box above it."""
+
+import pytest
+from playwright.sync_api import expect
+
+from .pages import first_record
+
+PHONE = {"viewport": {"width": 375, "height": 740}, "color_scheme": "dark"}
+
+
+def middle(locator) -> float:
+    box = locator.bounding_box()
+    return box["y"] + box["height"] / 2
+
+
+def on_one_line(*locators) -> bool:
+    middles = [middle(locator) for locator in locators]
+    return max(middles) - min(middles) < 10
+
+
+# The width a placeholder's text takes in its box's font, against the box's width inside its padding.
+PLACEHOLDER_FITS = """box => {
+  const style = getComputedStyle(box, "::placeholder");
+  const context = document.createElement("canvas").getContext("2d");
+  context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  const inside = box.clientWidth - parseFloat(getComputedStyle(box).paddingLeft) - parseFloat(getComputedStyle(box).paddingRight);
+  return context.measureText(box.placeholder).width <= inside;
+}"""
+
+
+@pytest.mark.parametrize("list_path", ["/students", "/courses"])
+def test_a_pickers_placeholder_is_not_cut_off_on_a_phone(new_page, people, list_path):
+    page = new_page(**PHONE)
+    page.goto(first_record(page, list_path) + "/edit")
+    boxes = page.locator(".picker-search input[type=search]")
+    expect(boxes.first).to_be_visible()
+    for box in boxes.all():
+        assert box.evaluate(PLACEHOLDER_FITS), box.get_attribute("placeholder")
