@@ -37,3 +37,9 @@ def test_a_pickers_placeholder_is_not_cut_off_on_a_phone(new_page, people, list_
     expect(boxes.first).to_be_visible()
     for box in boxes.all():
         assert box.evaluate(PLACEHOLDER_FITS), box.get_attribute("placeholder")
+
+
+def test_a_courses_enroll_and_import_buttons_share_a_line_on_a_phone(new_page, people):
+    page = new_page(**PHONE)
+    page.goto(first_record(page, "/courses"))
+    assert on_one_line(page.get_by_role("link", name="Enroll students"), page.get_by_role("link", name="Import enrollments"))
