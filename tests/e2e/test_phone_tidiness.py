@@ -43,3 +43,10 @@ def test_a_courses_enroll_and_import_buttons_share_a_line_on_a_phone(new_page, p
     page = new_page(**PHONE)
     page.goto(first_record(page, "/courses"))
     assert on_one_line(page.get_by_role("link", name="Enroll students"), page.get_by_role("link", name="Import enrollments"))
+
+
+@pytest.mark.parametrize("list_path", ["/students", "/users", "/courses"])
+def test_a_bulk_actions_choice_and_its_go_button_share_a_line_on_a_phone(new_page, people, list_path):
+    page = new_page(**PHONE)
+    page.goto(list_path)
+    assert on_one_line(page.get_by_label("With the selected"), page.get_by_role("button", name="Go…"))
