@@ -50,3 +50,12 @@ def test_a_bulk_actions_choice_and_its_go_button_share_a_line_on_a_phone(new_pag
     page = new_page(**PHONE)
     page.goto(list_path)
     assert on_one_line(page.get_by_label("With the selected"), page.get_by_role("button", name="Go…"))
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_import_pages_columns_heading_stands_apart_from_the_upload_form(new_page, width):
+    page = new_page(**{**PHONE, "viewport": {"width": width, "height": 740}})
+    page.goto("/students/import")
+    form = page.locator("form.record-form").bounding_box()
+    heading = page.get_by_role("heading", name="Columns").bounding_box()
+    assert heading["y"] - (form["y"] + form["height"]) >= 16
