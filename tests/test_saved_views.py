@@ -80,7 +80,7 @@ def test_renaming_to_a_name_taken_says_so_at_the_field_and_changes_nothing(app, 
 def test_a_pinned_view_is_in_the_header_until_unpinned(app, client, school):
     save(client)
     view = view_named(app, "Grade 3")
-    link = '<a class="pinned-view" href="/students?grade=3">Grade 3</a>'
+    link = '<a class="pinned-view" href="/students?grade=3" title="Grade 3">Grade 3</a>'
     assert link not in client.get("/").get_data(as_text=True)
     assert client.post(f"/views/{view.id}/pin").location == "/views"
     assert view_named(app, "Grade 3").pinned
