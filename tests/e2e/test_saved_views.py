@@ -127,6 +127,12 @@ def test_many_pinned_views_show_a_few_and_the_rest_behind_more_views(new_page, e
     nav.get_by_role("link", name="Seniors on probation this term").click()
     expect(page).to_have_url("/students?grade=7")
     expect(page.get_by_role("checkbox", name="7", exact=True)).to_be_checked()
+    # The view open is behind "More views": it says so, underlined as an open page's link is
+    more = page.get_by_role("navigation", name="Main").locator("summary", has_text="More views (5)")
+    expect(more).to_have_css("border-bottom-color", page.get_by_role("link", name="Students", exact=True).evaluate(
+        "link => getComputedStyle(link).borderBottomColor"))
+    more.click()
+    expect(page.get_by_role("link", name="Seniors on probation this term")).to_have_attribute("aria-current", "page")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
