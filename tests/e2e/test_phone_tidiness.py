@@ -59,3 +59,14 @@ def test_the_import_pages_columns_heading_stands_apart_from_the_upload_form(new_
     form = page.locator("form.record-form").bounding_box()
     heading = page.get_by_role("heading", name="Columns").bounding_box()
     assert heading["y"] - (form["y"] + form["height"]) >= 16
+
+
+def test_a_records_details_line_up_with_its_forms_fields_on_a_phone(new_page, people):
+    """A phone's narrow screen keeps its width for the values: the details box is inset no more than the form's."""
+    page = new_page(**PHONE)
+    student = first_record(page, "/students")
+    page.goto(student)
+    detail = page.locator(".details dt").first.bounding_box()["x"]
+    page.goto(student + "/edit")
+    form = page.get_by_text("Name", exact=True).first.bounding_box()["x"]
+    assert detail == form
