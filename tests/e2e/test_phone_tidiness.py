@@ -70,3 +70,12 @@ def test_a_records_details_line_up_with_its_forms_fields_on_a_phone(new_page, pe
     page.goto(student + "/edit")
     form = page.get_by_text("Name", exact=True).first.bounding_box()["x"]
     assert detail == form
+
+
+def test_the_views_menus_placeholder_is_not_cut_off_on_a_phone(new_page, people):
+    page = new_page(**PHONE)
+    page.goto("/students")
+    page.locator(".list-tools summary", has_text="Views").click()
+    box = page.get_by_label("Save this list as")
+    expect(box).to_be_visible()
+    assert box.evaluate(PLACEHOLDER_FITS), box.get_attribute("placeholder")
