@@ -240,6 +240,12 @@ def test_undoing_an_import_counts_what_it_added_by_table(client, app):
     rows = "".join(f"Person {n},p{n}@school.example,7,,2024-09-01,3.00,,\n" for n in range(3))
     page, address = preview(client, (HEADER + rows).encode())
     assert confirm(client, address, page).status_code == 302
-    client.post(f"/changes/{newest_change_set(app)}/undo")
-    assert "Undone: added 3 students." in messages(client)
+    imported = newest_change_set(app)
+    changes = messages(client)
+    assert "Import of file.csv: added 3 students" in changes and "Bulk:" not in changes
+    edit(client, read(app, Student)[0].id, name="Person 0", email="p0@school.example", grade="8")  # so it asks
+    asked = client.post(f"/changes/{imported}/undo").get_data(as_text=True)
+    assert "<strong>import of file.csv: added 3 students</strong>" in asked
+    client.post(f"/changes/{imported}/undo", data={"overwrite": "yes"})
+    assert "Undone: import of file.csv: added 3 students." in messages(client)
     assert read(app, Student) == []

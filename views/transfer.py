@@ -137,7 +137,7 @@ def add_import(bp, make_importer, kind: str, role: str, title: str, prefix: str 
             seen = import_writes.Seen(request.form.get("seen", ""), request.form.get("since", 0, type=int))
             try:
                 result = import_writes.commit(importer, table, mapping, also=lambda session: session.delete(upload),
-                                              me=current_user.id, seen=seen)
+                                              me=current_user.id, seen=seen, name=upload.filename)
             except import_writes.Refused as refused:
                 result = refused.plan
             else:

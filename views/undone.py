@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from formatting import plural
 from models import Change, ChangeSet, db
+from records import history
 from security import is_safe_redirect
 from views.history import ACTIONS, RESOURCES
 
@@ -78,18 +79,8 @@ class Outline:
                 or main.table_name in SIDES and others <= {SIDES[main.table_name]})
 
     def tally(self) -> str:
-        """Its rows by table and kind of change, each row counted once, as the first thing done to it: "added
-        4,999 students and 1 course" (an import that made a course and enrolled them in it)."""
-        first = db.case((Change.action == "create", 0), (Change.action == "delete", 1), else_=2)
-        rows = (db.select(Change.table_name, db.func.min(first).label("kind"))
-                .where(Change.change_set_id == self.main.change_set_id)
-                .group_by(Change.table_name, Change.row_id).subquery())
-        counts = db.session.execute(db.select(rows.c.table_name, rows.c.kind, db.func.count())
-                                    .group_by(rows.c.table_name, rows.c.kind).order_by(rows.c.kind)).all()
-        by_kind = {}
-        for table, kind, count in counts:
-            by_kind.setdefault(kind, []).append(plural(count, RESOURCES[table].noun))
-        return ", ".join(f"{('added', 'deleted', 'changed')[kind]} {' and '.join(said)}" for kind, said in by_kind.items())
+        """Its rows by table and kind of change: "added 4,999 students and 1 course" (records.history.tally)."""
+        return history.tally(db.session, self.main.change_set_id)
 
     def enrollment(self) -> str | None:
         """A student enrolled in, or taken off, one course, as the person did it: "enrolled Ana Ruiz in MATH-101"."""
@@ -134,7 +125,8 @@ def undone_message(change_set: ChangeSet, outline: Outline) -> Callable[[dict[st
         first, depth = earlier, depth + 1
     said = first.summary or (outline if first is change_set else Outline.of(first.id)).done()
     if depth % 2 or first.summary:
-        message = f"Redone: {said}." if depth % 2 else f"Undone: {said} (a bulk change)."
+        bulk = "" if first.is_import else " (a bulk change)"  # an import's summary says so itself
+        message = f"Redone: {said}." if depth % 2 else f"Undone: {said}{bulk}."
         return lambda changed: message
     return (outline if first is change_set else Outline.of(first.id)).undone
 
