@@ -363,6 +363,9 @@ class SignIn(db.Model):
     )
 
 
+IMPORTED = "import of "  # how an import's summary starts (records.import_writes): "import of students.csv: added …"
+
+
 class ChangeSet(db.Model):
     """The changes one request or command made: who, when, which change set they undid, and which undid them."""
 
@@ -372,7 +375,8 @@ class ChangeSet(db.Model):
     at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, index=True)
     user_id: Mapped[int | None]  # no foreign key: a deleted user's changes stay theirs
     user_name: Mapped[str] = mapped_column(String(NAME_MAX))  # as it was then
-    summary: Mapped[str | None] = mapped_column(String(200))  # what a bulk change did: "Bulk: set grade on 312 students"
+    # What a bulk change or an import did: "set grade on 312 students", "import of students.csv: added 3 students"
+    summary: Mapped[str | None] = mapped_column(String(200))
     undoes_id: Mapped[int | None] = mapped_column(ForeignKey("change_sets.id", ondelete="SET NULL"))
     # The change set that undid this one: kept here, so a page of changes needs no search for it.
     undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("change_sets.id", ondelete="SET NULL"))
@@ -380,6 +384,18 @@ class ChangeSet(db.Model):
     changes: Mapped[list["Change"]] = relationship(back_populates="change_set", order_by="Change.id")
 
     __table_args__ = (Index("ix_change_sets_user_id_id", "user_id", "id"),)
+
+    @property
+    def is_import(self) -> bool:
+        return bool(self.summary) and self.summary.startswith(IMPORTED)
+
+    @property
+    def headline(self) -> str | None:
+        """How the history heads its rows: "Import of students.csv: added 3 students", "Bulk: set grade on 312
+        students"; None for a change its rows say alone."""
+        if not self.summary:
+            return None
+        return self.summary[0].upper() + self.summary[1:] if self.is_import else f"Bulk: {self.summary}"
 
 
 class Change(db.Model):

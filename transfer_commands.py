@@ -87,7 +87,7 @@ def import_command(kind, file, dry_run):
             if dry_run:
                 result = import_checks.plan(importer, table, mapping, bar.update)
             else:
-                result = import_writes.commit(importer, table, mapping, bar.update)
+                result = import_writes.commit(importer, table, mapping, bar.update, name=file.name)
         except import_writes.Refused as refused:
             result = refused.plan
     for problem in result.problems:

@@ -129,6 +129,12 @@ def record_snapshots(session, model, where, action: str):
                  .select_from(Enrollment).join(other_model, other_model.id == other).where(mine == model.id).scalar_subquery())
         fields += [db.literal(name), pair(ids, action)]
         labels += [db.literal(name), names]
+        if action == "delete":  # each enrollment as a row, with its date, so that Restore puts it back as it was
+            kept = [part for key in pending.KEPT_WITH_ENROLLMENT
+                    for part in (db.literal(key), Enrollment.__table__.columns[key])]
+            each = json_object(db.literal(other.key), other, *kept)
+            rows = db.select(db.func.coalesce(array_agg(each), json_array())).where(mine == model.id).scalar_subquery()
+            fields += [db.literal(pending.ENROLLMENTS), pair(rows, action)]
     version = model.version if action == "delete" else None
     history.insert_changes(session, model, where, action, json_object(*fields), json_object(*labels), version)
 

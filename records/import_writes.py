@@ -11,12 +11,14 @@ from datetime import date
 from sqlalchemy import bindparam
 
 from database.inserting import insert_rows
-from models import Change, Course, Enrollment, Student, User, db, utcnow
+from models import IMPORTED, Change, ChangeSet, Course, Enrollment, Student, User, db, utcnow
 from records import change, history, pending
 from records.import_checks import Progress, plan
 from records.imports import CHUNK, Importer, Plan, Problem
 
 RELATED = {"advisor_id": User, "teacher_id": User, "course_ids": Course}
+SUMMARY_MAX = ChangeSet.summary.type.length
+NAME_SHOWN = 100  # of a file's name in its import's summary: room is left for what it did
 
 
 class Refused(Exception):
@@ -40,9 +42,10 @@ def last_change() -> int:
 
 
 def commit(importer: Importer, table, mapping, progress: Progress = lambda n: None, also=lambda session: None,
-           me: int | None = None, seen: Seen | None = None) -> Plan:
+           me: int | None = None, seen: Seen | None = None, name: str | None = None) -> Plan:
     """Imports the file, all of it or (raising Refused) none; `also(session)` runs in the same transaction. With
-    `seen`, the preview's: a row that changed since it was shown refuses the import (the plan made now says which)."""
+    `seen`, the preview's: a row that changed since it was shown refuses the import (the plan made now says which).
+    `name`, the file's: its change set is summarized as the import of it ("import of students.csv: added 3 …")."""
     with change(many=True) as session:
         result = plan(importer, table, mapping, progress, me)
         if result.problems:
@@ -54,8 +57,19 @@ def commit(importer: Importer, table, mapping, progress: Progress = lambda n: No
             enroll(session, [(v["student_id"], v["course_id"], v["enrolled_on"]) for _, v in result.new])
         else:
             write(session, importer, result)
+        if name:
+            summarize(session, name)
         also(session)
     return result
+
+
+def summarize(session, name: str):
+    """The change set named as the import of file `name`, with what it did by table, read from its history: the
+    Changes page and the undo's confirmation say it so."""
+    history.record(session)  # every row's history written first, so the tally counts them all
+    if opened := session.info.get(history.CHANGE_SET):
+        said = f"{IMPORTED}{name[:NAME_SHOWN]}: {history.tally(session, opened[0])}"
+        history.summarize(session, said[:SUMMARY_MAX])
 
 
 def write(session, importer: Importer, result: Plan):

@@ -176,6 +176,23 @@ def lookup(model, keys: set[str]) -> dict[str, tuple[int, str]]:
     return found
 
 
+def related_names(importer: Importer, updates: list[Update]) -> dict[str, dict[int, str]]:
+    """How the history names the related rows `updates` change, before and after (an advisor's name, a course's
+    code), by field: one query per related column for all the updates, not one per row."""
+    wanted = {}
+    for update in updates:
+        for name, values in update.changed.items():
+            if importer.column(name).related is not None:
+                wanted.setdefault(name, set()).update(id for value in values for id in
+                                                      (value or [] if isinstance(value, list) else [value]))
+    named = {}
+    for name, ids in wanted.items():
+        model, ids = importer.column(name).related, sorted(ids - {None})
+        named[name] = {id: label for start in range(0, len(ids), CHUNK) for id, label in db.session.execute(
+            db.select(model.id, label_of(model)).where(model.id.in_(ids[start:start + CHUNK])))}
+    return named
+
+
 def normal_key(model, text: str) -> str:
     text = text.strip()
     return text.upper() if model is Course else text.lower()

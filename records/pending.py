@@ -12,6 +12,10 @@ RECORDED = (User, Student, Course)
 NOT_RECORDED = {"id", "search_text", "sort_name", "sort_title", "created_at", "updated_at", "version", "session_token", "password_hash"}
 PASSWORD = "password"  # recorded as [had one before, has one after]
 KEPT_ON_DELETE = ("created_at",)  # not an edit's, but a deleted row's too, so that Restore brings it back as it was
+# A deleted student's (or course's) enrollments as rows: the other side's id and these, so that Restore puts them back
+# as they were (the date enrolled). Not the copies of the student's name and GPA: the triggers fill those in.
+ENROLLMENTS = "enrollments"
+KEPT_WITH_ENROLLMENT = ("enrolled_on",)
 
 
 @dataclass
@@ -69,13 +73,14 @@ def changed_fields(row) -> dict:
 
 def referred_to(row) -> dict:
     """What the database unlinks or removes with a deleted row, so that bringing it back can relink it."""
-    if isinstance(row, Student):
-        ids = db.select(Enrollment.course_id).where(Enrollment.student_id == row.id)
-        return {"course_ids": [db.session.scalars(ids).all(), None]}
-    if isinstance(row, Course):
-        ids = db.select(Enrollment.student_id).where(Enrollment.course_id == row.id)
-        return {"student_ids": [db.session.scalars(ids).all(), None]}
-    return {}  # a user's advisees and courses: each their own change (unlink)
+    if not isinstance(row, (Student, Course)):
+        return {}  # a user's advisees and courses: each their own change (unlink)
+    name, other, mine = ("course_ids", Enrollment.course_id, Enrollment.student_id) if isinstance(row, Student) else \
+        ("student_ids", Enrollment.student_id, Enrollment.course_id)
+    kept = [Enrollment.__table__.columns[name] for name in KEPT_WITH_ENROLLMENT]
+    rows = db.session.execute(db.select(other, *kept).where(mine == row.id)).all()
+    enrollments = [{other.key: id, **dict(zip(KEPT_WITH_ENROLLMENT, values))} for id, *values in rows]
+    return {name: [[id for id, *_ in rows], None], ENROLLMENTS: [enrollments, None]}
 
 
 def changed_enrollments(session) -> list[tuple[Enrollment, str]]:

@@ -17,6 +17,7 @@ no active admin would be left, or when the person undoing would lose their accou
 
 import json
 from collections import defaultdict
+from dataclasses import dataclass
 
 from sqlalchemy.orm import aliased
 
@@ -27,8 +28,17 @@ from records.undo_checks import NOUNS, Clashed, Refused, first_clash, gone_users
 from records.undo_writes import (ROLES, SETS, Enrollments, chunks, existing, lost, plain, put_back, put_back_rows,
                                  restore_rows)
 
-__all__ = ["Clashed", "Refused", "later_changes", "undo"]
+__all__ = ["Clashed", "Refused", "Undone", "later_changes", "undo"]
 MODELS = {model.__tablename__: model for model in (User, Student, Course)}
+
+
+@dataclass
+class Undone:
+    """What an undo did: what it could not bring back, in words, and how many rows of each table it changed (read
+    before its commit: a user's advisees given back are those still without an advisor, not all they had)."""
+
+    missing: list[str]
+    changed: dict[str, int]
 
 
 def later_changes(change_set: ChangeSet) -> list[int]:
@@ -119,10 +129,11 @@ class Plan:
         return first_clash(intended, {model: set(ids) for model, ids in self.created.items()})
 
 
-def undo(change_set: ChangeSet, by: User | None = None) -> list[str]:
+def undo(change_set: ChangeSet, by: User | None = None) -> Undone:
     """Puts back what `change_set` changed, on behalf of `by` (the signed-in user). Returns what could not come
-    back, in words; raises Refused, having written nothing, when it cannot be undone (a value another row holds
-    now, nothing left to put back) or would leave no active admin or take `by`'s account, access or role away."""
+    back, in words, and the rows it changed; raises Refused, having written nothing, when it cannot be undone (a
+    value another row holds now, nothing left to put back) or would leave no active admin or take `by`'s account,
+    access or role away."""
     me = db.session.execute(db.select(User.id, User.role, User.active).where(User.id == by.id)).first() if by else None
     plan = Plan(change_set)
     if clash := plan.clash():
@@ -139,7 +150,7 @@ def undo(change_set: ChangeSet, by: User | None = None) -> list[str]:
         raise Refused("another change made at the same moment stands in its way. Look again, then undo.") from error
 
 
-def write(change_set, plan: Plan, gone: set[int], me) -> list[str]:
+def write(change_set, plan: Plan, gone: set[int], me) -> Undone:
     missing = []
     # An undo of a bulk change is named for it, as the change was: its rows are listed alike, many
     summary = f"undid “{change_set.summary}”"[:200] if change_set.summary else None  # ChangeSet.summary's length
@@ -178,19 +189,22 @@ def write(change_set, plan: Plan, gone: set[int], me) -> list[str]:
         # The history now, which flushes the ORM's edits (records.change then finds nothing left to record), so the
         # check reads what the commit would leave, whichever of the statements above changed users.
         history.record(session)
-        if not changed_any(session):  # so no "Undone" said of nothing, nor an empty change set kept
+        if not (changed := changed_rows(session)):  # so no "Undone" said of nothing, nor an empty change set kept
             raise Refused(f"nothing could be put back: {'; '.join(missing)}." if missing else
                           "everything it changed is as it was before already, or has been deleted since.")
         if why := locks_out(me):
             raise Refused(why)
-    return missing
+    return Undone(missing, changed)
 
 
-def changed_any(session) -> bool:
-    """Whether the change in progress changed a row (its statements open the change set even when none matched)."""
+def changed_rows(session) -> dict[str, int]:
+    """How many rows of each table the change in progress changed (its statements open the change set even when
+    none matched): one query over its history."""
     opened = session.info.get(CHANGE_SET)
-    return opened is not None and session.scalar(
-        db.select(Change.id).where(Change.change_set_id == opened[0]).limit(1)) is not None
+    if opened is None:
+        return {}
+    return dict(session.execute(db.select(Change.table_name, db.func.count(db.distinct(Change.row_id)))
+                                .where(Change.change_set_id == opened[0]).group_by(Change.table_name)).all())
 
 
 def locks_out(me) -> str | None:

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from database.inserting import insert_rows
 from models import Course, Enrollment, Student, db, utcnow
 from records import conflicts, history
-from records.pending import KEPT_ON_DELETE, PASSWORD
+from records.pending import ENROLLMENTS, KEPT_ON_DELETE, KEPT_WITH_ENROLLMENT, PASSWORD
 from records.undo_checks import CHUNK, NOUNS
 
 SETS = {"course_ids": (Enrollment.course_id, Enrollment.student_id), "student_ids": (Enrollment.student_id, Enrollment.course_id)}
@@ -44,6 +44,7 @@ def restore_rows(session, model, undone_rows, enrollments: "Enrollments", gone: 
         for name, (ids, _) in data.items():
             if name in SETS:
                 enrollments.add(name, undone.row_id, ids, labels)
+                enrollments.keep(name, undone.row_id, data.get(ENROLLMENTS, [[]])[0])
         enrollments.restored.add((model, undone.row_id))
         if data.get(PASSWORD, [False])[0]:
             missing.append(f"the password of “{undone.label}” (the history never keeps one): set a new one")
@@ -70,6 +71,15 @@ class Enrollments:
 
     def __init__(self):
         self.added, self.removed, self.labels, self.restored = set(), set(), {}, set()
+        self.kept = {}  # (student id, course id) -> the enrollment's own values a deleted row's snapshot kept
+
+    def keep(self, name, row_id, rows: list[dict]):
+        """A deleted row's enrollments as its snapshot kept them (none in one kept before they were: enrolled today)."""
+        other = SETS[name][0].key
+        for row in rows:
+            self.kept[key(name, row_id, row[other])] = {
+                column: conflicts.decoded(Enrollment, column, value) for column, value in row.items()
+                if column in KEPT_WITH_ENROLLMENT}
 
     def add(self, name, row_id, ids, labels, remove=False):
         pairs = {key(name, row_id, id) for id in ids}
@@ -105,7 +115,8 @@ class Enrollments:
         wanted = sorted((s, c) for s, c in self.added if s in students and c in courses)
         for pairs in chunks(wanted):
             there = set(session.execute(db.select(Enrollment.student_id, Enrollment.course_id).where(among(pairs))))
-            rows = [{"student_id": s, "course_id": c, "enrolled_on": date.today()} for s, c in pairs if (s, c) not in there]
+            rows = [{"student_id": s, "course_id": c, "enrolled_on": date.today(), **self.kept.get((s, c), {})}
+                    for s, c in pairs if (s, c) not in there]
             insert_rows(session, Enrollment, rows)
         gone = sorted({c for _, c in self.added} - courses)
         return [f"the enrollment in {self.labels.get(('course', c), f'#{c}')}, which has been deleted" for c in gone]

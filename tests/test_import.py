@@ -3,6 +3,7 @@
 import html
 import io
 import re
+from datetime import date
 
 import pytest
 import xlsxwriter
@@ -78,6 +79,35 @@ def test_preview_names_each_change_by_its_label_with_the_old_and_new_value(clien
     assert "Grade: 7 → 8" in page and "Birthday: — → 2014-05-01" in page and "GPA: — → 3.25" in page
     assert "Advisor" in page.split("What changes", 1)[1]  # a related row: named, without its ids
     assert "advisor_id" not in page and "gpa" not in page
+
+
+def test_preview_names_the_advisor_before_and_after_and_the_courses_added_and_removed(client, add, school):
+    lisa, math = school
+    add(User, name="Omar Haddad", email="omar@example.org", role="editor")
+    add(Course, code="SCI-1", title="Science", credits=1)
+    data = (HEADER + "Ana Ruiz,ana@school.example,7,,2024-09-01,,omar@example.org,\"ART-001, SCI-1\"\n").encode()
+    page = text(preview(client, data)[0])
+    assert "Advisor: Lisa Padilla → Omar Haddad" in page
+    assert "Courses: added ART-001, SCI-1; removed MATH-101" in page
+    data = (HEADER + "Ana Ruiz,ana@school.example,7,,2024-09-01,,,\n").encode()
+    page = text(preview(client, data)[0])
+    assert "Advisor: Lisa Padilla → —" in page and "Courses: removed MATH-101" in page
+
+
+def test_preview_names_advisors_by_as_many_statements_for_thirty_rows_as_for_three(client, add, count_statements):
+    lisa = add(User, name="Lisa Padilla", email="lisa@example.org", role="editor")
+    add.many(Student, [{"name": f"S{n}", "email": f"s{n}@school.example", "advisor_id": lisa,
+                        "enrolled_on": date(2024, 9, 1)} for n in range(30)])
+    advisors = add.many(User, [{"name": f"A{n}", "email": f"a{n}@example.org"} for n in range(30)])
+
+    def statements(rows: int) -> int:
+        data = HEADER + "".join(f"S{n},s{n}@school.example,5,,2024-09-01,,a{n}@example.org,\n" for n in range(rows))
+        count_statements.clear()
+        page = text(preview(client, data.encode())[0])
+        assert f"Advisor: Lisa Padilla → A{rows - 1}" in page
+        return len(count_statements)
+
+    assert statements(3) == statements(30) and len(advisors) == 30
 
 
 def test_preview_lists_every_problem_with_its_row_column_and_the_forms_message(client, school):

@@ -192,6 +192,21 @@ def test_restoring_a_user_leaves_an_advisee_given_another_advisor_since_without_
     edit(client, ids[1], email="s1@school.example", advisor_id=str(omar))
     assert client.post(f"/changes/{deleted}/undo").status_code == 302  # not asked: nothing is replaced
     assert [read(app, Student, id=id)[0].advisor_id for id in ids] == [lisa, omar]
+    assert "Restored user “Lisa Padilla”, and gave back 1 student as advisees." in messages(client)
+
+
+def test_restoring_a_user_counts_the_courses_given_back_not_those_given_to_another_since(client, app, add):
+    lisa, omar = add(User, **LISA), add(User, name="Omar Haddad", email="omar@example.org")
+    ids = [add(Course, code=f"ART-{n}", title="Art", credits=1, teacher_id=lisa) for n in range(3)]
+    client.post(f"/users/{lisa}/delete")
+    deleted = newest_change_set(app)
+    for id in ids[1:]:
+        version = read(app, Course, id=id)[0].version
+        client.post(f"/courses/{id}/edit", data={"code": f"ART-{ids.index(id)}", "title": "Art", "credits": "1",
+                                                 "teacher_id": str(omar), "version": str(version)})
+    assert client.post(f"/changes/{deleted}/undo").status_code == 302
+    assert [read(app, Course, id=id)[0].teacher_id for id in ids] == [lisa, omar, omar]
+    assert "Restored user “Lisa Padilla”, and gave back 1 course to teach." in messages(client)
 
 
 def test_the_undo_confirmation_names_the_change_being_undone(client, app):
@@ -225,6 +240,12 @@ def test_undoing_an_import_counts_what_it_added_by_table(client, app):
     rows = "".join(f"Person {n},p{n}@school.example,7,,2024-09-01,3.00,,\n" for n in range(3))
     page, address = preview(client, (HEADER + rows).encode())
     assert confirm(client, address, page).status_code == 302
-    client.post(f"/changes/{newest_change_set(app)}/undo")
-    assert "Undone: added 3 students." in messages(client)
+    imported = newest_change_set(app)
+    changes = messages(client)
+    assert "Import of file.csv: added 3 students" in changes and "Bulk:" not in changes
+    edit(client, read(app, Student)[0].id, name="Person 0", email="p0@school.example", grade="8")  # so it asks
+    asked = client.post(f"/changes/{imported}/undo").get_data(as_text=True)
+    assert "<strong>import of file.csv: added 3 students</strong>" in asked
+    client.post(f"/changes/{imported}/undo", data={"overwrite": "yes"})
+    assert "Undone: import of file.csv: added 3 students." in messages(client)
     assert read(app, Student) == []

@@ -138,15 +138,15 @@ def undo(id):
     # What it will say and where it goes, read before the undo: after its commit, no page needs the database.
     said, back = undone_message(change_set, outline), outline.after_undo(asked_on, undone=True)
     try:
-        missing = undoing.undo(change_set, by=current_user._get_current_object())
+        undone = undoing.undo(change_set, by=current_user._get_current_object())
     except undoing.Clashed as clashed:
         flash(clash_message(clashed.clash), "error")
         return redirect(outline.after_undo(asked_on))
     except undoing.Refused as refused:
         flash(f"Not undone: {refused}", "error")
         return redirect(outline.after_undo(asked_on))
-    flash(said, "success")
-    for what in missing:
+    flash(said(undone.changed), "success")
+    for what in undone.missing:
         flash(f"Could not bring back {what}.", "warning")
     offer_undo()
     return redirect(back)

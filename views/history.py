@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased
 
 from formatting import long_date, timestamp
 from models import ID_MAX, Change, ChangeSet, db
+from records.pending import ENROLLMENTS
 from resources import COURSES, STUDENTS, USERS
 
 PAGE_SIZE = 50
@@ -46,6 +47,8 @@ def lines(change: Change) -> list[tuple[str, str, str, bool]]:
     resource, labels = RESOURCES[change.table_name], json.loads(change.labels)
     shown = []
     for name, values in json.loads(change.data).items():
+        if name == ENROLLMENTS:  # a deleted row's enrollments, kept to restore them: its Courses (Students) line says
+            continue
         label = NAMES.get(name) or field_label(resource.form, name)
         if isinstance(values, dict):  # a set: its rows by name, or (a bulk change's hundreds) how many
             added, removed = (named_rows(values[sign], labels.get(name, {}), label) for sign in "+-")

@@ -18,7 +18,7 @@ from formatting import plural
 from listing import export
 from models import SignIn, Upload, db, utcnow
 from records import import_checks, import_writes
-from records.imports import Importer, automatic_mapping
+from records.imports import Importer, automatic_mapping, related_names
 from security import role_required
 from spreadsheets import reading, writing
 from spreadsheets.columns import file_columns, named_keys
@@ -28,6 +28,7 @@ FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 UPLOADS_KEPT = timedelta(days=1)
 ERRORS_SHOWN = 1000
+UPDATES_SHOWN = 100  # the preview's "What changes" rows; the rest are counted
 
 
 class UploadRequest(Request):
@@ -136,7 +137,7 @@ def add_import(bp, make_importer, kind: str, role: str, title: str, prefix: str 
             seen = import_writes.Seen(request.form.get("seen", ""), request.form.get("since", 0, type=int))
             try:
                 result = import_writes.commit(importer, table, mapping, also=lambda session: session.delete(upload),
-                                              me=current_user.id, seen=seen)
+                                              me=current_user.id, seen=seen, name=upload.filename)
             except import_writes.Refused as refused:
                 result = refused.plan
             else:
@@ -149,6 +150,8 @@ def add_import(bp, make_importer, kind: str, role: str, title: str, prefix: str 
         return render_template("transfer/preview.html", kind=kind, title=title, upload=upload, table=table, back=back,
                                plan=result, shown=result.problems[:ERRORS_SHOWN], endpoint=endpoint, since=since,
                                columns={column.name: column for column in importer.columns},
+                               related=related_changes(importer, result.updates[:UPDATES_SHOWN]),
+                               updates_shown=UPDATES_SHOWN,
                                summary=summary(result)), status
 
     for view, rule, name, methods in ((upload_page, "", "", ("GET", "POST")),
@@ -159,6 +162,29 @@ def add_import(bp, make_importer, kind: str, role: str, title: str, prefix: str 
         checked = role_required(role)(view)
         checked.accepts_uploads = view is upload_page
         bp.add_url_rule(f"/{prefix.replace('_', '/')}import{rule}", f"{endpoint}{name}", checked, methods=methods)
+
+
+def related_changes(importer: Importer, updates: list) -> dict[tuple[int, str], str]:
+    """Each update's change of a related row or rows, in words, by (row, field): "Lisa Padilla → Omar Haddad",
+    "added ART-001; removed MATH-101" (records.imports.related_names names them all at once)."""
+    names, said = related_names(importer, updates), {}
+    for update in updates:
+        for name, (before, after) in update.changed.items():
+            if name not in names:
+                continue
+            named = names[name]
+            if isinstance(after, list):
+                added = [named_row(named, id) for id in after if id not in (before or [])]
+                removed = [named_row(named, id) for id in before or [] if id not in after]
+                said[(update.row, name)] = "; ".join(f"{verb} {', '.join(ids)}" for verb, ids
+                                                     in (("added", added), ("removed", removed)) if ids)
+            else:
+                said[(update.row, name)] = f"{named_row(named, before)} → {named_row(named, after)}"
+    return said
+
+
+def named_row(names: dict[int, str], id: int | None) -> str:
+    return "—" if id is None else names.get(id, f"#{id}")
 
 
 def summary(result) -> str:

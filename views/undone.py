@@ -1,6 +1,7 @@
 """What undoing a change set says it did, in the words of what was done, and which page it goes back to."""
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -11,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from formatting import plural
 from models import Change, ChangeSet, db
+from records import history
 from security import is_safe_redirect
 from views.history import ACTIONS, RESOURCES
 
@@ -49,17 +51,20 @@ class Outline:
             return f"{ACTIONS[main.action].lower()} {RESOURCES[main.table_name].noun} “{main.label}”"
         return self.tally()
 
-    def undone(self) -> str:
-        """The message after undoing it, in the words of what was done: "Undone: removed Ana Ruiz from MATH-101."."""
+    def undone(self, changed: dict[str, int]) -> str:
+        """The message after undoing it, in the words of what was done: "Undone: removed Ana Ruiz from MATH-101.";
+        `changed`: the rows the undo changed, by table (records.undo.Undone)."""
         main, noun = self.main, RESOURCES[self.main.table_name].noun
         if main.action != "delete" or not self.one_record() or self.enrollment():
             return f"Undone: {self.done()}."
         said = f"Restored {noun} “{main.label}”"
         others = {table: count for table, count in self.counts.items() if table != main.table_name}
         if main.table_name == "users":
-            # a deleted user's advisees and courses, unlinked with them, are linked again
-            given = [plural(others[table], RESOURCES[table].noun) + as_what
-                     for table, as_what in (("students", " as advisees"), ("courses", " to teach")) if table in others]
+            # a deleted user's advisees and courses, unlinked with them, are linked again: those the undo changed,
+            # not those given to someone else since
+            given = [plural(changed[table], RESOURCES[table].noun) + as_what
+                     for table, as_what in (("students", " as advisees"), ("courses", " to teach"))
+                     if table in others and changed.get(table)]
             return f"{said}, and gave back {' and '.join(given)}." if given else f"{said}."
         return f"{said}."
 
@@ -74,18 +79,8 @@ class Outline:
                 or main.table_name in SIDES and others <= {SIDES[main.table_name]})
 
     def tally(self) -> str:
-        """Its rows by table and kind of change, each row counted once, as the first thing done to it: "added
-        4,999 students and 1 course" (an import that made a course and enrolled them in it)."""
-        first = db.case((Change.action == "create", 0), (Change.action == "delete", 1), else_=2)
-        rows = (db.select(Change.table_name, db.func.min(first).label("kind"))
-                .where(Change.change_set_id == self.main.change_set_id)
-                .group_by(Change.table_name, Change.row_id).subquery())
-        counts = db.session.execute(db.select(rows.c.table_name, rows.c.kind, db.func.count())
-                                    .group_by(rows.c.table_name, rows.c.kind).order_by(rows.c.kind)).all()
-        by_kind = {}
-        for table, kind, count in counts:
-            by_kind.setdefault(kind, []).append(plural(count, RESOURCES[table].noun))
-        return ", ".join(f"{('added', 'deleted', 'changed')[kind]} {' and '.join(said)}" for kind, said in by_kind.items())
+        """Its rows by table and kind of change: "added 4,999 students and 1 course" (records.history.tally)."""
+        return history.tally(db.session, self.main.change_set_id)
 
     def enrollment(self) -> str | None:
         """A student enrolled in, or taken off, one course, as the person did it: "enrolled Ana Ruiz in MATH-101"."""
@@ -119,20 +114,21 @@ SIDES = {"students": "courses", "courses": "students"}  # the two tables an enro
 REDO_DEPTH = 20  # undos of undos followed back to the change first made
 
 
-def undone_message(change_set: ChangeSet, outline: Outline) -> str:
+def undone_message(change_set: ChangeSet, outline: Outline) -> Callable[[dict[str, int]], str]:
     """The message after undoing `change_set`, in the words of the change first made: undoing an undo makes that
-    change again ("Redone: …"), undoing that one undoes it again."""
+    change again ("Redone: …"), undoing that one undoes it again. Read before the undo (after its commit no page
+    needs the database), it is said given the rows the undo changed, by table."""
     first, depth = change_set, 0
     while first.undoes_id is not None and depth < REDO_DEPTH:
         if (earlier := db.session.get(ChangeSet, first.undoes_id)) is None:
             break
         first, depth = earlier, depth + 1
     said = first.summary or (outline if first is change_set else Outline.of(first.id)).done()
-    if depth % 2:
-        return f"Redone: {said}."
-    if first.summary:
-        return f"Undone: {first.summary} (a bulk change)."
-    return (outline if first is change_set else Outline.of(first.id)).undone()
+    if depth % 2 or first.summary:
+        bulk = "" if first.is_import else " (a bulk change)"  # an import's summary says so itself
+        message = f"Redone: {said}." if depth % 2 else f"Undone: {said}{bulk}."
+        return lambda changed: message
+    return (outline if first is change_set else Outline.of(first.id)).undone
 
 
 def clash_message(clash) -> Markup:

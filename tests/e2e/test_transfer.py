@@ -20,7 +20,7 @@ def test_import_a_file_with_a_preview_then_undo_it(page, people, read):
     expect(page.locator(".flash").first).to_contain_text("Imported intake.csv: 2 rows: 2 new")
     assert [s.grade for s in read(Student, email="new.student@school.example")] == [3]
     page.locator(".flash-with-undo").get_by_role("button", name="Undo").click()
-    expect(page.locator(".flash").first).to_contain_text("Undone: added 2 students.")
+    expect(page.locator(".flash").first).to_contain_text("Undone: import of intake.csv: added 2 students.")
     assert read(Student, email="new.student@school.example") == []
 
 
