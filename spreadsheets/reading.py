@@ -41,6 +41,9 @@ SHEET_CELLS_MAX = 10_000_000
 UNPACKED_MAX = 1024 * 1024 * 1024
 SHEET_TAG = re.compile(rb'<(?:\w+:)?(row|c)\b(?:[^>]*?\sr="([A-Z]*)(\d*)")?')  # a row or cell, with its r="B7"
 NOT_XLSX = "This is a ZIP file but not an Excel workbook (.xlsx) that can be read."
+# Columns a file's header may have: the page matching them has a choice for each (200,000 columns, a CSV of 1.9 MB,
+# made it 141 MB and 31 s). An import's columns number about ten.
+COLUMNS_MAX = 1000
 
 
 class BadFile(ValueError):
@@ -207,6 +210,9 @@ def table(rows: list[list], notes: list[str]) -> Table:
         if any(len(cell) > CELL_MAX for cell in cells):
             raise BadFile(f"Row {number} has a cell of more than {CELL_MAX:,} characters: is this the right file?")
     header = [name.strip() for name in header]
+    if len(header) > COLUMNS_MAX:
+        raise BadFile(f"The header row has {len(header):,} columns, more than an import reads ({COLUMNS_MAX:,}): is "
+                      "this the right file?")
     if not rest:
         raise BadFile("The file has a header row but no rows under it.")
     return Table(header, rest, notes)

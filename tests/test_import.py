@@ -225,6 +225,14 @@ def test_cells_without_a_place_are_placed_after_the_last_as_calamine_places_them
     reading.check_extent(b"<sheetData><row>" + header + b"</row><row r=\"900000\"><c><v>1</v></c></row></sheetData>")
 
 
+def test_a_file_of_more_columns_than_an_import_reads_is_refused(client, app):
+    data = (",".join(f"Column {n}" for n in range(1001)) + "\n" + "x," * 1000 + "x\n").encode()
+    response = upload(client, data)
+    assert response.status_code == 400
+    assert "The header row has 1,001 columns, more than an import reads (1,000)" in text(response)
+    assert read(app, Upload) == []
+
+
 def test_an_xlsx_that_unpacks_to_more_than_the_limit_is_refused_unread(client, app, monkeypatch):
     monkeypatch.setattr(reading, "UNPACKED_MAX", 2000)
     response = upload(client, xlsx_with({(0, 0): "Name", (1, 0): "Bea"}), filename="intake.xlsx")
