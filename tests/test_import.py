@@ -10,6 +10,7 @@ import xlsxwriter
 from helpers import read
 from models import ChangeSet, Course, Enrollment, Student, Upload, User
 from spreadsheets import reading
+from views.transfer import UPLOADS_PER_USER
 
 HEADER = "Name,Email,Grade,Birthday,Enrolled on,GPA,Advisor,Courses\n"
 
@@ -223,6 +224,14 @@ def test_cells_without_a_place_are_placed_after_the_last_as_calamine_places_them
     with pytest.raises(reading.BadFile, match="1,000,000 rows down and 11 columns across"):
         reading.check_extent(b"<sheetData><row>" + header + b"</row><row r=\"1000000\"><c><v>1</v></c></row></sheetData>")
     reading.check_extent(b"<sheetData><row>" + header + b"</row><row r=\"900000\"><c><v>1</v></c></row></sheetData>")
+
+
+def test_only_a_persons_newest_uploads_are_kept(client, app):
+    data = b"Name,Email,Grade\nBea,bea@school.example,3\n"
+    first, *others = [upload(client, data).headers["Location"] for _ in range(UPLOADS_PER_USER + 1)]
+    assert client.get(first).status_code == 404
+    assert all(client.get(address).status_code == 200 for address in others)
+    assert len(read(app, Upload)) == UPLOADS_PER_USER
 
 
 def test_a_file_of_more_columns_than_an_import_reads_is_refused(client, app):
