@@ -163,9 +163,11 @@ class PasswordForm(CheckedForm):
         "New password again", validators=[DataRequired(), EqualTo("new_password", "The two passwords differ.")]
     )
 
+    WRONG = "This is not your current password."
+
     def validate_current_password(self, field):
         if not current_user.check_password(field.data):
-            raise ValidationError("This is not your current password.")
+            raise ValidationError(self.WRONG)
 
 
 class StudentForm(PersonForm):

@@ -118,6 +118,10 @@ def is_safe_redirect(target: str | None) -> bool:
     """Only paths on this site: not //evil.example, not https://evil.example, not /\\evil.example."""
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
         return False
+    # Control characters: a line break cannot go in a Location header (a 500), and a browser drops tabs and line
+    # breaks from a URL, so "/\t/evil.example" would lead to //evil.example.
+    if any(ord(c) < 32 or ord(c) == 127 for c in target):
+        return False
     parts = urlsplit(target)
     return not parts.scheme and not parts.netloc
 

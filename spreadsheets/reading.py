@@ -33,6 +33,17 @@ LIKELY_ENCODINGS = ("cp1252", "cp1250", "cp1251", "iso8859_15", "mac_roman")
 ENCODING_NAMES = {"cp1252": "Windows-1252", "cp1250": "Windows-1250", "cp1251": "Windows-1251",
                   "iso8859_15": "Latin-9", "mac_roman": "Mac Roman", "utf_16": "UTF-16"}
 CELL_MAX = 100_000  # characters in one cell: far past any field's limit, short of the csv module's 131,072
+# An XLSX file is checked before calamine reads it: calamine makes a sheet one block of every cell from A1 to its
+# farthest, so one cell at XFD1048576 (a file of 1.5 KB) asks for 512 GB and aborts the process, and one at
+# Z1000000 takes 1 GB and 40 s. A 20 MB file of real rows holds about 3,000,000 cells, and unpacks to about 300 MB
+# (an 8 MB one of 200,000 students x 10 columns: 108 MB). Counting the cells costs about 1 s per 1,000,000.
+SHEET_CELLS_MAX = 10_000_000
+UNPACKED_MAX = 1024 * 1024 * 1024
+SHEET_TAG = re.compile(rb'<(?:\w+:)?(row|c)\b(?:[^>]*?\sr="([A-Z]*)(\d*)")?')  # a row or cell, with its r="B7"
+NOT_XLSX = "This is a ZIP file but not an Excel workbook (.xlsx) that can be read."
+# Columns a file's header may have: the page matching them has a choice for each (200,000 columns, a CSV of 1.9 MB,
+# made it 141 MB and 31 s). An import's columns number about ten.
+COLUMNS_MAX = 1000
 
 
 class BadFile(ValueError):
@@ -96,12 +107,24 @@ def xlsx_rows(data: bytes) -> list[list]:
     cell, which a spreadsheet never runs) with an apostrophe before it, which the import takes off; a formula
     whose result is text as its formula, which the import refuses in a text column as it refuses one in a CSV.
     A formula whose result is a number, a date or yes/no is that value: it carries no formula into Roster."""
+    unreadable = (CalamineError, ValueError, IndexError, KeyError, zipfile.BadZipFile, ElementTree.ParseError)
     try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        # The sizes the parts declare: zipfile reads no more, and calamine refuses a part that unpacks to more.
+        if sum(info.file_size for info in archive.infolist()) > UNPACKED_MAX:
+            raise BadFile(f"The workbook unpacks to more than {UNPACKED_MAX / 1024 ** 2:,.0f} MB: is this the "
+                          "right file? Save it as CSV, or split it.")
+        sheet = first_sheet(archive)
+        # A sheet not found here (another dialect, which calamine reads): every part is checked instead.
+        for part in [sheet] if sheet is not None else map(archive.read, archive.infolist()):
+            check_extent(part)
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-        formulas = formula_cells(data)
-    except (CalamineError, ValueError, IndexError, KeyError, zipfile.BadZipFile, ElementTree.ParseError) as error:
-        raise BadFile("This is a ZIP file but not an Excel workbook (.xlsx) that can be read.") from error
+        formulas = formula_cells(sheet)
+    except BadFile:
+        raise
+    except unreadable as error:
+        raise BadFile(NOT_XLSX) from error
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
             if isinstance(value, str) and (r, c) in formulas:
@@ -111,18 +134,44 @@ def xlsx_rows(data: bytes) -> list[list]:
     return rows
 
 
-def formula_cells(data: bytes) -> dict[tuple[int, int], str]:
-    """{(row, column) counted from 0: formula} of the first sheet's formula cells, which calamine reads as their
-    results alone. The sheet's XML is searched only if it holds a formula element at all (an export holds none)."""
-    archive = zipfile.ZipFile(io.BytesIO(data))
+def first_sheet(archive: zipfile.ZipFile) -> bytes | None:
+    """The first sheet's XML; None in another dialect (Strict OOXML) that calamine reads."""
     first = ElementTree.fromstring(archive.read("xl/workbook.xml")).find(f"{{{MAIN}}}sheets/{{{MAIN}}}sheet")
     links = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     target = next((link.get("Target") for link in links
                    if first is not None and link.get("Id") == first.get(f"{{{RELATIONSHIPS}}}id")), None)
-    if target is None:  # another dialect (Strict OOXML) that calamine reads: its formulas are read as results
-        return {}
-    sheet = archive.read(target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target))
-    if not FORMULA.search(sheet):
+    if target is None:
+        return None
+    return archive.read(target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target))
+
+
+def check_extent(sheet: bytes):
+    """Refuses a sheet whose cells reach farther than SHEET_CELLS_MAX cells from A1 (rows times columns). A row or
+    cell without r="..." is the one after the last, as calamine places it."""
+    row = column = rows = columns = 0
+    numbers = {}  # column letters: their number
+    for tag, letters, digits in (match.groups() for match in SHEET_TAG.finditer(sheet)):
+        if tag == b"row":
+            row, column = int(digits) if digits else row + 1, 0
+        else:
+            if letters:
+                if (column := numbers.get(letters)) is None:
+                    column = numbers[letters] = sum(26 ** i * (letter - 64) for i, letter in enumerate(letters[::-1]))
+            else:
+                column += 1
+            row = int(digits) if digits else row
+        rows, columns = max(rows, row), max(columns, column)
+    if rows * columns > SHEET_CELLS_MAX:
+        raise BadFile(f"The first sheet reaches {rows:,} rows down and {columns:,} columns across, more than an "
+                      f"import reads ({SHEET_CELLS_MAX:,} cells): delete what lies far below or to the right of the "
+                      "table, or save it as CSV.")
+
+
+def formula_cells(sheet: bytes | None) -> dict[tuple[int, int], str]:
+    """{(row, column) counted from 0: formula} of the first sheet's formula cells, which calamine reads as their
+    results alone. The sheet's XML is searched only if it holds a formula element at all (an export holds none).
+    None, the sheet not found (another dialect): its formulas are read as results."""
+    if sheet is None or not FORMULA.search(sheet):
         return {}
     found = {}
     for attributes, body in CELL.findall(sheet):
@@ -161,6 +210,9 @@ def table(rows: list[list], notes: list[str]) -> Table:
         if any(len(cell) > CELL_MAX for cell in cells):
             raise BadFile(f"Row {number} has a cell of more than {CELL_MAX:,} characters: is this the right file?")
     header = [name.strip() for name in header]
+    if len(header) > COLUMNS_MAX:
+        raise BadFile(f"The header row has {len(header):,} columns, more than an import reads ({COLUMNS_MAX:,}): is "
+                      "this the right file?")
     if not rest:
         raise BadFile("The file has a header row but no rows under it.")
     return Table(header, rest, notes)

@@ -10,6 +10,8 @@ import xlsxwriter
 
 from helpers import read
 from models import ChangeSet, Course, Enrollment, Student, Upload, User
+from spreadsheets import reading
+from views.transfer import UPLOADS_PER_USER
 
 HEADER = "Name,Email,Grade,Birthday,Enrolled on,GPA,Advisor,Courses\n"
 
@@ -222,6 +224,58 @@ def test_files_of_each_encoding_and_delimiter_are_read(client, app, school, data
 def test_a_bad_file_is_refused_with_a_message_and_nothing_kept(client, app, data, filename, message):
     response = upload(client, data, filename=filename)
     assert response.status_code == 400 and message in response.get_data(as_text=True)
+    assert read(app, Upload) == []
+
+
+def xlsx_with(cells: dict[tuple[int, int], str]) -> bytes:
+    output = io.BytesIO()
+    workbook = xlsxwriter.Workbook(output)
+    sheet = workbook.add_worksheet()
+    for (row, column), value in cells.items():
+        sheet.write(row, column, value)
+    workbook.close()
+    return output.getvalue()
+
+
+@pytest.mark.parametrize("far", [(1_048_575, 10), (1_048_575, 16_383)], ids=["K1048576", "XFD1048576"])
+def test_an_xlsx_cell_far_from_the_table_is_refused_before_the_sheet_is_read(client, app, far):
+    # calamine makes one block of every cell from A1 to the farthest: XFD1048576 (a file of 6 KB) asked for 512 GB
+    # and aborted the server's process; K1048576 took 20 s and 400 MB.
+    data = xlsx_with({(0, 0): "Name", (0, 1): "Email", (0, 2): "Grade", (1, 0): "Bea", (1, 1): "bea@school.example",
+                      (1, 2): "3", far: "x"})
+    response = upload(client, data, filename="intake.xlsx")
+    assert response.status_code == 400
+    assert "The first sheet reaches 1,048,576 rows down" in text(response)
+    assert read(app, Upload) == []
+
+
+def test_cells_without_a_place_are_placed_after_the_last_as_calamine_places_them():
+    header = b"".join(b"<c t=\"inlineStr\"><is><t>%d</t></is></c>" % n for n in range(11))
+    with pytest.raises(reading.BadFile, match="1,000,000 rows down and 11 columns across"):
+        reading.check_extent(b"<sheetData><row>" + header + b"</row><row r=\"1000000\"><c><v>1</v></c></row></sheetData>")
+    reading.check_extent(b"<sheetData><row>" + header + b"</row><row r=\"900000\"><c><v>1</v></c></row></sheetData>")
+
+
+def test_only_a_persons_newest_uploads_are_kept(client, app):
+    data = b"Name,Email,Grade\nBea,bea@school.example,3\n"
+    first, *others = [upload(client, data).headers["Location"] for _ in range(UPLOADS_PER_USER + 1)]
+    assert client.get(first).status_code == 404
+    assert all(client.get(address).status_code == 200 for address in others)
+    assert len(read(app, Upload)) == UPLOADS_PER_USER
+
+
+def test_a_file_of_more_columns_than_an_import_reads_is_refused(client, app):
+    data = (",".join(f"Column {n}" for n in range(1001)) + "\n" + "x," * 1000 + "x\n").encode()
+    response = upload(client, data)
+    assert response.status_code == 400
+    assert "The header row has 1,001 columns, more than an import reads (1,000)" in text(response)
+    assert read(app, Upload) == []
+
+
+def test_an_xlsx_that_unpacks_to_more_than_the_limit_is_refused_unread(client, app, monkeypatch):
+    monkeypatch.setattr(reading, "UNPACKED_MAX", 2000)
+    response = upload(client, xlsx_with({(0, 0): "Name", (1, 0): "Bea"}), filename="intake.xlsx")
+    assert response.status_code == 400 and "The workbook unpacks to more than" in text(response)
     assert read(app, Upload) == []
 
 

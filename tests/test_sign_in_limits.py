@@ -149,3 +149,16 @@ def test_forwarded_addresses_are_not_believed_by_default(app):
     for n in range(5):  # a client making up a new address for each guess
         sign_in(through_proxy(app, f"203.0.113.{n}"), "wrong", email=f"someone{n}@example.org")
     assert sign_in(through_proxy(app, "198.51.100.2")).status_code == 429
+
+
+def test_wrong_current_passwords_on_the_password_page_are_limited_and_logged(app, anonymous):
+    assert sign_in(anonymous).status_code == 302
+    wrong = {"current_password": "a wrong guess", "new_password": "a much longer secret",
+             "confirm": "a much longer secret"}
+    for _ in range(5):
+        assert "This is not your current password." in anonymous.post("/account/password", data=wrong).get_data(
+            as_text=True)
+    refused = anonymous.post("/account/password", data={**wrong, "current_password": PASSWORD})
+    assert refused.status_code == 429 and "Too many wrong passwords. Try again in" in refused.get_data(as_text=True)
+    assert [row.event for row in read(app, SignIn)].count("failure") == 5
+    assert sign_in(app.test_client(), password="a much longer secret").status_code == 200  # not changed

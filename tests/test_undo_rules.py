@@ -220,6 +220,15 @@ def test_undo_does_not_go_back_to_another_site(app, client):
     assert response.headers["Location"] == f"/students/{id}"
 
 
+def test_an_undos_next_with_a_line_break_goes_to_the_row_not_to_an_error(app, client):
+    client.post("/students/new", data=STUDENT)
+    id = read(app, Student)[0].id
+    client.post(f"/students/{id}/edit", data={**STUDENT, "grade": "8", "version": "1"})
+    response = client.post(f"/changes/{newest_change_set(app)}/undo", data={"next": "/?\r"})
+    assert response.headers["Location"] == f"/students/{id}"
+    assert read(app, Student)[0].grade == 7
+
+
 def test_restoring_a_user_says_what_came_back_with_them(app, client, add):
     lisa = add(User, name="Lisa Padilla", email="lisa@example.org")
     for n in range(3):

@@ -89,12 +89,20 @@ def setup():
 def password():
     """Change one's own password; other sessions end."""
     form = PasswordForm()
+    user = current_user._get_current_object()
+    # Wrong current passwords are limited and logged as failed sign-ins are: else whoever holds a session (a
+    # browser left signed in) could guess the password here without limit.
+    attempt = Attempt.of(user.email, user) if form.is_submitted() else None
+    if attempt and (wait := attempt.seconds_to_wait()):
+        form.form_errors.append(f"Too many wrong passwords. Try again in {in_words(wait)}.")
+        return render_template("auth/password.html", form=form), 429, {"Retry-After": str(wait)}
     if form.validate_on_submit():
-        user = current_user._get_current_object()
         records.set_password(user, form.new_password.data)
         start_session(user)
         flash("Your password is changed. Other devices signed in as you are signed out.", "success")
         return redirect(url_for("main.home"))
+    if attempt and PasswordForm.WRONG in form.current_password.errors:
+        attempt.record(False)
     return render_template("auth/password.html", form=form)
 
 

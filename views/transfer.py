@@ -27,6 +27,9 @@ from views.steps import offer_undo
 FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 UPLOADS_KEPT = timedelta(days=1)
+# Uploads kept at once per person, the newest: enough for imports in a few tabs, and a bound on what one person's
+# uploads (up to IMPORT_MAX_BYTES each) take of the database's disk in a day.
+UPLOADS_PER_USER = 5
 ERRORS_SHOWN = 1000
 UPDATES_SHOWN = 100  # the preview's "What changes" rows; the rest are counted
 
@@ -198,8 +201,14 @@ def too_large() -> str:
 
 
 def keep(kind: str, filename: str, data: bytes) -> Upload:
-    """Keeps an upload for the next steps, and forgets those older than a day."""
+    """Keeps an upload for the next steps, and forgets those older than a day, and this user's older than their
+    newest few."""
     db.session.execute(db.delete(Upload).where(Upload.at < utcnow() - UPLOADS_KEPT))
+    # Their ids read first: MariaDB deletes by no subquery with an OFFSET.
+    older = db.session.scalars(db.select(Upload.id).where(Upload.user_id == current_user.id)
+                               .order_by(Upload.id.desc()).offset(UPLOADS_PER_USER - 1)).all()
+    if older:
+        db.session.execute(db.delete(Upload).where(Upload.id.in_(older)))
     upload = Upload(user_id=current_user.id, kind=kind, filename=filename[:255])
     upload.content = data
     db.session.add(upload)
