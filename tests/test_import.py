@@ -181,6 +181,14 @@ def test_files_of_each_encoding_and_delimiter_are_read(client, app, school, data
         assert "Zoë" in client.get(re.sub(r"/preview$", "", response.request.path)).get_data(as_text=True)
 
 
+def test_a_gpa_with_a_decimal_comma_as_european_excel_writes_it_is_read_as_a_number(client, app, school):
+    data = "Name;Email;Grade;GPA\nZoë;zoe@school.example;3;3,5\nBea;bea@school.example;3;3,25\n".encode("cp1252")
+    response, address = preview(client, data)
+    assert counts(response) == (2, 2, 0, 0, 0)
+    confirm(client, address)
+    assert sorted(str(s.gpa) for s in read(app, Student) if s.gpa is not None) == ["3.25", "3.50"]
+
+
 @pytest.mark.parametrize("data, filename, message", [
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "photo.png", "This is not a CSV or XLSX file."),
     (b"", "empty.csv", "The file is empty."),
