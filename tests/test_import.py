@@ -244,6 +244,35 @@ def test_an_xlsx_file_is_read_with_its_typed_cells(client, app, school):
     assert str(read(app, Student, email="bea@school.example")[0].gpa) == "3.25"
 
 
+def workbook_of(*sheets: tuple[str, list[list]]) -> bytes:
+    output = io.BytesIO()
+    workbook = xlsxwriter.Workbook(output)
+    for name, rows in sheets:
+        sheet = workbook.add_worksheet(name)
+        for number, row in enumerate(rows):
+            sheet.write_row(number, 0, row)
+    workbook.close()
+    return output.getvalue()
+
+
+def test_a_workbook_whose_first_sheet_has_no_rows_names_the_sheet_read(client, app, school):
+    data = workbook_of(("Read me", [["Fill in the Students sheet"]]),
+                       ("Students", [["Name", "Email", "Grade"], ["Bea", "bea@school.example", 3]]))
+    response = upload(client, data, filename="intake.xlsx")
+    assert response.status_code == 400
+    assert ("The file has a header row but no rows under it. Only the first of its 2 sheets, “Read me”, is read: "
+            "move the sheet to import to the front") in text(response)
+    assert read(app, Upload) == []
+
+
+def test_a_workbook_of_several_sheets_says_which_is_read(client, school):
+    data = workbook_of(("Students", [["Name", "Email", "Grade"], ["Bea", "bea@school.example", 3]]),
+                       ("Notes", [["Ask Lisa about Bea"]]))
+    response, _ = preview(client, data, filename="intake.xlsx")
+    assert "Only the first of its 2 sheets, “Students”, is read." in text(response)
+    assert counts(response) == (1, 1, 0, 0, 0)
+
+
 def test_a_file_over_the_import_limit_is_refused_while_other_forms_keep_theirs(make_app, app):
     limited = make_app(IMPORT_MAX_BYTES=2000)
     from helpers import signed_in
