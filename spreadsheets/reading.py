@@ -172,6 +172,11 @@ def table(rows: list[list], notes: list[str]) -> Table:
         if any(len(cell) > CELL_MAX for cell in cells):
             raise BadFile(f"Row {number} has a cell of more than {CELL_MAX:,} characters: is this the right file?")
     header = [name.strip() for name in header]
+    # Columns at the right with neither a header nor a value (a spreadsheet's trailing commas, cells once formatted)
+    # are no columns at all: the page matching columns would offer each as "(no header)", all "(empty)".
+    while header and not header[-1] and not any(len(cells) >= len(header) and cells[len(header) - 1].strip()
+                                                for _, cells in rest):
+        header.pop()
     if not rest:
         raise BadFile("The file has a header row but no rows under it.")
     return Table(header, rest, notes)

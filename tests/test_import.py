@@ -189,6 +189,12 @@ def test_a_gpa_with_a_decimal_comma_as_european_excel_writes_it_is_read_as_a_num
     assert sorted(str(s.gpa) for s in read(app, Student) if s.gpa is not None) == ["3.25", "3.50"]
 
 
+def test_empty_columns_without_a_header_at_the_right_are_not_offered_for_matching(client, school):
+    data = b"Name,Email,Grade,,,\r\nBea,bea@school.example,3,,,\r\nCid,cid@school.example,3,,x,\r\n,,,,,\r\n"
+    page = client.get(upload(client, data).headers["Location"]).get_data(as_text=True)
+    assert page.count("(no header)") == 2  # the one with a value in it, and the empty one before it; not the last
+
+
 @pytest.mark.parametrize("data, filename, message", [
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "photo.png", "This is not a CSV or XLSX file."),
     (b"", "empty.csv", "The file is empty."),
