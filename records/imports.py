@@ -182,6 +182,37 @@ def lookup(model, keys: set[str]) -> dict[str, tuple[int, str]]:
     return found
 
 
+def related_changes(importer: Importer, updates: list[Update]) -> dict[int, dict[str, str]]:
+    """How a preview shows the updates' changes of related rows, by the natural keys the file names them with:
+    {row: {field: "lisa@example.org → —"}}, a student's courses as those added and those taken away."""
+    related = [c for c in importer.columns if c.related is not None]
+    keys = {}
+    for column in related:
+        ids = sorted({id for u in updates if column.name in u.changed for value in u.changed[column.name]
+                      for id in (value if isinstance(value, list) else [value]) if id is not None})
+        keys[column.name] = {}
+        for start in range(0, len(ids), CHUNK):
+            rows = db.select(column.related.id, natural_key(column.related)).where(
+                column.related.id.in_(ids[start:start + CHUNK]))
+            keys[column.name] |= dict(db.session.execute(rows).all())
+    shown = {}
+    for update in updates:
+        for column in related:
+            if column.name not in update.changed:
+                continue
+            before, after = update.changed[column.name]
+            named = keys[column.name]
+            if column.kind == "many":
+                added = sorted(named[id] for id in set(after) - set(before or []))
+                gone = sorted(named[id] for id in set(before or []) - set(after))
+                text = "; ".join(f"{what} {SEPARATOR.join(ks)}" for what, ks in (("added", added), ("taken away", gone))
+                                 if ks)
+            else:
+                text = f"{named.get(before, '—')} → {named.get(after, '—')}"
+            shown.setdefault(update.row, {})[column.name] = text
+    return shown
+
+
 def normal_key(model, text: str) -> str:
     text = text.strip()
     return text.upper() if model is Course else text.lower()

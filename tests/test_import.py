@@ -156,6 +156,13 @@ def test_enrollments_are_imported_by_student_email_and_course_code(client, app, 
     assert {e.course_id for e in read(app, Enrollment)} == {1, 2}
 
 
+def test_the_preview_names_the_advisor_and_courses_an_update_changes(client, school):
+    response, _ = preview(client, b"Name,Email,Advisor,Courses\nAna Ruiz,ana@school.example,,ART-001\n")
+    page = text(response)
+    assert "Advisor: lisa@example.org → —" in page
+    assert "Courses: added ART-001; taken away MATH-101" in page
+
+
 def test_columns_can_be_matched_by_hand_or_ignored(client, app, school):
     data = b"Full name,E-mail address,Year,Notes\nBea Brown,bea@school.example,3,likes art\n"
     response, _ = preview(client, data, mapping=["name", "email", "grade", ""])

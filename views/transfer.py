@@ -18,7 +18,7 @@ from formatting import plural
 from listing import export
 from models import SignIn, Upload, db, utcnow
 from records import import_checks, import_writes
-from records.imports import Importer, automatic_mapping
+from records.imports import Importer, automatic_mapping, related_changes
 from security import role_required
 from spreadsheets import reading, writing
 from spreadsheets.columns import file_columns, named_keys
@@ -28,6 +28,7 @@ FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 UPLOADS_KEPT = timedelta(days=1)
 ERRORS_SHOWN = 1000
+UPDATES_SHOWN = 100  # the preview lists this many updates, each with what it changes
 
 
 class UploadRequest(Request):
@@ -149,6 +150,8 @@ def add_import(bp, make_importer, kind: str, role: str, title: str, prefix: str 
         return render_template("transfer/preview.html", kind=kind, title=title, upload=upload, table=table, back=back,
                                plan=result, shown=result.problems[:ERRORS_SHOWN], endpoint=endpoint, since=since,
                                columns={column.name: column for column in importer.columns},
+                               related=related_changes(importer, result.updates[:UPDATES_SHOWN]),
+                               updates_shown=UPDATES_SHOWN,
                                summary=summary(result)), status
 
     for view, rule, name, methods in ((upload_page, "", "", ("GET", "POST")),
