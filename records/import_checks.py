@@ -78,6 +78,9 @@ def check_rows(importer: Importer, table, mapping, result: Plan, progress: Progr
                 for bound in form}
     mapped = [name for name in mapping if name]
     headers = {c.name: c.header for c in importer.columns}
+    # A choice as a person writes it in a sheet ("Editor", "ADMIN "), by the value it stands for.
+    choices = {name: {str(choice.value).casefold(): str(choice.value) for choice in form[name].iter_choices()}
+               for name in mapped if importer.column(name).kind == "choice"}
     for done, (number, key, values) in enumerate(rows, 1):
         if done % 1000 == 0:
             progress(1000)
@@ -90,6 +93,11 @@ def check_rows(importer: Importer, table, mapping, result: Plan, progress: Progr
         for name in mapped:
             column = importer.column(name)
             text, problem = cell_value(values[name], column)
+            if problem is None and name in choices and text.strip():
+                if text.strip().casefold() in choices[name]:
+                    text = choices[name][text.strip().casefold()]
+                else:
+                    problem = f"Write one of: {', '.join(choices[name].values())}."
             if problem is None and column.related is not None:
                 named = related_keys(text, column)
                 unknown = [k for k in named if k not in related[name]]
@@ -102,7 +110,9 @@ def check_rows(importer: Importer, table, mapping, result: Plan, progress: Progr
             formdata.setlist(name, as_formdata(text) if isinstance(text, list) else [text])
         form.process(formdata)
         if not form.validate():
-            problems += [Problem(number, headers.get(name, name), errors[0]) for name, errors in form.errors.items()]
+            said = {problem.column for problem in problems}  # one message a cell, as the form gives one a field
+            problems += [Problem(number, headers.get(name, name), errors[0]) for name, errors in form.errors.items()
+                         if headers.get(name, name) not in said]
         if problems:
             result.problems += problems
             continue

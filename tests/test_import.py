@@ -163,6 +163,17 @@ def test_the_preview_names_the_advisor_and_courses_an_update_changes(client, sch
     assert "Courses: added ART-001; taken away MATH-101" in page
 
 
+def test_a_role_is_read_whatever_its_case_and_an_unknown_one_lists_the_roles(client, app, school):
+    data = b"Name,Email,Role\nBea,bea@staff.example,Editor\nCid,cid@staff.example, ADMIN \nDee,dee@staff.example,boss\n"
+    page = text(preview(client, data, "users")[0])
+    assert "4 Role Write one of: viewer, editor, admin." in page and "Not a valid choice" not in page
+    assert "2 Role" not in page and "3 Role" not in page
+    _, address = preview(client, data[:data.index(b"Dee")], "users")
+    confirm(client, address)
+    assert {u.email: u.role for u in read(app, User) if "staff" in u.email} == {"bea@staff.example": "editor",
+                                                                              "cid@staff.example": "admin"}
+
+
 def test_columns_can_be_matched_by_hand_or_ignored(client, app, school):
     data = b"Full name,E-mail address,Year,Notes\nBea Brown,bea@school.example,3,likes art\n"
     response, _ = preview(client, data, mapping=["name", "email", "grade", ""])
