@@ -11,6 +11,7 @@ from collections.abc import Callable
 from werkzeug.datastructures import MultiDict
 
 from models import Enrollment, User, db
+from spreadsheets import dates
 from spreadsheets.columns import natural_key
 from records.imports import (CHUNK, Importer, Plan, Problem, Update, as_formdata, cell_value, enrollment_date_problem,
                              existing, form_for_rows, lookup, mapping_problems, normal_key, related_keys,
@@ -81,6 +82,8 @@ def check_rows(importer: Importer, table, mapping, result: Plan, progress: Progr
     # A choice as a person writes it in a sheet ("Editor", "ADMIN "), by the value it stands for.
     choices = {name: {str(choice.value).casefold(): str(choice.value) for choice in form[name].iter_choices()}
                for name in mapped if importer.column(name).kind == "choice"}
+    dated = [name for name in mapped if importer.column(name).kind == "date"]
+    order = dates.order_of(values[name] for _, _, values in rows for name in dated)
     for done, (number, key, values) in enumerate(rows, 1):
         if done % 1000 == 0:
             progress(1000)
@@ -93,6 +96,8 @@ def check_rows(importer: Importer, table, mapping, result: Plan, progress: Progr
         for name in mapped:
             column = importer.column(name)
             text, problem = cell_value(values[name], column)
+            if problem is None and column.kind == "date":
+                text, problem = dates.as_iso(text, order)
             if problem is None and name in choices and text.strip():
                 if text.strip().casefold() in choices[name]:
                     text = choices[name][text.strip().casefold()]
@@ -181,6 +186,7 @@ def check_enrollments(importer: Importer, table, mapping, result: Plan, progress
         return
     related = related_rows(importer, rows)
     pairs, seen = {}, {}
+    order = dates.order_of(values.get("enrolled_on", "") for _, _, values in rows)
     for number, _, values in rows:
         problems, ids = [], []
         for column in (student, course):
@@ -193,7 +199,8 @@ def check_enrollments(importer: Importer, table, mapping, result: Plan, progress
                                         f"No {column.related.__name__.lower()} has the {what} “{key}”."))
             else:
                 ids.append(related[column.name][key])
-        day, problem = enrollment_date_problem(values.get("enrolled_on", ""))
+        text, problem = dates.as_iso(values.get("enrolled_on", ""), order)
+        day, problem = (None, problem) if problem else enrollment_date_problem(text)
         if problem:
             problems.append(Problem(number, "Enrolled on", problem))
         if not problems and (ids[0][0], ids[1][0]) in seen:
