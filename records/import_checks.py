@@ -122,6 +122,13 @@ def check_rows(importer: Importer, table, mapping, result: Plan, progress: Progr
             result.problems += problems
             continue
         after = {name: form[name].data for name in fields}
+        lost = [name for name in mapped if before is not None and letters_lost(before[name], after[name])]
+        problems = [Problem(number, headers[name], f"The file has “?” in place of letters of “{before[name]}”: it "
+                            "was saved in an encoding without them. Save it as “CSV UTF-8” and upload it again.")
+                    for name in lost]
+        if problems:
+            result.problems += problems
+            continue
         if before is None:
             result.new.append((number, after))
             continue
@@ -132,6 +139,15 @@ def check_rows(importer: Importer, table, mapping, result: Plan, progress: Progr
         else:
             result.unchanged += 1
     progress(len(rows) % 1000)
+
+
+def letters_lost(before, after) -> bool:
+    """Whether the file has a saved text with "?" for some of its letters and is otherwise the same: what Excel's
+    "CSV (Comma delimited)" writes for every letter its encoding lacks (Dương, Ефим), which would rename the row."""
+    if not isinstance(before, str) or not isinstance(after, str) or len(before) != len(after):
+        return False
+    differences = [a for b, a in zip(before, after) if b != a]
+    return bool(differences) and all(a == "?" for a in differences)
 
 
 def same(before, after) -> bool:

@@ -199,6 +199,16 @@ def test_files_of_each_encoding_and_delimiter_are_read(client, app, school, data
         assert "Zoë" in client.get(re.sub(r"/preview$", "", response.request.path)).get_data(as_text=True)
 
 
+def test_a_file_with_question_marks_for_letters_its_encoding_lacks_renames_nobody(client, app, add):
+    add(Student, name="Jane Dương", email="jane@school.example", grade=3)
+    add(Student, name="Zoë Renée", email="zoe@school.example", grade=3)
+    data = "Name,Email,Grade\nJane D??ng,jane@school.example,3\nZoë Renée,zoe@school.example,4\n".encode("cp1252")
+    page = text(preview(client, data)[0])
+    assert ("2 Name The file has “?” in place of letters of “Jane Dương”: it was saved in an encoding without them. "
+            "Save it as “CSV UTF-8” and upload it again.") in page
+    assert "3 Name" not in page and {s.name for s in read(app, Student)} == {"Jane Dương", "Zoë Renée"}
+
+
 def test_a_gpa_with_a_decimal_comma_as_european_excel_writes_it_is_read_as_a_number(client, app, school):
     data = "Name;Email;Grade;GPA\nZoë;zoe@school.example;3;3,5\nBea;bea@school.example;3;3,25\n".encode("cp1252")
     response, address = preview(client, data)
