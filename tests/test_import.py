@@ -209,6 +209,13 @@ def test_a_file_with_question_marks_for_letters_its_encoding_lacks_renames_nobod
     assert "3 Name" not in page and {s.name for s in read(app, Student)} == {"Jane Dương", "Zoë Renée"}
 
 
+def test_the_preview_lists_the_new_rows_as_read_so_their_accents_can_be_checked(client, school):
+    data = "Name,Email,Grade\nZoë Renée,zoe@school.example,3\nJosé Muñoz,jose@school.example,4\n".encode("cp1252")
+    page = text(preview(client, data)[0])
+    assert "read as Windows-1252" in page
+    assert "New students Row Name Email 2 Zoë Renée zoe@school.example 3 José Muñoz jose@school.example" in page
+
+
 def test_a_gpa_with_a_decimal_comma_as_european_excel_writes_it_is_read_as_a_number(client, app, school):
     data = "Name;Email;Grade;GPA\nZoë;zoe@school.example;3;3,5\nBea;bea@school.example;3;3,25\n".encode("cp1252")
     response, address = preview(client, data)

@@ -28,7 +28,7 @@ FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 UPLOADS_KEPT = timedelta(days=1)
 ERRORS_SHOWN = 1000
-UPDATES_SHOWN = 100  # the preview lists this many updates, each with what it changes
+UPDATES_SHOWN = 100  # the preview lists this many new rows, and updates each with what it changes
 
 
 class UploadRequest(Request):
