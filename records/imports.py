@@ -118,6 +118,11 @@ def mapping_problems(header: list[str], mapping: list[str | None], importer: Imp
     if key.name not in seen:
         problems.append(Problem(None, None, f"Choose the column with each {importer.noun}'s {key.header.lower()}: "
                                             f"it says which {importer.noun} a row is."))
+        if len(titled := [heading for heading in header if heading]) == 1 and not seen:
+            # A sheet with a title above its column names: the title is read as the one column name.
+            problems.append(Problem(None, None, f"The first row, “{titled[0]}”, is read as the column names: if it "
+                                                "is a title, delete the rows above the column names and upload the "
+                                                "file again."))
     return problems
 
 

@@ -254,6 +254,12 @@ def test_a_file_without_the_key_column_says_which_to_choose(client, school):
     assert "Choose the column with each student's email: it says which student a row is." in page
 
 
+def test_a_title_above_the_column_names_is_named_with_what_to_do(client, school):
+    page = text(preview(client, b"Class 9B intake 2025,,\r\nName,Email,Grade\r\nBea,bea@school.example,3\r\n")[0])
+    assert ("The first row, “Class 9B intake 2025”, is read as the column names: if it is a title, delete the rows "
+            "above the column names and upload the file again.") in page
+
+
 def test_duplicate_emails_in_the_file_are_a_problem_of_the_later_row(client, school):
     data = b"Name,Email,Grade\nBea,bea@school.example,3\nBea again,BEA@school.example,4\n"
     page = text(preview(client, data)[0])
