@@ -336,6 +336,13 @@ def test_viewers_may_not_import(client_as):
     assert client_as("viewer").get("/students/import").status_code == 403
 
 
+def test_import_command_names_the_columns_it_ignores_a_blank_header_too(runner, school, tmp_path):
+    file = tmp_path / "intake.csv"
+    file.write_text("Name,Email,Grade,,Notes\nBea,bea@school.example,3,x,likes art\n")
+    result = runner.invoke(args=["import", "students", str(file), "--dry-run"])
+    assert "Ignored columns: (no header), Notes." in result.output
+
+
 def test_import_command_dry_run_checks_and_writes_nothing(runner, app, school, tmp_path):
     file = tmp_path / "intake.csv"
     file.write_text(HEADER + "Bea,bea@school.example,13,,2024-09-01,,,\n")
