@@ -171,7 +171,10 @@ class MoveUp(Action):
         return lines
 
     def summary(self, resource, count, form):
-        return f"moved {plural(count, 'student')} up a grade"
+        # `count` holds the grade 12 students deleted (as run() counts them), who moved nowhere: said apart.
+        deleted = g.bulk_grades.get(12, 0) if "twelfth" in form and form.twelfth.data == "delete" else 0
+        said = [f"moved {plural(count - deleted, 'student')} up a grade"] if count > deleted else []
+        return " and ".join(said + ([f"deleted {plural(deleted, 'student')} in grade 12"] if deleted else []))
 
 
 @dataclass(frozen=True)

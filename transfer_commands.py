@@ -79,7 +79,7 @@ def import_command(kind, file, dry_run):
     for note in table.notes:
         click.echo(note, err=True)
     mapping = automatic_mapping(table.header, importer)
-    if ignored := [heading for heading, name in zip(table.header, mapping) if name is None]:
+    if ignored := [heading or "(no header)" for heading, name in zip(table.header, mapping) if name is None]:
         click.echo(f"Ignored columns: {', '.join(ignored)}.", err=True)
     with click.progressbar(length=len(table.rows), label="Checking" if dry_run else "Importing",
                            file=sys.stderr) as bar:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from werkzeug.datastructures import MultiDict
 
 from models import Enrollment, User, db
+from spreadsheets import dates
 from spreadsheets.columns import natural_key
 from records.imports import (CHUNK, Importer, Plan, Problem, Update, as_formdata, cell_value, enrollment_date_problem,
                              existing, form_for_rows, lookup, mapping_problems, normal_key, related_keys,
@@ -78,6 +79,11 @@ def check_rows(importer: Importer, table, mapping, result: Plan, progress: Progr
                 for bound in form}
     mapped = [name for name in mapping if name]
     headers = {c.name: c.header for c in importer.columns}
+    # A choice as a person writes it in a sheet ("Editor", "ADMIN "), by the value it stands for.
+    choices = {name: {str(choice.value).casefold(): str(choice.value) for choice in form[name].iter_choices()}
+               for name in mapped if importer.column(name).kind == "choice"}
+    dated = [name for name in mapped if importer.column(name).kind == "date"]
+    order = dates.order_of(values[name] for _, _, values in rows for name in dated)
     for done, (number, key, values) in enumerate(rows, 1):
         if done % 1000 == 0:
             progress(1000)
@@ -90,6 +96,13 @@ def check_rows(importer: Importer, table, mapping, result: Plan, progress: Progr
         for name in mapped:
             column = importer.column(name)
             text, problem = cell_value(values[name], column)
+            if problem is None and column.kind == "date":
+                text, problem = dates.as_iso(text, order)
+            if problem is None and name in choices and text.strip():
+                if text.strip().casefold() in choices[name]:
+                    text = choices[name][text.strip().casefold()]
+                else:
+                    problem = f"Write one of: {', '.join(choices[name].values())}."
             if problem is None and column.related is not None:
                 named = related_keys(text, column)
                 unknown = [k for k in named if k not in related[name]]
@@ -102,11 +115,20 @@ def check_rows(importer: Importer, table, mapping, result: Plan, progress: Progr
             formdata.setlist(name, as_formdata(text) if isinstance(text, list) else [text])
         form.process(formdata)
         if not form.validate():
-            problems += [Problem(number, headers.get(name, name), errors[0]) for name, errors in form.errors.items()]
+            said = {problem.column for problem in problems}  # one message a cell, as the form gives one a field
+            problems += [Problem(number, headers.get(name, name), errors[0]) for name, errors in form.errors.items()
+                         if headers.get(name, name) not in said]
         if problems:
             result.problems += problems
             continue
         after = {name: form[name].data for name in fields}
+        lost = [name for name in mapped if before is not None and letters_lost(before[name], after[name])]
+        problems = [Problem(number, headers[name], f"The file has “?” in place of letters of “{before[name]}”: it "
+                            "was saved in an encoding without them. Save it as “CSV UTF-8” and upload it again.")
+                    for name in lost]
+        if problems:
+            result.problems += problems
+            continue
         if before is None:
             result.new.append((number, after))
             continue
@@ -117,6 +139,15 @@ def check_rows(importer: Importer, table, mapping, result: Plan, progress: Progr
         else:
             result.unchanged += 1
     progress(len(rows) % 1000)
+
+
+def letters_lost(before, after) -> bool:
+    """Whether the file has a saved text with "?" for some of its letters and is otherwise the same: what Excel's
+    "CSV (Comma delimited)" writes for every letter its encoding lacks (Dương, Ефим), which would rename the row."""
+    if not isinstance(before, str) or not isinstance(after, str) or len(before) != len(after):
+        return False
+    differences = [a for b, a in zip(before, after) if b != a]
+    return bool(differences) and all(a == "?" for a in differences)
 
 
 def same(before, after) -> bool:
@@ -171,6 +202,7 @@ def check_enrollments(importer: Importer, table, mapping, result: Plan, progress
         return
     related = related_rows(importer, rows)
     pairs, seen = {}, {}
+    order = dates.order_of(values.get("enrolled_on", "") for _, _, values in rows)
     for number, _, values in rows:
         problems, ids = [], []
         for column in (student, course):
@@ -183,7 +215,8 @@ def check_enrollments(importer: Importer, table, mapping, result: Plan, progress
                                         f"No {column.related.__name__.lower()} has the {what} “{key}”."))
             else:
                 ids.append(related[column.name][key])
-        day, problem = enrollment_date_problem(values.get("enrolled_on", ""))
+        text, problem = dates.as_iso(values.get("enrolled_on", ""), order)
+        day, problem = (None, problem) if problem else enrollment_date_problem(text)
         if problem:
             problems.append(Problem(number, "Enrolled on", problem))
         if not problems and (ids[0][0], ids[1][0]) in seen:

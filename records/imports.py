@@ -7,6 +7,7 @@ statements over all the rows, as one change set.
 """
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,6 +20,9 @@ from validators import FIRST_DAY, LAST_DAY, Exists, unique
 CHUNK = 500  # keys in one IN (…): far below every backend's limit on parameters
 TEXT_KINDS = ("text", "choice")
 YES, NO = {"yes", "y", "true", "1", "x"}, {"no", "n", "false", "0", ""}
+# A decimal comma ("3,5"), as Excel writes a number in much of Europe: never a thousands separator before one or two
+# digits, and a GPA has no thousands.
+DECIMAL_COMMA = re.compile(r"\s*\d+,\d{1,2}\s*")
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,11 @@ def mapping_problems(header: list[str], mapping: list[str | None], importer: Imp
     if key.name not in seen:
         problems.append(Problem(None, None, f"Choose the column with each {importer.noun}'s {key.header.lower()}: "
                                             f"it says which {importer.noun} a row is."))
+        if len(titled := [heading for heading in header if heading]) == 1 and not seen:
+            # A sheet with a title above its column names: the title is read as the one column name.
+            problems.append(Problem(None, None, f"The first row, “{titled[0]}”, is read as the column names: if it "
+                                                "is a title, delete the rows above the column names and upload the "
+                                                "file again."))
     return problems
 
 
@@ -130,6 +139,8 @@ def cell_value(cell: str, column: FileColumn) -> tuple[str, str | None]:
     if column.kind in TEXT_KINDS and cell.startswith(FORMULA_STARTS):
         return cell, (f"Starts with “{cell[0]}”, so a spreadsheet would run it as a formula: remove the "
                       f"“{cell[0]}”, or put an apostrophe before it if it is meant.")
+    if column.kind == "decimal" and DECIMAL_COMMA.fullmatch(cell):
+        return cell.replace(",", "."), None
     if column.kind == "bool":
         word = cell.strip().casefold()
         return ("y" if word in YES else ""), None if word in YES | NO else "Write yes or no."

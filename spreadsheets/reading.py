@@ -3,8 +3,8 @@
 CSV: UTF-8 with or without a byte-order mark, UTF-16 (Excel's "Unicode text", tab-separated), or else the
 encoding charset-normalizer finds (said in a note: "read as Windows-1252"); comma, semicolon, tab or bar as the
 delimiter, whichever the header row has most of; quoted newlines as the csv module reads them. XLSX: the first
-sheet, read by python-calamine, its text cells that start like a formula marked as a CSV export marks them
-(xlsx_rows). Row numbers are as a spreadsheet shows them: the header is row 1.
+sheet (a workbook of several says so), read by python-calamine, its text cells that start like a formula marked
+as a CSV export marks them (xlsx_rows). Row numbers are as a spreadsheet shows them: the header is row 1.
 """
 
 import csv
@@ -61,7 +61,17 @@ def read(data: bytes) -> Table:
     if not data.strip(b" \t\r\n\xef\xbb\xbf\xff\xfe\x00"):
         raise BadFile("The file is empty.")
     if data.startswith(b"PK\x03\x04"):
-        return table(xlsx_rows(data), [])
+        rows, sheets = xlsx_rows(data)
+        if len(sheets) < 2:
+            return table(rows, [])
+        # Only the first sheet is read: a workbook of several says which, as a note, and in the message refusing it
+        # (an instructions sheet in front leaves "no rows under it" with the rows in plain sight on the next sheet).
+        which = f"Only the first of its {len(sheets)} sheets, “{sheets[0]}”, is read"
+        try:
+            return table(rows, [f"{which}."])
+        except BadFile as bad:
+            raise BadFile(f"{bad} {which}: move the sheet to import to the front, or save it as a workbook of its "
+                          "own.") from bad
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise BadFile("This is an old Excel workbook (.xls). Save it as .xlsx or as CSV, then upload that.")
     text, notes = decoded(data)
@@ -102,7 +112,7 @@ def header_line(text: str) -> str:
     return text.lstrip("\r\n").split("\n", 1)[0]
 
 
-def xlsx_rows(data: bytes) -> list[list]:
+def xlsx_rows(data: bytes) -> tuple[list[list], list[str]]:
     """The first sheet's cells, as a CSV export would hold them: a text cell that starts like a formula (a string
     cell, which a spreadsheet never runs) with an apostrophe before it, which the import takes off; a formula
     whose result is text as its formula, which the import refuses in a text column as it refuses one in a CSV.
@@ -120,6 +130,7 @@ def xlsx_rows(data: bytes) -> list[list]:
             check_extent(part)
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        sheets = workbook.sheet_names
         formulas = formula_cells(sheet)
     except BadFile:
         raise
@@ -131,7 +142,7 @@ def xlsx_rows(data: bytes) -> list[list]:
                 row[c] = "=" + (formulas[r, c] or "…")
             elif isinstance(value, str) and value.startswith(FORMULA_STARTS):
                 row[c] = "'" + value
-    return rows
+    return rows, sheets
 
 
 def first_sheet(archive: zipfile.ZipFile) -> bytes | None:
@@ -200,6 +211,11 @@ def cell_text(value) -> str:
     return str(value)
 
 
+def used_width(cells: list[str]) -> int:
+    """How many of a row's cells reach its last one that holds something."""
+    return next((i + 1 for i in range(len(cells) - 1, -1, -1) if cells[i].strip()), 0)
+
+
 def table(rows: list[list], notes: list[str]) -> Table:
     numbered = [(number, [cell_text(v) for v in row]) for number, row in enumerate(rows, 1)]
     numbered = [(number, cells) for number, cells in numbered if any(cell.strip() for cell in cells)]
@@ -210,6 +226,10 @@ def table(rows: list[list], notes: list[str]) -> Table:
         if any(len(cell) > CELL_MAX for cell in cells):
             raise BadFile(f"Row {number} has a cell of more than {CELL_MAX:,} characters: is this the right file?")
     header = [name.strip() for name in header]
+    # Columns at the right with neither a header nor a value (a spreadsheet's trailing commas, cells once formatted)
+    # are no columns at all: the page matching columns would offer each as "(no header)", all "(empty)". One pass
+    # over the cells: a column at a time would read every row for each of a sheet's 16,384 empty columns.
+    del header[max(used_width(cells) for cells in [header, *(cells for _, cells in rest)]):]
     if len(header) > COLUMNS_MAX:
         raise BadFile(f"The header row has {len(header):,} columns, more than an import reads ({COLUMNS_MAX:,}): is "
                       "this the right file?")

@@ -94,6 +94,16 @@ def test_move_up_a_grade_keeps_or_deletes_grade_12(client, app, add):
     assert read(app, Student, id=twelve)[0].name == "Senior"
 
 
+def test_moving_up_with_grade_12_deleted_says_how_many_moved_and_how_many_were_deleted(client, app, add):
+    students(add, 3, grade=9)
+    add(Student, name="Senior", email="senior@school.example", grade=12)
+    response, _ = confirm(client, "/students/bulk", action="move-up", all="1", query="", twelfth="delete",
+                          delete_twelfth="y")
+    assert "Moved 3 students up a grade and deleted 1 student in grade 12." in client.get(
+        response.headers["Location"]).get_data(as_text=True)
+    assert newest_change_set(app).summary == "moved 3 students up a grade and deleted 1 student in grade 12"
+
+
 def test_enroll_and_remove_from_a_course(client, app, add):
     ids = students(add, 4)
     course = add(Course, code="MATH-101", title="Algebra", credits=3)

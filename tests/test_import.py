@@ -188,6 +188,24 @@ def test_enrollments_are_imported_by_student_email_and_course_code(client, app, 
     assert {e.course_id for e in read(app, Enrollment)} == {1, 2}
 
 
+def test_the_preview_names_the_advisor_and_courses_an_update_changes(client, school):
+    response, _ = preview(client, b"Name,Email,Advisor,Courses\nAna Ruiz,ana@school.example,,ART-001\n")
+    page = text(response)
+    assert "Advisor: Lisa Padilla → —" in page
+    assert "Courses: added ART-001; removed MATH-101" in page
+
+
+def test_a_role_is_read_whatever_its_case_and_an_unknown_one_lists_the_roles(client, app, school):
+    data = b"Name,Email,Role\nBea,bea@staff.example,Editor\nCid,cid@staff.example, ADMIN \nDee,dee@staff.example,boss\n"
+    page = text(preview(client, data, "users")[0])
+    assert "4 Role Write one of: viewer, editor, admin." in page and "Not a valid choice" not in page
+    assert "2 Role" not in page and "3 Role" not in page
+    _, address = preview(client, data[:data.index(b"Dee")], "users")
+    confirm(client, address)
+    assert {u.email: u.role for u in read(app, User) if "staff" in u.email} == {"bea@staff.example": "editor",
+                                                                              "cid@staff.example": "admin"}
+
+
 def test_columns_can_be_matched_by_hand_or_ignored(client, app, school):
     data = b"Full name,E-mail address,Year,Notes\nBea Brown,bea@school.example,3,likes art\n"
     response, _ = preview(client, data, mapping=["name", "email", "grade", ""])
@@ -211,6 +229,37 @@ def test_files_of_each_encoding_and_delimiter_are_read(client, app, school, data
     else:
         assert counts(response) == (1, 1, 0, 0, 0)
         assert "Zoë" in client.get(re.sub(r"/preview$", "", response.request.path)).get_data(as_text=True)
+
+
+def test_a_file_with_question_marks_for_letters_its_encoding_lacks_renames_nobody(client, app, add):
+    add(Student, name="Jane Dương", email="jane@school.example", grade=3)
+    add(Student, name="Zoë Renée", email="zoe@school.example", grade=3)
+    data = "Name,Email,Grade\nJane D??ng,jane@school.example,3\nZoë Renée,zoe@school.example,4\n".encode("cp1252")
+    page = text(preview(client, data)[0])
+    assert ("2 Name The file has “?” in place of letters of “Jane Dương”: it was saved in an encoding without them. "
+            "Save it as “CSV UTF-8” and upload it again.") in page
+    assert "3 Name" not in page and {s.name for s in read(app, Student)} == {"Jane Dương", "Zoë Renée"}
+
+
+def test_the_preview_lists_the_new_rows_as_read_so_their_accents_can_be_checked(client, school):
+    data = "Name,Email,Grade\nZoë Renée,zoe@school.example,3\nJosé Muñoz,jose@school.example,4\n".encode("cp1252")
+    page = text(preview(client, data)[0])
+    assert "read as Windows-1252" in page
+    assert "New students Row Name Email 2 Zoë Renée zoe@school.example 3 José Muñoz jose@school.example" in page
+
+
+def test_a_gpa_with_a_decimal_comma_as_european_excel_writes_it_is_read_as_a_number(client, app, school):
+    data = "Name;Email;Grade;GPA\nZoë;zoe@school.example;3;3,5\nBea;bea@school.example;3;3,25\n".encode("cp1252")
+    response, address = preview(client, data)
+    assert counts(response) == (2, 2, 0, 0, 0)
+    confirm(client, address)
+    assert sorted(str(s.gpa) for s in read(app, Student) if s.gpa is not None) == ["3.25", "3.50"]
+
+
+def test_empty_columns_without_a_header_at_the_right_are_not_offered_for_matching(client, school):
+    data = b"Name,Email,Grade,,,\r\nBea,bea@school.example,3,,,\r\nCid,cid@school.example,3,,x,\r\n,,,,,\r\n"
+    page = client.get(upload(client, data).headers["Location"]).get_data(as_text=True)
+    assert page.count("(no header)") == 2  # the one with a value in it, and the empty one before it; not the last
 
 
 @pytest.mark.parametrize("data, filename, message", [
@@ -289,6 +338,12 @@ def test_a_file_without_the_key_column_says_which_to_choose(client, school):
     assert "Choose the column with each student's email: it says which student a row is." in page
 
 
+def test_a_title_above_the_column_names_is_named_with_what_to_do(client, school):
+    page = text(preview(client, b"Class 9B intake 2025,,\r\nName,Email,Grade\r\nBea,bea@school.example,3\r\n")[0])
+    assert ("The first row, “Class 9B intake 2025”, is read as the column names: if it is a title, delete the rows "
+            "above the column names and upload the file again.") in page
+
+
 def test_duplicate_emails_in_the_file_are_a_problem_of_the_later_row(client, school):
     data = b"Name,Email,Grade\nBea,bea@school.example,3\nBea again,BEA@school.example,4\n"
     page = text(preview(client, data)[0])
@@ -320,6 +375,35 @@ def test_an_xlsx_file_is_read_with_its_typed_cells(client, app, school):
     assert str(read(app, Student, email="bea@school.example")[0].gpa) == "3.25"
 
 
+def workbook_of(*sheets: tuple[str, list[list]]) -> bytes:
+    output = io.BytesIO()
+    workbook = xlsxwriter.Workbook(output)
+    for name, rows in sheets:
+        sheet = workbook.add_worksheet(name)
+        for number, row in enumerate(rows):
+            sheet.write_row(number, 0, row)
+    workbook.close()
+    return output.getvalue()
+
+
+def test_a_workbook_whose_first_sheet_has_no_rows_names_the_sheet_read(client, app, school):
+    data = workbook_of(("Read me", [["Fill in the Students sheet"]]),
+                       ("Students", [["Name", "Email", "Grade"], ["Bea", "bea@school.example", 3]]))
+    response = upload(client, data, filename="intake.xlsx")
+    assert response.status_code == 400
+    assert ("The file has a header row but no rows under it. Only the first of its 2 sheets, “Read me”, is read: "
+            "move the sheet to import to the front") in text(response)
+    assert read(app, Upload) == []
+
+
+def test_a_workbook_of_several_sheets_says_which_is_read(client, school):
+    data = workbook_of(("Students", [["Name", "Email", "Grade"], ["Bea", "bea@school.example", 3]]),
+                       ("Notes", [["Ask Lisa about Bea"]]))
+    response, _ = preview(client, data, filename="intake.xlsx")
+    assert "Only the first of its 2 sheets, “Students”, is read." in text(response)
+    assert counts(response) == (1, 1, 0, 0, 0)
+
+
 def test_a_file_over_the_import_limit_is_refused_while_other_forms_keep_theirs(make_app, app):
     limited = make_app(IMPORT_MAX_BYTES=2000)
     from helpers import signed_in
@@ -334,6 +418,13 @@ def test_a_file_over_the_import_limit_is_refused_while_other_forms_keep_theirs(m
 
 def test_viewers_may_not_import(client_as):
     assert client_as("viewer").get("/students/import").status_code == 403
+
+
+def test_import_command_names_the_columns_it_ignores_a_blank_header_too(runner, school, tmp_path):
+    file = tmp_path / "intake.csv"
+    file.write_text("Name,Email,Grade,,Notes\nBea,bea@school.example,3,x,likes art\n")
+    result = runner.invoke(args=["import", "students", str(file), "--dry-run"])
+    assert "Ignored columns: (no header), Notes." in result.output
 
 
 def test_import_command_dry_run_checks_and_writes_nothing(runner, app, school, tmp_path):

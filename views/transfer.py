@@ -31,7 +31,7 @@ UPLOADS_KEPT = timedelta(days=1)
 # uploads (up to IMPORT_MAX_BYTES each) take of the database's disk in a day.
 UPLOADS_PER_USER = 5
 ERRORS_SHOWN = 1000
-UPDATES_SHOWN = 100  # the preview's "What changes" rows; the rest are counted
+UPDATES_SHOWN = 100  # the preview lists this many new rows, and updates each with what it changes
 
 
 class UploadRequest(Request):
