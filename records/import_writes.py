@@ -12,7 +12,7 @@ from sqlalchemy import bindparam
 
 from database.inserting import insert_rows
 from models import IMPORTED, Change, ChangeSet, Course, Enrollment, Student, User, db, utcnow
-from records import change, history, pending
+from records import bulk, change, history, pending
 from records.import_checks import Progress, plan
 from records.imports import CHUNK, Importer, Plan, Problem
 
@@ -97,6 +97,10 @@ def write(session, importer: Importer, result: Plan):
         record_many(session, model, "create", created)
     if result.updates:
         update_rows(session, model, columns, result)
+        if model is User:  # deactivated: signed out everywhere, as the form and the bulk action sign them out
+            leaving = [u.id for u in result.updates if "active" in u.changed and not u.changed["active"][1]]
+            for start in range(0, len(leaving), CHUNK):
+                bulk.end_sessions(session, db.select(User.id).where(User.id.in_(leaving[start:start + CHUNK])))
         edited = []
         for update in result.updates:
             fields = {n: [old, new] for n, (old, new) in update.changed.items() if n != "course_ids"}

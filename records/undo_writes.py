@@ -8,8 +8,8 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from database.inserting import insert_rows
-from models import Course, Enrollment, Student, db, utcnow
-from records import conflicts, history
+from models import Course, Enrollment, Student, User, db, utcnow
+from records import bulk, conflicts, history
 from records.pending import ENROLLMENTS, KEPT_ON_DELETE, KEPT_WITH_ENROLLMENT, PASSWORD
 from records.undo_checks import CHUNK, NOUNS
 
@@ -144,6 +144,8 @@ def put_back_rows(session, model, name, old, new, ids: list[int], labels: dict, 
     for start in range(0, len(ids), CHUNK):
         where = model.id.in_(ids[start:start + CHUNK]) & differs
         history.record_rows(session, model, where, {name: (column, before)}, labels)
+        if model is User and name == "active" and not before:  # deactivated: signed out everywhere
+            bulk.end_sessions(session, db.select(User.id).where(where))
         changed += session.execute(db.update(model).where(where).values({column: before, model.version: model.version + 1,
                                                                          model.updated_at: utcnow()}),
                                    execution_options={"synchronize_session": False}).rowcount
@@ -162,6 +164,8 @@ def put_back(session, row, data: dict, labels: dict, gone: set[int]) -> list[str
             missing.append("a password change (passwords are not kept, so it cannot be put back)")
         else:
             setattr(row, name, conflicts.decoded(row, name, values[0]))
+            if isinstance(row, User) and name == "active" and not row.active:  # signed out everywhere
+                row.end_sessions()
     return missing
 
 

@@ -173,6 +173,17 @@ def test_users_are_imported_without_passwords(client, app, school):
     assert (new.role, new.active, new.password_hash) == ("editor", True, None)
 
 
+def test_a_user_deactivated_by_an_import_is_signed_out_for_good(client, client_as, app):
+    editor = client_as("editor")
+    assert editor.get("/students").status_code == 200
+    for active in ("no", "yes"):  # deactivated, then active again
+        response, address = preview(client, f"Email,Active\neditor@example.org,{active}\n".encode(), "users")
+        assert counts(response) == (1, 0, 1, 0, 0)
+        assert confirm(client, address).status_code == 302
+    assert read(app, User, email="editor@example.org")[0].active
+    assert editor.get("/students").status_code == 302  # the session it had before is over
+
+
 def test_an_import_may_not_leave_no_active_admin(client, school):
     page = text(preview(client, b"Email,Role\nroot@example.org,viewer\n", "users")[0])
     assert "2 Role After this import no active admin would be left" in page

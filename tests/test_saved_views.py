@@ -121,6 +121,20 @@ def test_only_admins_see_the_share_box_and_a_forged_share_is_refused(app, client
     assert read(app, SavedView) == []
 
 
+def test_a_shared_view_is_renamed_by_admins_only_once_its_owner_is_demoted(app, client, client_as, school):
+    ann = client_as("admin")
+    save(ann, shared="y")
+    view = view_named(app, "Grade 3")
+    with app.app_context():
+        db.session.execute(db.update(User).where(User.email == "admin@example.org").values(role="viewer"))
+        db.session.commit()
+    assert 'name="name"' not in ann.get("/views").get_data(as_text=True)  # no Rename for it
+    assert ann.post(f"/views/{view.id}/rename", data={"name": "Call 555-0100 to keep your account"}).status_code == 403
+    assert view_named(app, "Grade 3").shared
+    assert ann.post(f"/views/{view.id}/delete").status_code == 302  # taking it away is still theirs to do
+    assert read(app, SavedView) == []
+
+
 def test_viewers_save_views_too(app, client_as, school):
     viewer = client_as("viewer")
     assert save(viewer).status_code == 302

@@ -111,6 +111,28 @@ def no_admin_left(app, add):
     return app
 
 
+def set_active(app, client, email, active: bool, name=None):
+    user = read(app, User, email=email)[0]
+    data = {"name": name or user.name, "email": email, "role": user.role, "version": str(user.version)}
+    assert client.post(f"/users/{user.id}/edit", data={**data, **({"active": "y"} if active else {})}).status_code == 302
+
+
+# An undo puts a field of many rows back by set-based statements, and edits of several fields row by row: either way.
+@pytest.mark.parametrize("renamed", [None, "Ed Itor"], ids=["reactivated", "reactivated and renamed"])
+def test_a_user_deactivated_by_an_undo_stays_signed_out_when_made_active_again(app, client, client_as, renamed):
+    client_as("editor")
+    set_active(app, client, "editor@example.org", False)
+    set_active(app, client, "editor@example.org", True, name=renamed)
+    reactivation = newest_change_set(app)
+    editor = signed_in(app, "editor@example.org")
+    assert editor.get("/students").status_code == 200
+    client.post(f"/changes/{reactivation}/undo")  # inactive again
+    assert not read(app, User, email="editor@example.org")[0].active
+    client.post(f"/changes/{newest_change_set(app)}/undo")  # and active again
+    assert read(app, User, email="editor@example.org")[0].active
+    assert editor.get("/students").status_code == 302  # the session it had before is over
+
+
 def test_setup_is_shut_to_everyone_while_anyone_has_an_account(no_admin_left):
     anonymous = no_admin_left.test_client()
     page = anonymous.get("/setup")

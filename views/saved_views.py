@@ -61,6 +61,8 @@ def create():
 def rename(id):
     """Give one of one's views another name."""
     view = own_view_or_404(id)
+    if view.shared and not current_user.at_least("admin"):  # shared while its owner was an admin: everyone sees it
+        abort(403, "Only admins may rename a view shared with everyone.")
     old_name = view.name
     form = ViewNameForm(owner_id=current_user.id, list_name=view.resource, view=view)
     if form.validate_on_submit():
