@@ -94,6 +94,8 @@ def check_rows(importer: Importer, table, mapping, result: Plan, progress: Progr
                 formdata.add(name, value)
         problems = []
         for name in mapped:
+            if before is None and not values[name].strip() and defaults.get(name):
+                continue  # a new row's blank cell is the form's default (active, viewer, today), as a column left out
             column = importer.column(name)
             text, problem = cell_value(values[name], column)
             if problem is None and column.kind == "date":
