@@ -97,7 +97,7 @@ def check_rows(importer: Importer, table, mapping, result: Plan, progress: Progr
             if before is None and not values[name].strip() and defaults.get(name):
                 continue  # a new row's blank cell is the form's default (active, viewer, today), as a column left out
             column = importer.column(name)
-            text, problem = cell_value(values[name], column)
+            text, problem = cell_value(values[name], column, table.workbook)
             if problem is None and column.kind == "date":
                 text, problem = dates.as_iso(text, order)
             if problem is None and name in choices and text.strip():
