@@ -3,7 +3,8 @@
 Writes nothing. Each row is validated by the form people fill in (built once, filled again for each row), so a
 row's error is the form's own message; what the form would ask the database row by row (is this email taken, does
 this advisor exist) is asked once for the whole file. A row whose key is saved already is an update of that row
-(its fields not in the file keep their values); others are new.
+(its fields not in the file keep their values); others are new (their fields not in the file, or blank in it, the
+form's defaults).
 """
 
 from collections.abc import Callable
