@@ -3,7 +3,8 @@
 Writes nothing. Each row is validated by the form people fill in (built once, filled again for each row), so a
 row's error is the form's own message; what the form would ask the database row by row (is this email taken, does
 this advisor exist) is asked once for the whole file. A row whose key is saved already is an update of that row
-(its fields not in the file keep their values); others are new.
+(its fields not in the file keep their values); others are new (their fields not in the file, or blank in it, the
+form's defaults).
 """
 
 from collections.abc import Callable
@@ -94,8 +95,10 @@ def check_rows(importer: Importer, table, mapping, result: Plan, progress: Progr
                 formdata.add(name, value)
         problems = []
         for name in mapped:
+            if before is None and not values[name].strip() and defaults.get(name):
+                continue  # a new row's blank cell is the form's default (active, viewer, today), as a column left out
             column = importer.column(name)
-            text, problem = cell_value(values[name], column)
+            text, problem = cell_value(values[name], column, table.workbook)
             if problem is None and column.kind == "date":
                 text, problem = dates.as_iso(text, order)
             if problem is None and name in choices and text.strip():

@@ -132,10 +132,14 @@ def required_problems(mapping, importer: Importer) -> list[Problem]:
                                 f"{importer.noun} needs.") for name in missing]
 
 
-def cell_value(cell: str, column: FileColumn) -> tuple[str, str | None]:
-    """A cell as the form would be sent it, or what is wrong with it."""
+def cell_value(cell: str, column: FileColumn, workbook: bool = False) -> tuple[str, str | None]:
+    """A cell as the form would be sent it, or what is wrong with it. In a `workbook` (an XLSX) a text cell that
+    starts like a formula is one: its sheet shows its result, with no "=" to remove."""
     if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):  # neutralised by an export: the text itself
         return cell[1:], None
+    if column.kind in TEXT_KINDS and cell.startswith(FORMULA_STARTS) and workbook:
+        return cell, (f"This cell is a formula ({cell[:40]}): copy its column and paste it back as values (Paste "
+                      "Special, Values), then upload the file again.")
     if column.kind in TEXT_KINDS and cell.startswith(FORMULA_STARTS):
         return cell, (f"Starts with “{cell[0]}”, so a spreadsheet would run it as a formula: remove the "
                       f"“{cell[0]}”, or put an apostrophe before it if it is meant.")

@@ -10,6 +10,8 @@ import re
 from collections.abc import Iterable
 
 SLASHED = re.compile(r"\s*(\d{1,2})([/.])(\d{1,2})\2(\d{4})\s*")  # 31/12/2010, 12/31/2010, 31.12.2010
+# A date with a time of day (a workbook's date-and-time cell, a form's timestamp): a date field keeps the day.
+TIMED = re.compile(r"\s*(\d{4}-\d{2}-\d{2})[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*")
 
 
 def order_of(cells: Iterable[str]) -> str | None:
@@ -26,8 +28,10 @@ def order_of(cells: Iterable[str]) -> str | None:
 
 
 def as_iso(cell: str, order: str | None) -> tuple[str, str | None]:
-    """A date cell as YYYY-MM-DD if it is written with slashes in the file's order; others as they are (the form
-    checks them); or what is wrong with it."""
+    """A date cell as YYYY-MM-DD if it is written with slashes in the file's order, or has a time of day; others
+    as they are (the form checks them); or what is wrong with it."""
+    if timed := TIMED.fullmatch(cell):
+        return timed[1], None
     found = SLASHED.fullmatch(cell)
     if not found:
         return cell, None

@@ -55,6 +55,7 @@ class Table:
     header: list[str]
     rows: list[tuple[int, list[str]]]  # (row number, its cells), blank rows left out
     notes: list[str] = field(default_factory=list)  # what was guessed about the file: its encoding, its delimiter
+    workbook: bool = False  # an XLSX, where a text cell starting like a formula is one (xlsx_rows marks the others)
 
 
 def read(data: bytes) -> Table:
@@ -63,12 +64,12 @@ def read(data: bytes) -> Table:
     if data.startswith(b"PK\x03\x04"):
         rows, sheets = xlsx_rows(data)
         if len(sheets) < 2:
-            return table(rows, [])
+            return table(rows, [], workbook=True)
         # Only the first sheet is read: a workbook of several says which, as a note, and in the message refusing it
         # (an instructions sheet in front leaves "no rows under it" with the rows in plain sight on the next sheet).
         which = f"Only the first of its {len(sheets)} sheets, “{sheets[0]}”, is read"
         try:
-            return table(rows, [f"{which}."])
+            return table(rows, [f"{which}."], workbook=True)
         except BadFile as bad:
             raise BadFile(f"{bad} {which}: move the sheet to import to the front, or save it as a workbook of its "
                           "own.") from bad
@@ -216,7 +217,7 @@ def used_width(cells: list[str]) -> int:
     return next((i + 1 for i in range(len(cells) - 1, -1, -1) if cells[i].strip()), 0)
 
 
-def table(rows: list[list], notes: list[str]) -> Table:
+def table(rows: list[list], notes: list[str], workbook: bool = False) -> Table:
     numbered = [(number, [cell_text(v) for v in row]) for number, row in enumerate(rows, 1)]
     numbered = [(number, cells) for number, cells in numbered if any(cell.strip() for cell in cells)]
     if not numbered:
@@ -235,4 +236,4 @@ def table(rows: list[list], notes: list[str]) -> Table:
                       "this the right file?")
     if not rest:
         raise BadFile("The file has a header row but no rows under it.")
-    return Table(header, rest, notes)
+    return Table(header, rest, notes, workbook)

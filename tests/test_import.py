@@ -217,6 +217,15 @@ def test_a_role_is_read_whatever_its_case_and_an_unknown_one_lists_the_roles(cli
                                                                               "cid@staff.example": "admin"}
 
 
+def test_a_new_rows_blank_cells_take_the_forms_defaults_as_a_column_left_out_does(client, app, school):
+    _, address = preview(client, b"Name,Email,Role,Active\nBea,bea@staff.example,,\n", "users")
+    confirm(client, address)
+    assert [(u.role, u.active) for u in read(app, User, email="bea@staff.example")] == [("viewer", True)]
+    _, address = preview(client, (HEADER + "Cid,cid@school.example,3,,,,,\n").encode())
+    confirm(client, address)
+    assert [s.enrolled_on for s in read(app, Student, email="cid@school.example")] == [date.today()]
+
+
 def test_columns_can_be_matched_by_hand_or_ignored(client, app, school):
     data = b"Full name,E-mail address,Year,Notes\nBea Brown,bea@school.example,3,likes art\n"
     response, _ = preview(client, data, mapping=["name", "email", "grade", ""])

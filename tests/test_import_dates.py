@@ -1,10 +1,12 @@
 """Dates in an imported file as Excel writes them in the office's locale: day first or month first, decided by the
-file's own dates; never guessed when the file does not say."""
+file's own dates; never guessed when the file does not say. A date with a time of day is its day."""
 
-from datetime import date
+import io
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
+import xlsxwriter
 
 from helpers import read
 from models import Course, Enrollment, Student
@@ -51,3 +53,17 @@ def test_an_enrollments_date_is_read_in_the_files_order_too(client, app, add):
     assert counts(response) == (1, 1, 0, 0, 0)
     confirm(client, address)
     assert [e.enrolled_on for e in read(app, Enrollment)] == [date(2025, 1, 13)]
+
+
+def test_a_workbooks_date_and_time_cell_is_read_as_its_day(client, app):
+    output = io.BytesIO()
+    workbook = xlsxwriter.Workbook(output)
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, ["Name", "Email", "Grade", "Enrolled on"])
+    sheet.write_row(1, 0, ["Ana", "ana@school.example", 3])
+    sheet.write_datetime(1, 3, datetime(2024, 9, 1, 8, 30), workbook.add_format({"num_format": "dd/mm/yyyy hh:mm"}))
+    workbook.close()
+    response, address = preview(client, output.getvalue(), filename="intake.xlsx")
+    assert counts(response) == (1, 1, 0, 0, 0)
+    confirm(client, address)
+    assert [s.enrolled_on for s in read(app, Student)] == [date(2024, 9, 1)]

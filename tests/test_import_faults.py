@@ -116,7 +116,9 @@ def test_an_xlsx_formula_cell_is_a_problem_but_a_text_cell_is_its_text(app, clie
     workbook.close()
     response, address = preview(client, output.getvalue(), filename="intake.xlsx")
     page = text(response)
-    assert "2 Name Starts with “=”, so a spreadsheet would run it as a formula" in page
+    # the sheet shows "Bea", not an "=" to remove: the message says what to do in a workbook
+    assert ("2 Name This cell is a formula (=HYPERLINK(\"http://x\",\"Bea\")): copy its column and paste it back as "
+            "values (Paste Special, Values), then upload the file again.") in page
     assert "3 Name" not in page and "3 Grade" not in page and counts(response)[4] == 1
 
 
