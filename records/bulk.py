@@ -6,10 +6,11 @@ A selection is a select of ids: the rows someone ticked, or every row a list's q
 (Listing.matching_ids), which is how "all 83,000 matching" costs no more code than three ticked rows.
 """
 
+import json
 import secrets
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, String, case, true
+from sqlalchemy import ColumnElement, Select, String, Text, case, true
 
 from database.backend import backend
 from database.deleting import delete_rows
@@ -66,12 +67,28 @@ def unenroll(session, ids: Select, course: Course) -> int:
     taking = db.select(Enrollment.student_id).where(Enrollment.course_id == course.id)
     where = among(Student, ids) & Student.id.in_(taking)
     course_side(session, course, where, "-")
-    history.insert_changes(session, Student, where, "edit", {"course_ids": {"+": [], "-": [course.id]}},
+    history.insert_changes(session, Student, where, "edit", taking_out({"course_ids": {"+": [], "-": [course.id]}},
+                                                                    Enrollment.course_id == course.id),
                            {"course_ids": {str(course.id): course.code}})
     count = touch(session, Student, where, {})
     session.execute(db.delete(Enrollment).where(Enrollment.course_id == course.id, Enrollment.student_id.in_(ids)),
                     execution_options={"synchronize_session": False})
     return count
+
+
+def taking_out(data: dict, which) -> ColumnElement:
+    """A student's edit `data` (the same for every student) with the enrollments of theirs it takes out (`which`
+    picks them) kept beside it, dates and all, as a SQL expression of the student: so that Undo puts them back as
+    they were (records.pending.ENROLLMENTS). Read in SQL, before they are deleted, by the same statement."""
+    json_object, json_array = history.json_functions()
+    array_agg = getattr(db.func, backend().json_aggregates[0])
+    kept = [part for key in pending.KEPT_WITH_ENROLLMENT
+            for part in (db.literal(key), Enrollment.__table__.columns[key])]
+    each = json_object(db.literal("course_id"), Enrollment.course_id, *kept)
+    rows = (db.select(db.func.coalesce(array_agg(each), json_array()))
+            .where(Enrollment.student_id == Student.id, which).scalar_subquery())
+    written = json.dumps(data)  # the rows spliced in as text: the constant part may hold thousands of ids
+    return db.literal(f'{written[:-1]}, "{pending.ENROLLMENTS}": [') + db.cast(rows, Text) + db.literal(", null]}")
 
 
 def course_side(session, course: Course, students, sign: str):

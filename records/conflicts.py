@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from formatting import timestamp
 from models import Change, ChangeSet, db
+from records.pending import ENROLLMENTS
 
 
 @dataclass
@@ -77,6 +78,8 @@ def values_since(record, opened: int) -> tuple[dict, dict]:
     earlier, latest = {}, {}
     for change, change_set in later:
         for name, values in json.loads(change.data).items():
+            if name == ENROLLMENTS:  # the enrollments a change took out, as they were: its set's change says which
+                continue
             if isinstance(values, dict):  # a set: what it was before every later addition and removal
                 now = earlier.get(name, set(getattr(record, name)))
                 earlier[name] = (now - set(values["+"])) | set(values["-"])

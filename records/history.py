@@ -17,7 +17,7 @@ from sqlalchemy import Integer, String, Text, inspect
 from database.backend import backend
 from formatting import plural
 from models import Change, ChangeSet, Course, Student, User, db, utcnow
-from records.pending import Entry, changed_enrollments, gather, snapshot
+from records.pending import ENROLLMENTS, KEPT_WITH_ENROLLMENT, Entry, changed_enrollments, gather, snapshot
 
 UNDOES = "roster.undoes"  # session.info: the change set an undo is undoing (records.undo)
 CHANGE_SET = "roster.change_set"  # session.info: (id, user id) of the change set being written
@@ -33,9 +33,11 @@ def record(session):
     with session.no_autoflush:  # what it reads must be as it was before this change
         entries = gather(session)
         enrollments = changed_enrollments(session)
+        taken_out = {enrollment: {name: getattr(enrollment, name) for name in KEPT_WITH_ENROLLMENT}
+                     for enrollment, sign in enrollments if sign == "-"}  # read before the flush deletes them
+        sides = {enrollment: sides_of(session, enrollment) for enrollment, _ in enrollments}
     for enrollment, sign in enrollments:
-        for model in ENROLLED:
-            related = enrollment.student if model is Student else enrollment.course
+        for model, related in sides[enrollment].items():
             if related is not None and related not in entries and not inspect(related).pending:
                 entries[related] = Entry(related, "edit")
     if not entries:
@@ -53,10 +55,13 @@ def record(session):
     session.flush()
     for enrollment, sign in enrollments:
         for model, (name, other) in ENROLLED.items():
-            related = enrollment.student if model is Student else enrollment.course
+            related = sides[enrollment][model]
             if related in entries and entries[related].action == "edit":
                 changed = entries[related].fields.setdefault(name, {"+": [], "-": []})
                 changed[sign].append(getattr(enrollment, other))
+                if model is Student and sign == "-":  # as it was, so that Undo puts it back with its date
+                    kept = entries[related].fields.setdefault(ENROLLMENTS, [[], None])[0]
+                    kept.append({"course_id": enrollment.course_id, **taken_out[enrollment]})
     user_id = session.info[CHANGE_SET][1]
     rows = []
     for entry in entries.values():
@@ -72,6 +77,13 @@ def record(session):
         })
     session.execute(db.insert(Change), rows)
     session.info.setdefault(TABLES, set()).update(row["table_name"] for row in rows)
+
+
+def sides_of(session, enrollment) -> dict:
+    """An enrollment's student and course. One taken out of a student's list (their form) has lost its student, not
+    the student's id: the student is in the session."""
+    student = enrollment.student or session.get(Student, enrollment.student_id)
+    return {Student: student, Course: enrollment.course}
 
 
 def made(session) -> tuple[frozenset, str | None, bool]:

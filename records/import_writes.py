@@ -111,8 +111,25 @@ def write(session, importer: Importer, result: Plan):
                 unenrolled += [(update.id, course_id) for course_id in sorted(old - new)]
             edited.append({"row_id": update.id, "label": update.label, "version": update.version + 1,
                            "fields": fields, "labels": labels_of(fields, labels)})
+        taken = taken_out(session, unenrolled)
+        for row in edited:  # the enrollments it takes out, as they are: Undo puts them back so (pending.ENROLLMENTS)
+            if row["row_id"] in taken:
+                row["fields"][pending.ENROLLMENTS] = [taken[row["row_id"]], None]
         record_many(session, model, "edit", edited)
     enroll(session, enrolled, unenrolled, students_recorded=True)
+
+
+def taken_out(session, pairs: list[tuple]) -> dict[int, list[dict]]:
+    """The enrollments (student, course) that are about to be taken out, as rows with their dates, by student."""
+    wanted, students, found = set(pairs), sorted({s for s, _ in pairs}), defaultdict(list)
+    kept = [Enrollment.__table__.columns[name] for name in pending.KEPT_WITH_ENROLLMENT]
+    for start in range(0, len(students), CHUNK):
+        query = db.select(Enrollment.student_id, Enrollment.course_id, *kept).where(
+            Enrollment.student_id.in_(students[start:start + CHUNK]))
+        for student_id, course_id, *values in session.execute(query):
+            if (student_id, course_id) in wanted:
+                found[student_id].append({"course_id": course_id, **dict(zip(pending.KEPT_WITH_ENROLLMENT, values))})
+    return found
 
 
 def update_rows(session, model, columns: list[str], result: Plan):

@@ -14,6 +14,7 @@ PASSWORD = "password"  # recorded as [had one before, has one after]
 KEPT_ON_DELETE = ("created_at",)  # not an edit's, but a deleted row's too, so that Restore brings it back as it was
 # A deleted student's (or course's) enrollments as rows: the other side's id and these, so that Restore puts them back
 # as they were (the date enrolled). Not the copies of the student's name and GPA: the triggers fill those in.
+# A student's edit that takes them off courses keeps those enrollments alike (not the course's: one side is enough).
 ENROLLMENTS = "enrollments"
 KEPT_WITH_ENROLLMENT = ("enrolled_on",)
 

@@ -21,9 +21,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import aliased
 
-from models import Change, ChangeSet, Course, Student, User, db
+from models import Change, ChangeSet, Course, Enrollment, Student, User, db
 from records import bulk, change, history
 from records.history import CHANGE_SET, UNDOES
+from records.pending import ENROLLMENTS
 from records.undo_checks import NOUNS, Clashed, Refused, first_clash, gone_users, is_refusal, unique_columns
 from records.undo_writes import (ROLES, SETS, Enrollments, chunks, existing, lost, plain, put_back, put_back_rows,
                                  restore_rows)
@@ -80,7 +81,7 @@ class Plan:
         ).all()
         self.created, self.deleted = defaultdict(list), defaultdict(list)  # by model: put back set-based
         self.same_edits = defaultdict(list)  # (table, field, old, new, labels) -> the rows it was done to
-        self.set_edits = []  # (model, row id, data, labels) of edits of only related sets (enrollments)
+        self.set_edits = []  # (model, row id, data, labels) of edits of related sets (enrollments)
         self.row_edits = []  # (model, row id, label, data, labels): put back row by row
         deleted = deleted_users(change_set.id)
         self.keep_later = set()  # same_edits' keys of advisees and courses of a user the change set deleted
@@ -97,10 +98,13 @@ class Plan:
                 self.same_edits[key].append((undone.row_id, undone.label))
                 if unlinked(data, deleted):
                     self.keep_later.add(key)
-            elif set(data) <= set(SETS):
-                self.set_edits.append((model, undone.row_id, data, labels))
-            else:
-                self.row_edits.append((model, undone.row_id, undone.label, data, labels))
+            else:  # its enrollments by statements with the rest of the set's (recorded alike), its fields row by row
+                sets = {name: values for name, values in data.items() if name in SETS or name == ENROLLMENTS}
+                if sets:
+                    named = {name: labels[name] for name in sets if name in labels}
+                    self.set_edits.append((model, undone.row_id, sets, named))
+                if fields := {name: values for name, values in data.items() if name not in sets}:
+                    self.row_edits.append((model, undone.row_id, undone.label, fields, labels))
 
     def related(self) -> set[int]:
         """The users it names as advisor or teacher."""
@@ -156,11 +160,6 @@ def write(change_set, plan: Plan, gone: set[int], me) -> Undone:
     summary = f"undid “{change_set.summary}”"[:200] if change_set.summary else None  # ChangeSet.summary's length
     with change(summary, many=True) as session:
         session.info[UNDOES] = change_set.id
-        for model, row_id, label, data, labels in plan.row_edits:
-            if (row := session.get(model, row_id)) is not None:
-                missing += put_back(session, row, data, labels, gone)
-            else:
-                missing.append(f"{NOUNS[model]} “{label}” as it was: it has been deleted since")
         enrollments = Enrollments()
         for model in (User, Course, Student):  # those referred to first
             missing += restore_rows(session, model, plan.deleted[model], enrollments, gone)
@@ -168,15 +167,20 @@ def write(change_set, plan: Plan, gone: set[int], me) -> Undone:
             for ids in chunks(plan.created[model]):
                 bulk.delete(session, model, ids)
         reversed_sets = enrollments.reverse(session, plan.set_edits)
+        # Its history before its statements: a student's courses it takes out are read as they are (their dates), so
+        # that undoing this undo puts them back as they were
+        for (model, data, labels), ids in reversed_sets.items():
+            data = json.loads(data)
+            if model is Student and (taken := data.get("course_ids", {}).get("-")):
+                data = bulk.taking_out(data, Enrollment.course_id.in_(taken))
+            for chunk in chunks(ids):
+                history.insert_changes(session, model, model.id.in_(chunk), "edit", data, json.loads(labels))
+                bulk.touch(session, model, model.id.in_(chunk), {})
         missing += enrollments.apply(session)
         for model in (User, Course, Student):
             restored = [undone.row_id for undone in plan.deleted[model] if (model, undone.row_id) in enrollments.restored]
             for ids in chunks(restored):
                 bulk.record_snapshots(session, model, model.id.in_(ids), "create")
-        for (model, data, labels), ids in reversed_sets.items():
-            for chunk in chunks(ids):
-                history.insert_changes(session, model, model.id.in_(chunk), "edit", json.loads(data), json.loads(labels))
-                bulk.touch(session, model, model.id.in_(chunk), {})
         for key, rows in plan.same_edits.items():
             table, name, old, new, labels = key
             model, old, labels = MODELS[table], json.loads(old), json.loads(labels)
@@ -186,6 +190,14 @@ def write(change_set, plan: Plan, gone: set[int], me) -> Undone:
                 continue
             put_back_rows(session, model, name, old, json.loads(new), [row_id for row_id, _ in rows], labels,
                           keep_later=key in plan.keep_later)
+        # Row by row last, and unflushed: the history must find these edits still to be written (their queries and
+        # the statements above would flush them unrecorded)
+        with session.no_autoflush:
+            for model, row_id, label, data, labels in plan.row_edits:
+                if (row := session.get(model, row_id)) is not None:
+                    missing += put_back(session, row, data, labels, gone)
+                else:
+                    missing.append(f"{NOUNS[model]} “{label}” as it was: it has been deleted since")
         # The history now, which flushes the ORM's edits (records.change then finds nothing left to record), so the
         # check reads what the commit would leave, whichever of the statements above changed users.
         history.record(session)

@@ -94,10 +94,13 @@ class Enrollments:
         for model, row_id, data, labels in set_edits:
             if row_id not in kept[model]:
                 continue
-            for name, values in data.items():
+            sets = {name: values for name, values in data.items() if name in SETS}
+            for name, values in sets.items():
                 self.add(name, row_id, values["+"], labels, remove=True)
                 self.add(name, row_id, values["-"], labels)
-            back = {name: {"+": values["-"], "-": values["+"]} for name, values in data.items()}
+            if ENROLLMENTS in data:  # a student's: the enrollments it took out, as they were
+                self.keep("course_ids", row_id, data[ENROLLMENTS][0])
+            back = {name: {"+": values["-"], "-": values["+"]} for name, values in sets.items()}
             recorded[(model, json.dumps(back), json.dumps(labels))].append(row_id)
         return recorded
 
@@ -158,8 +161,6 @@ def put_back(session, row, data: dict, labels: dict, gone: set[int]) -> list[str
     for name, values in data.items():
         if name in ROLES and values[0] in gone:
             missing.append(lost(name, values[0], labels, f"of {NOUNS[type(row)]} “{row}”"))
-        elif name in SETS:
-            missing += relink(session, row, name, values["-"], labels, remove=values["+"])
         elif name == "password":
             missing.append("a password change (passwords are not kept, so it cannot be put back)")
         else:
@@ -167,22 +168,6 @@ def put_back(session, row, data: dict, labels: dict, gone: set[int]) -> list[str
             if isinstance(row, User) and name == "active" and not row.active:  # signed out everywhere
                 row.end_sessions()
     return missing
-
-
-def relink(session, row, name, add: list[int], labels: dict, remove: list[int] = ()) -> list[str]:
-    """Enrollments of `row` back in (those whose other side still exists) and out."""
-    other, mine = SETS[name]
-    other_model = Course if name == "course_ids" else Student
-    for id in remove:
-        enrollment = session.get(Enrollment, key(name, row.id, id))
-        if enrollment is not None:
-            session.delete(enrollment)
-    existing = set(session.scalars(db.select(other_model.id).where(other_model.id.in_(add)))) if add else set()
-    for id in existing:
-        if session.get(Enrollment, key(name, row.id, id)) is None:
-            session.add(Enrollment(**{mine.key: row.id, other.key: id}))
-    gone = [labels.get(name, {}).get(str(id), f"#{id}") for id in add if id not in existing]
-    return [f"the enrollment in {label}, which has been deleted" for label in gone]
 
 
 def key(name, row_id, other_id) -> tuple[int, int]:

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from formatting import plural
 from models import Change, ChangeSet, db
 from records import history
+from records.pending import ENROLLMENTS
 from security import is_safe_redirect
 from views.history import ACTIONS, RESOURCES
 
@@ -89,7 +90,7 @@ class Outline:
             return None
         data, labels = json.loads(main.data), json.loads(main.labels)
         name = "course_ids" if main.table_name == "students" else "student_ids"
-        if set(data) != {name} or len(data[name]["+"]) + len(data[name]["-"]) != 1:
+        if set(data) - {ENROLLMENTS} != {name} or len(data[name]["+"]) + len(data[name]["-"]) != 1:
             return None
         [other] = data[name]["+"] + data[name]["-"]
         other = labels.get(name, {}).get(str(other), f"#{other}")
