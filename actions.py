@@ -129,6 +129,9 @@ class SetActive(Action):
         lines = [f"{plural(count - already, 'user')} will be made {state}."]
         if not self.active:
             lines.append("They are signed out at once and cannot sign in until reactivated.")
+            # a leaver's advisees and courses stay theirs: the office's next job, said where it decides
+            lines += [f"{plural(n, noun)} will still have one of them as {what}: “Set {what}” on the {noun}s list "
+                      "gives them someone else." for n, noun, what in linked(ids)]
         if already:
             lines.append(f"{plural(already, 'user')} {'is' if already == 1 else 'are'} {state} already.")
         return lines
@@ -221,10 +224,7 @@ class Delete(Action):
             enrollments = db.session.scalar(db.select(db.func.count()).where(mine.in_(ids)))
             lines.append(f"{plural(enrollments, 'enrollment')} will be removed with them.")
         if resource.model is User:
-            for model, column, what in ((Student, Student.advisor_id, "advisor"), (Course, Course.teacher_id, "teacher")):
-                n = db.session.scalar(db.select(db.func.count()).where(column.in_(ids)))
-                if n:
-                    lines.append(f"{plural(n, model.__tablename__[:-1])} will have no {what}.")
+            lines += [f"{plural(n, noun)} will have no {what}." for n, noun, what in linked(ids)]
         return lines
 
     def summary(self, resource, count, form):
@@ -232,6 +232,14 @@ class Delete(Action):
 
     def refusal(self, resource, ids, form):
         return leaves_no_admin(ids) if resource.model is User else None
+
+
+def linked(ids) -> list[tuple[int, str, str]]:
+    """The students and courses the chosen users advise or teach, counted: (how many, noun, as what)."""
+    links = ((Student.advisor_id, "student", "advisor"), (Course.teacher_id, "course", "teacher"))
+    counts = [(db.session.scalar(db.select(db.func.count()).where(column.in_(ids))), noun, what)
+              for column, noun, what in links]
+    return [(n, noun, what) for n, noun, what in counts if n]
 
 
 def leaves_no_admin(ids) -> str | None:

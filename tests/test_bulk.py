@@ -263,6 +263,16 @@ def test_deactivating_users_signs_them_out_and_reactivating_lets_them_back(app, 
     assert {u.active for u in read(app, User) if u.name.startswith("Leaver")} == {True}
 
 
+def test_deactivating_a_teacher_says_who_still_has_them_as_advisor_and_teacher(client, app, add):
+    lisa = add(User, name="Lisa Padilla", email="lisa@example.org")
+    students(add, 3, advisor_id=lisa)
+    add(Course, code="BIO-1", title="Biology", credits=2, teacher_id=lisa)
+    response, preview = confirm(client, "/users/bulk", action="deactivate", id=[str(lisa)], query="")
+    assert "3 students will still have one of them as advisor: “Set advisor” on the students list" in preview
+    assert "1 course will still have one of them as teacher: “Set teacher” on the courses list" in preview
+    assert response.status_code == 302 and read(app, User, id=lisa)[0].active is False
+
+
 def test_deleting_users_unlinks_their_advisees_and_undo_relinks_them(client, app, add):
     lisa = add(User, name="Lisa Padilla", email="lisa@example.org")
     ids = students(add, 3, advisor_id=lisa)
