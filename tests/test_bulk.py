@@ -330,6 +330,19 @@ def test_the_confirmation_counts_what_the_rows_have_now_with_the_rest_summed_up(
     assert "7 students have grade 7 already: nothing changes for them." in html
 
 
+def test_the_first_rows_of_more_matches_than_the_count_cap_are_found_in_order_by_name_or_advisor(app, client, add):
+    app.config.update(LIST_COUNT_CAP=3)  # past the cap: found along the name order, each row checked
+    marsh = add(User, name="Lisa Marsh", email="marsh@example.org")
+    add.many(Student, [{"name": f"{first} {i}", "email": f"{first}{i}@school.example", "grade": 9,
+                        "advisor_id": marsh if first == "Zed" else None}
+                       for first in ("Anna", "Mark", "Zed", "Bob") for i in range(3)])
+    html = client.post("/students/bulk", data={"action": "set-grade", "all": "1", "query": "q=mar", "then": "preview",
+                                               "grade": "4"}).get_data(as_text=True)
+    named = re.findall(r"<strong>(\w+ \d)</strong>", html)
+    assert named == ["Mark 0", "Mark 1", "Mark 2", "Zed 0", "Zed 1"], named
+    assert "and 1 more" in html
+
+
 @pytest.mark.parametrize("action, values", [("set-advisor", {}), ("set-grade", {"grade": "4"}), ("delete", {})])
 def test_the_confirmation_names_the_first_rows_in_the_lists_order(client, add, action, values):
     lisa, omar = add(User, name="Lisa Padilla", email="lisa@example.org"), add(User, name="Omar Haddad", email="omar@example.org")
