@@ -17,6 +17,7 @@ from wtforms import IntegerField
 from wtforms.validators import NumberRange, Optional
 
 import actions
+import actions.users
 from columns import Column, filtered_by_row, link_to, link_to_user, shown
 from forms import CourseForm, StudentForm, UserForm
 from listing import Filter, Listing, RowIdField, search
@@ -146,7 +147,7 @@ USERS = Resource(
     search_also=(ROLE,),
     edit_role="admin",
     computed=("advisee_count",),
-    actions=actions.USER_ACTIONS,
+    actions=actions.users.USER_ACTIONS,
 )
 
 STUDENTS = Resource(

@@ -246,6 +246,5 @@ def index_alone(model, search: Search, key: str, _backend) -> bool:
 
 
 def few(model, condition: ColumnElement, among: tuple = ()) -> ColumnElement:
-    """The rows `condition` picks among those `among` picks, known to be few (counted up to LIST_INDEX_THEN_SORT):
-    see among_few."""
+    """The rows `condition` picks among those `among` picks, known to be few (up to LIST_INDEX_THEN_SORT): among_few."""
     return condition if backend().name != "postgresql" else among_few(model, select(model.id).where(*among, condition))

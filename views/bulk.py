@@ -17,7 +17,7 @@ from sqlalchemy import Select
 from werkzeug.datastructures import MultiDict
 
 import records
-from actions import includes_me
+from actions.users import includes_me
 from listing import ListArgs, Listing
 from listing.counts import count_cap
 from models import Change, db

@@ -1,5 +1,6 @@
 """The bulk actions a resource declares (resources.py): what each asks (bulk_forms), what its confirmation says will
-happen, with counts and examples, and which set-based change of records.bulk it makes.
+happen, with counts and examples, and which set-based change of records.bulk it makes. Those of students and
+courses are here; those of users in actions/users.py.
 
 `ids` is always a select of the chosen rows' ids (views/bulk.py makes it from the ticks or from a list's query
 string); a preview counts and groups over it, and never loads every row.
@@ -8,12 +9,11 @@ string); a preview counts and groups over it, and never loads every row.
 from dataclasses import dataclass
 
 from flask import g
-from flask_login import current_user
 
-from bulk_forms import AdvisorChoice, BulkForm, CourseChoice, GradeChoice, MoveUpChoice, RoleChoice, TeacherChoice
+from bulk_forms import AdvisorChoice, BulkForm, CourseChoice, GradeChoice, MoveUpChoice, TeacherChoice
 from database.backend import likely
 from formatting import plural
-from models import Course, Student, User, db
+from models import Course, Student, db
 from records import bulk
 
 GROUPS = 5  # the most common current values a preview names; the rest are summed up
@@ -106,44 +106,6 @@ class SetColumn(Action):
 
 
 @dataclass(frozen=True)
-class SetRole(SetColumn):
-    lets_go: bool = True
-
-    def refusal(self, resource, ids, form):
-        return None if form.role.data == "admin" else leaves_no_admin(ids)
-
-
-@dataclass(frozen=True)
-class SetActive(Action):
-    active: bool = True
-
-    def run(self, session, resource, ids, form):
-        changed = bulk.set_field(session, User, ids, User.active, self.active)
-        if not self.active:  # signed out everywhere: each session carries the token this replaces
-            bulk.end_sessions(session, ids)
-        return changed
-
-    def preview(self, resource, ids, form, count):
-        already = db.session.scalar(db.select(db.func.count()).where(bulk.among(User, ids), User.active == self.active))
-        state = "active" if self.active else "inactive"
-        lines = [f"{plural(count - already, 'user')} will be made {state}."]
-        if not self.active:
-            lines.append("They are signed out at once and cannot sign in until reactivated.")
-            # a leaver's advisees and courses stay theirs: the office's next job, said where it decides
-            lines += [f"{plural(n, noun)} will still have one of them as {what}: “Set {what}” on the {noun}s list "
-                      "gives them someone else." for n, noun, what in linked(ids)]
-        if already:
-            lines.append(f"{plural(already, 'user')} {'is' if already == 1 else 'are'} {state} already.")
-        return lines
-
-    def refusal(self, resource, ids, form):
-        return None if self.active else leaves_no_admin(ids)
-
-    def summary(self, resource, count, form):
-        return f"{'reactivated' if self.active else 'deactivated'} {plural(count, 'user')}"
-
-
-@dataclass(frozen=True)
 class MoveUp(Action):
     def run(self, session, resource, ids, form):
         deleted = 0
@@ -223,36 +185,10 @@ class Delete(Action):
             mine = bulk.SETS[resource.model][2]
             enrollments = db.session.scalar(db.select(db.func.count()).where(mine.in_(ids)))
             lines.append(f"{plural(enrollments, 'enrollment')} will be removed with them.")
-        if resource.model is User:
-            lines += [f"{plural(n, noun)} will have no {what}." for n, noun, what in linked(ids)]
         return lines
 
     def summary(self, resource, count, form):
         return f"deleted {plural(count, resource.noun)}"
-
-    def refusal(self, resource, ids, form):
-        return leaves_no_admin(ids) if resource.model is User else None
-
-
-def linked(ids) -> list[tuple[int, str, str]]:
-    """The students and courses the chosen users advise or teach, counted: (how many, noun, as what)."""
-    links = ((Student.advisor_id, "student", "advisor"), (Course.teacher_id, "course", "teacher"))
-    counts = [(db.session.scalar(db.select(db.func.count()).where(column.in_(ids))), noun, what)
-              for column, noun, what in links]
-    return [(n, noun, what) for n, noun, what in counts if n]
-
-
-def leaves_no_admin(ids) -> str | None:
-    """Why taking away the chosen users' admin rights would leave the site without an active admin."""
-    others = db.select(User.id).where(User.role == "admin", User.active, User.id.not_in(ids)).limit(1)
-    if db.session.scalar(others) is None:
-        return "This would leave no active admin: make someone else an admin first, or leave one of them out."
-    return None
-
-
-def includes_me(ids) -> bool:
-    """Whether the chosen rows hold the person choosing them."""
-    return db.session.scalar(db.select(User.id).where(bulk.among(User, ids), User.id == current_user.id)) is not None
 
 
 STUDENT_ACTIONS = (
@@ -262,12 +198,6 @@ STUDENT_ACTIONS = (
     Enroll("enroll", "Enroll in a course", CourseChoice),
     Enroll("unenroll", "Remove from a course", CourseChoice, remove=True),
     Delete("delete", "Delete"),
-)
-USER_ACTIONS = (
-    SetRole("set-role", "Set role", RoleChoice, column=User.role, field="role"),
-    SetActive("deactivate", "Deactivate", active=False, lets_go=True),
-    SetActive("reactivate", "Reactivate", active=True),
-    Delete("delete", "Delete", lets_go=True),
 )
 COURSE_ACTIONS = (
     SetColumn("set-teacher", "Set teacher", TeacherChoice, column=Course.teacher_id, field="teacher_id"),
