@@ -13,8 +13,9 @@ from werkzeug.datastructures import MultiDict
 
 from models import Enrollment, User, db
 from spreadsheets import dates
+from spreadsheets.cells import cell_value
 from spreadsheets.columns import natural_key
-from records.imports import (CHUNK, Importer, Plan, Problem, Update, as_formdata, cell_value, enrollment_date_problem,
+from records.imports import (CHUNK, Importer, Plan, Problem, Update, as_formdata, enrollment_date_problem,
                              existing, form_for_rows, lookup, mapping_problems, normal_key, related_keys,
                              required_problems)
 

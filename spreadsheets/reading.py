@@ -192,13 +192,15 @@ def formula_cells(sheet: bytes | None) -> dict[tuple[int, int], str]:
 
 
 def cell_text(value) -> str:
-    """A cell as the text a form would be sent: whole numbers without ".0", dates as 2024-09-01."""
+    """A cell as the text a form would be sent: whole numbers without ".0", dates as 2024-09-01. A number to the 15
+    significant digits a spreadsheet keeps, shows and compares by: a formula's 3.2500000000000004 (float noise) is
+    the 3.25 its sheet shows; 10/3 is 3.33333333333333, more decimals than a sheet showing 3.33 may suggest."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        return str(int(value)) if value.is_integer() else format(value, ".15g")
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
     if isinstance(value, date):
