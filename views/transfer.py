@@ -7,7 +7,7 @@ shares; an import's own checks and writes are records.import_checks and records.
 """
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import (Request, Response, abort, current_app, flash, redirect, render_template, request, stream_with_context,
                    url_for)
@@ -22,6 +22,7 @@ from records.imports import Importer, automatic_mapping, related_names
 from security import role_required
 from spreadsheets import encodings, reading, writing
 from spreadsheets.columns import file_columns, named_keys
+from views.export_names import content_disposition, export_filename
 from views.steps import offer_undo
 
 FORMATS = {"csv": "text/csv; charset=utf-8",
@@ -65,10 +66,10 @@ def export_response(resource, listing, args, name: str, what: str):
     chunks = writing.xlsx_chunks(header, rows, resource.title) if kind == "xlsx" else writing.csv_chunks(
         header, rows, bom=request.args.get("bom") == "1")
     log_export(what, current_user.email, request.remote_addr or "")
-    filename = f"{name}-{date.today().isoformat()}.{kind}"
+    filename = export_filename(name, listing, args, kind)
     # content_type, not mimetype: given a text/* mimetype, Werkzeug adds "; charset=utf-8" to it a second time.
     return Response(stream_with_context(chunks), content_type=FORMATS[kind],
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+                    headers={"Content-Disposition": content_disposition(filename)})
 
 
 def add_transfer(bp, resource):
