@@ -230,7 +230,7 @@ def check_enrollments(importer: Importer, table, mapping, result: Plan, progress
             result.problems += problems
             continue
         seen[ids[0][0], ids[1][0]] = number
-        pairs[ids[0][0], ids[1][0]] = (number, day)
+        pairs[ids[0][0], ids[1][0]] = (number, day, ids[0][1], ids[1][1])
     saved = {}
     keys = list(pairs)
     for start in range(0, len(keys), CHUNK):
@@ -238,10 +238,11 @@ def check_enrollments(importer: Importer, table, mapping, result: Plan, progress
         query = db.select(Enrollment.student_id, Enrollment.course_id, Enrollment.enrolled_on).where(
             Enrollment.student_id.in_(students))
         saved |= {(s, c): day for s, c, day in db.session.execute(query) if (s, c) in pairs}
-    for (student_id, course_id), (number, day) in pairs.items():
+    for (student_id, course_id), (number, day, student_name, course_code) in pairs.items():
         # An enrollment there already keeps its date: the history records who takes what, not since when.
         if (student_id, course_id) in saved:
             result.unchanged += 1
-        else:
-            result.new.append((number, {"student_id": student_id, "course_id": course_id, "enrolled_on": day}))
+        else:  # with the names the preview lists it by
+            result.new.append((number, {"student_id": student_id, "course_id": course_id, "enrolled_on": day,
+                                        "student": student_name, "course": course_code}))
     progress(len(rows))
