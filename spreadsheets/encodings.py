@@ -27,7 +27,7 @@ ALPHABETS = {
 }
 # A word with a letter or sign beyond ASCII: ASCII letters, and anything beyond ASCII ("£ukasz" is one word).
 WORD = re.compile(r"[A-Za-z]*[^\x00-\x7f][^\x00-\x40\x5b-\x60\x7b-\x7f]*")
-SAMPLE_BYTES = 1024 * 1024  # of a file, judged for the guess: a 20 MB file's names are alike throughout
+SAMPLE_BYTES = 64 * 1024  # judged for the guess: about 1,000 rows, in 0.1 s at most (every word different)
 
 
 def guessed(data: bytes) -> str | None:
@@ -47,9 +47,10 @@ def guessed(data: bytes) -> str | None:
 
 
 def odd_words(text: str, encoding: str) -> int:
-    """How many words read in `encoding` hold a sign among their letters, or letters no language of it has together."""
+    """How many of the words read in `encoding` (each once) hold a sign among their letters, or letters no one
+    language of it has together."""
     odd = 0
-    for word in WORD.findall(text):
+    for word in set(WORD.findall(text)):
         beyond = {letter.lower() for letter in word if not letter.isascii()}
         if not all(letter.isalpha() for letter in beyond) or not any(beyond <= set(a) for a in ALPHABETS[encoding]):
             odd += 1

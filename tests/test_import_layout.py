@@ -6,7 +6,7 @@ import re
 import pytest
 
 from helpers import read
-from models import Student
+from models import Student, Upload, db
 from test_import import confirm, counts, preview, text, upload
 
 CENTRAL = "Name,Email,Grade\nAntonín Dvořák,antonin@school.example,3\nŁukasz Wójcik,lukasz@school.example,4\n"
@@ -75,3 +75,13 @@ def test_rows_are_numbered_as_the_sheet_numbers_them_below_a_title(client):
 def test_a_file_of_one_column_has_no_title(client):
     page = text(preview(client, b"Email\nbea@school.example\n")[0])
     assert "read as a title" not in page
+
+
+def test_an_upload_whose_columns_were_matched_before_encodings_were_chosen_still_previews(client, app):
+    map_page = upload(client, CENTRAL.encode("cp1250")).headers["Location"]
+    with app.app_context():
+        kept = db.session.scalars(db.select(Upload)).one()
+        kept.mapping = '["name", "email", "grade"]'  # as the page matching columns kept it before
+        db.session.commit()
+    response = client.get(f"{map_page}/preview")
+    assert counts(response) == (2, 2, 0, 0, 0) and "Łukasz Wójcik" in text(response)
