@@ -13,8 +13,9 @@ from werkzeug.datastructures import MultiDict
 
 from models import Enrollment, User, db
 from spreadsheets import dates
+from spreadsheets.cells import cell_value
 from spreadsheets.columns import natural_key
-from records.imports import (CHUNK, Importer, Plan, Problem, Update, as_formdata, cell_value, enrollment_date_problem,
+from records.imports import (CHUNK, Importer, Plan, Problem, Update, as_formdata, enrollment_date_problem,
                              existing, form_for_rows, lookup, mapping_problems, normal_key, related_keys,
                              required_problems)
 
@@ -229,7 +230,7 @@ def check_enrollments(importer: Importer, table, mapping, result: Plan, progress
             result.problems += problems
             continue
         seen[ids[0][0], ids[1][0]] = number
-        pairs[ids[0][0], ids[1][0]] = (number, day)
+        pairs[ids[0][0], ids[1][0]] = (number, day, ids[0][1], ids[1][1])
     saved = {}
     keys = list(pairs)
     for start in range(0, len(keys), CHUNK):
@@ -237,10 +238,11 @@ def check_enrollments(importer: Importer, table, mapping, result: Plan, progress
         query = db.select(Enrollment.student_id, Enrollment.course_id, Enrollment.enrolled_on).where(
             Enrollment.student_id.in_(students))
         saved |= {(s, c): day for s, c, day in db.session.execute(query) if (s, c) in pairs}
-    for (student_id, course_id), (number, day) in pairs.items():
+    for (student_id, course_id), (number, day, student_name, course_code) in pairs.items():
         # An enrollment there already keeps its date: the history records who takes what, not since when.
         if (student_id, course_id) in saved:
             result.unchanged += 1
-        else:
-            result.new.append((number, {"student_id": student_id, "course_id": course_id, "enrolled_on": day}))
+        else:  # with the names the preview lists it by
+            result.new.append((number, {"student_id": student_id, "course_id": course_id, "enrolled_on": day,
+                                        "student": student_name, "course": course_code}))
     progress(len(rows))

@@ -7,22 +7,15 @@ statements over all the rows, as one change set.
 """
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
 from models import Course, Enrollment, db
 from records.history import label_of
 from spreadsheets.columns import SEPARATOR, FileColumn, enrollment_columns, file_columns, natural_key, normalised
-from spreadsheets.writing import FORMULA_STARTS
 from validators import FIRST_DAY, LAST_DAY, Exists, unique
 
 CHUNK = 500  # keys in one IN (…): far below every backend's limit on parameters
-TEXT_KINDS = ("text", "choice")
-YES, NO = {"yes", "y", "true", "1", "x"}, {"no", "n", "false", "0", ""}
-# A decimal comma ("3,5"), as Excel writes a number in much of Europe: never a thousands separator before one or two
-# digits, and a GPA has no thousands.
-DECIMAL_COMMA = re.compile(r"\s*\d+,\d{1,2}\s*")
 
 
 @dataclass(frozen=True)
@@ -130,25 +123,6 @@ def required_problems(mapping, importer: Importer) -> list[Problem]:
     missing = [c.header for c in importer.columns if c.required and c.name not in mapping]
     return [Problem(None, None, f"The file has new {importer.kind} but no column for {name}, which every new "
                                 f"{importer.noun} needs.") for name in missing]
-
-
-def cell_value(cell: str, column: FileColumn, workbook: bool = False) -> tuple[str, str | None]:
-    """A cell as the form would be sent it, or what is wrong with it. In a `workbook` (an XLSX) a text cell that
-    starts like a formula is one: its sheet shows its result, with no "=" to remove."""
-    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):  # neutralised by an export: the text itself
-        return cell[1:], None
-    if column.kind in TEXT_KINDS and cell.startswith(FORMULA_STARTS) and workbook:
-        return cell, (f"This cell is a formula ({cell[:40]}): copy its column and paste it back as values (Paste "
-                      "Special, Values), then upload the file again.")
-    if column.kind in TEXT_KINDS and cell.startswith(FORMULA_STARTS):
-        return cell, (f"Starts with “{cell[0]}”, so a spreadsheet would run it as a formula: remove the "
-                      f"“{cell[0]}”, or put an apostrophe before it if it is meant.")
-    if column.kind == "decimal" and DECIMAL_COMMA.fullmatch(cell):
-        return cell.replace(",", "."), None
-    if column.kind == "bool":
-        word = cell.strip().casefold()
-        return ("y" if word in YES else ""), None if word in YES | NO else "Write yes or no."
-    return cell, None
 
 
 def as_formdata(value) -> list[str]:

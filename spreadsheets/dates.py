@@ -8,10 +8,15 @@ with no such date, or with both, is not guessed at: its dates with slashes are a
 
 import re
 from collections.abc import Iterable
+from datetime import date, timedelta
 
 SLASHED = re.compile(r"\s*(\d{1,2})([/.])(\d{1,2})\2(\d{4})\s*")  # 31/12/2010, 12/31/2010, 31.12.2010
 # A date with a time of day (a workbook's date-and-time cell, a form's timestamp): a date field keeps the day.
 TIMED = re.compile(r"\s*(\d{4}-\d{2}-\d{2})[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*")
+# A day as a spreadsheet counts them (45536), what a date column formatted as a number saves: refused, not read,
+# since a number in a CSV may be a day count from 1900, or from 1904 (old Mac Excel), or no date at all.
+SERIAL = re.compile(r"\s*(\d{5})(?:\.0+)?\s*")
+DAY_ZERO = date(1899, 12, 30)  # Excel's count from 1900 (with its 29 February 1900) is days since this one
 
 
 def order_of(cells: Iterable[str]) -> str | None:
@@ -32,6 +37,10 @@ def as_iso(cell: str, order: str | None) -> tuple[str, str | None]:
     as they are (the form checks them); or what is wrong with it."""
     if timed := TIMED.fullmatch(cell):
         return timed[1], None
+    if serial := SERIAL.fullmatch(cell):
+        day = DAY_ZERO + timedelta(days=int(serial[1]))
+        return cell, (f"“{cell.strip()}” is a number, as a spreadsheet counts days (it would be {day.isoformat()}), "
+                      "not a date: format the column as dates, like 2024-09-01, and save the file again.")
     found = SLASHED.fullmatch(cell)
     if not found:
         return cell, None

@@ -1,8 +1,9 @@
 """A CSV or XLSX file read into a header and rows of text, or refused with a message that says what is wrong.
 
 CSV: UTF-8 with or without a byte-order mark, UTF-16 (Excel's "Unicode text", tab-separated), or else the
-encoding charset-normalizer finds (said in a note: "read as Windows-1252"); comma, semicolon, tab or bar as the
-delimiter, whichever the header row has most of; quoted newlines as the csv module reads them. XLSX: the first
+encoding chosen or guessed (spreadsheets.encodings; said in a note: "read as Windows-1252"); comma, semicolon, tab
+or bar as the delimiter, whichever splits the first rows most alike; quoted newlines as the csv module reads them.
+A title of one cell above the column names is left out, with a note. XLSX: the first
 sheet (a workbook of several says so), read by python-calamine, its text cells that start like a formula marked
 as a CSV export marks them (xlsx_rows). Row numbers are as a spreadsheet shows them: the header is row 1.
 """
@@ -17,9 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from xml.etree import ElementTree
 
-from charset_normalizer import from_bytes
 from python_calamine import CalamineError, CalamineWorkbook
 
+from spreadsheets import encodings
+from spreadsheets.layout import DELIMITERS, delimiter_of, title_note, title_rows
 from spreadsheets.writing import FORMULA_STARTS
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -27,11 +29,6 @@ RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relations
 FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")  # a cell's <f> element (any namespace prefix), not <fill> or <formula1>
 CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 
-DELIMITERS = {",": "commas", ";": "semicolons", "\t": "tabs", "|": "bars"}
-# When a few bytes fit several encodings equally well, the one an office most likely saved them in.
-LIKELY_ENCODINGS = ("cp1252", "cp1250", "cp1251", "iso8859_15", "mac_roman")
-ENCODING_NAMES = {"cp1252": "Windows-1252", "cp1250": "Windows-1250", "cp1251": "Windows-1251",
-                  "iso8859_15": "Latin-9", "mac_roman": "Mac Roman", "utf_16": "UTF-16"}
 CELL_MAX = 100_000  # characters in one cell: far past any field's limit, short of the csv module's 131,072
 # An XLSX file is checked before calamine reads it: calamine makes a sheet one block of every cell from A1 to its
 # farthest, so one cell at XFD1048576 (a file of 1.5 KB) asks for 512 GB and aborts the process, and one at
@@ -56,9 +53,13 @@ class Table:
     rows: list[tuple[int, list[str]]]  # (row number, its cells), blank rows left out
     notes: list[str] = field(default_factory=list)  # what was guessed about the file: its encoding, its delimiter
     workbook: bool = False  # an XLSX, where a text cell starting like a formula is one (xlsx_rows marks the others)
+    header_row: int = 1  # as a spreadsheet numbers it: below a title, 2 or more
+    encoding: str | None = None  # a CSV read in a single-byte encoding, chosen or guessed: it may be chosen again
+    encoding_note: str | None = None  # which one, and how it was decided (also one of the notes)
 
 
-def read(data: bytes) -> Table:
+def read(data: bytes, encoding: str | None = None) -> Table:
+    """The file's header and rows; a CSV that is not UTF-8 or UTF-16 read in `encoding` if given, else as guessed."""
     if not data.strip(b" \t\r\n\xef\xbb\xbf\xff\xfe\x00"):
         raise BadFile("The file is empty.")
     if data.startswith(b"PK\x03\x04"):
@@ -75,42 +76,35 @@ def read(data: bytes) -> Table:
                           "own.") from bad
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise BadFile("This is an old Excel workbook (.xls). Save it as .xlsx or as CSV, then upload that.")
-    text, notes = decoded(data)
-    delimiter = max(DELIMITERS, key=lambda d: header_line(text).count(d))
+    text, notes, encoding = decoded(data, encoding)
+    delimiter = delimiter_of(text)
     if delimiter != ",":
         notes.append(f"Columns are separated by {DELIMITERS[delimiter]}.")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        return table(list(reader), notes)
+        read_table = table(list(reader), notes)
     except csv.Error as error:
         raise BadFile(f"Row {reader.line_num} could not be read as CSV ({error}).") from error
+    read_table.encoding, read_table.encoding_note = encoding, notes[0] if encoding else None
+    return read_table
 
 
-def decoded(data: bytes) -> tuple[str, list[str]]:
+def decoded(data: bytes, chosen: str | None = None) -> tuple[str, list[str], str | None]:
+    """The text, what was decided about it, and the single-byte encoding it was read in (None: UTF-8 or UTF-16)."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), []
+        return data[3:].decode("utf-8", errors="replace"), [], None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), ["The file is UTF-16 (Excel's “Unicode text”)."]
+        return data.decode("utf-16"), ["The file is UTF-16 (Excel's “Unicode text”)."], None
     try:
-        return data.decode("utf-8"), []
+        return data.decode("utf-8"), [], None
     except UnicodeDecodeError:
         pass
     if b"\x00" in data:
         raise BadFile("This is not a CSV or XLSX file. Save the spreadsheet as CSV (UTF-8) or as Excel (.xlsx).")
-    matches = from_bytes(data)
-    best = matches.best()
-    if best is None:
+    encoding = chosen if chosen in encodings.CHOICES else encodings.guessed(data)
+    if encoding is None:
         raise BadFile("This is not a CSV or XLSX file. Save the spreadsheet as CSV (UTF-8) or as Excel (.xlsx).")
-    close = [match for match in matches if match.chaos <= best.chaos]
-    encoding = next((e for e in LIKELY_ENCODINGS if any(e in m.could_be_from_charset for m in close)), best.encoding)
-    name = ENCODING_NAMES.get(encoding, encoding)
-    return data.decode(encoding, errors="replace"), [
-        f"The file is not UTF-8: it was read as {name}. Check that accented letters look right in the preview; "
-        "if they do not, save the file as “CSV UTF-8” and upload it again."]
-
-
-def header_line(text: str) -> str:
-    return text.lstrip("\r\n").split("\n", 1)[0]
+    return data.decode(encoding, errors="replace"), [encodings.note(encoding, encoding == chosen)], encoding
 
 
 def xlsx_rows(data: bytes) -> tuple[list[list], list[str]]:
@@ -198,13 +192,15 @@ def formula_cells(sheet: bytes | None) -> dict[tuple[int, int], str]:
 
 
 def cell_text(value) -> str:
-    """A cell as the text a form would be sent: whole numbers without ".0", dates as 2024-09-01."""
+    """A cell as the text a form would be sent: whole numbers without ".0", dates as 2024-09-01. A number to the 15
+    significant digits a spreadsheet keeps, shows and compares by: a formula's 3.2500000000000004 (float noise) is
+    the 3.25 its sheet shows; 10/3 is 3.33333333333333, more decimals than a sheet showing 3.33 may suggest."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        return str(int(value)) if value.is_integer() else format(value, ".15g")
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
     if isinstance(value, date):
@@ -222,7 +218,10 @@ def table(rows: list[list], notes: list[str], workbook: bool = False) -> Table:
     numbered = [(number, cells) for number, cells in numbered if any(cell.strip() for cell in cells)]
     if not numbered:
         raise BadFile("The file is empty.")
-    (_, header), *rest = numbered
+    if titles := title_rows(numbered):
+        notes.append(title_note(titles, numbered[len(titles)][0]))
+        numbered = numbered[len(titles):]
+    (header_row, header), *rest = numbered
     for number, cells in rest:
         if any(len(cell) > CELL_MAX for cell in cells):
             raise BadFile(f"Row {number} has a cell of more than {CELL_MAX:,} characters: is this the right file?")
@@ -236,4 +235,8 @@ def table(rows: list[list], notes: list[str], workbook: bool = False) -> Table:
                       "this the right file?")
     if not rest:
         raise BadFile("The file has a header row but no rows under it.")
-    return Table(header, rest, notes, workbook)
+    return Table(header, rest, notes, workbook, header_row)
+
+
+def filled(cells: list[str]) -> int:
+    return sum(1 for cell in cells if cell.strip())

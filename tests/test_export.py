@@ -158,3 +158,45 @@ def test_every_download_names_its_type_and_charset_once(client, school, path, co
     response = client.get(path.format(math=school))
     response.close()
     assert response.status_code == 200 and response.headers["Content-Type"] == content_type
+
+
+@pytest.mark.parametrize("query, named", [
+    ("", "students"),
+    ("?grade=9&q=mar&sort=-gpa", "students-grade-9-mar"),
+    ("?grade=9&grade=10", "students-grade-9-10"),
+    ("?advisor=none", "students-no-advisor"),
+    ("?q=%22O%27Brien%2C+Ana%22", "students-o-brien-ana"),
+    ("?q=" + "x" * 200, "students-" + "x" * 60),
+], ids=["unfiltered", "grade and search", "two grades", "no advisor", "quotes and commas", "a long search"])
+def test_an_export_is_named_for_the_filters_and_search_it_holds(client, school, query, named):
+    response = client.get(f"/students/export{query}")
+    response.close()
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{named}-{date.today()}.csv"'
+
+
+def test_an_export_names_a_related_row_and_a_yes_or_no_filter_as_their_chips_do(client, app, school):
+    [omar] = [user for user in read(app, User) if user.email == "omar@example.org"]  # "Omar 50%_off"
+    response = client.get(f"/courses/export?teacher={omar.id}&format=xlsx")
+    response.close()
+    assert f'filename="courses-teacher-omar-50-off-{date.today()}.xlsx"' in response.headers["Content-Disposition"]
+    response = client.get("/users/export?active=no&role=admin")
+    response.close()
+    assert f'filename="users-role-admin-inactive-{date.today()}.csv"' in response.headers["Content-Disposition"]
+
+
+@pytest.mark.parametrize("term, plain, quoted", [
+    ("Zoë", "students-zoe", "students-zo%C3%AB"),
+    ("Иван", "students", "students-%D0%B8%D0%B2%D0%B0%D0%BD"),
+], ids=["accented", "cyrillic"])
+def test_an_export_named_beyond_ascii_has_an_ascii_name_and_the_utf8_one(client, school, term, plain, quoted):
+    response = client.get("/students/export", query_string={"q": term})
+    response.close()
+    assert response.headers["Content-Disposition"] == (f'attachment; filename="{plain}-{date.today()}.csv"; '
+                                                       f"filename*=UTF-8''{quoted}-{date.today()}.csv")
+    response.headers["Content-Disposition"].encode("latin-1")  # a header Werkzeug and every server can send
+
+
+def test_a_courses_students_export_is_named_for_its_course_and_search(client, school):
+    response = client.get(f"/courses/{school}/students/export?q=student")
+    response.close()
+    assert f'filename="MATH-101-students-student-{date.today()}.csv"' in response.headers["Content-Disposition"]

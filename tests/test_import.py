@@ -359,7 +359,8 @@ def test_a_file_without_the_key_column_says_which_to_choose(client, school):
 
 
 def test_a_title_above_the_column_names_is_named_with_what_to_do(client, school):
-    page = text(preview(client, b"Class 9B intake 2025,,\r\nName,Email,Grade\r\nBea,bea@school.example,3\r\n")[0])
+    # A title above several columns is left out (test_import_layout); above one, it may be the column's name.
+    page = text(preview(client, b"Class 9B intake 2025\r\nEmail\r\nbea@school.example\r\n")[0])
     assert ("The first row, “Class 9B intake 2025”, is read as the column names: if it is a title, delete the rows "
             "above the column names and upload the file again.") in page
 

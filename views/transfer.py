@@ -7,7 +7,7 @@ shares; an import's own checks and writes are records.import_checks and records.
 """
 
 import json
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import (Request, Response, abort, current_app, flash, redirect, render_template, request, stream_with_context,
                    url_for)
@@ -20,8 +20,9 @@ from models import SignIn, Upload, db, utcnow
 from records import import_checks, import_writes
 from records.imports import Importer, automatic_mapping, related_names
 from security import role_required
-from spreadsheets import reading, writing
+from spreadsheets import encodings, reading, writing
 from spreadsheets.columns import file_columns, named_keys
+from views.export_names import content_disposition, export_filename
 from views.steps import offer_undo
 
 FORMATS = {"csv": "text/csv; charset=utf-8",
@@ -65,10 +66,10 @@ def export_response(resource, listing, args, name: str, what: str):
     chunks = writing.xlsx_chunks(header, rows, resource.title) if kind == "xlsx" else writing.csv_chunks(
         header, rows, bom=request.args.get("bom") == "1")
     log_export(what, current_user.email, request.remote_addr or "")
-    filename = f"{name}-{date.today().isoformat()}.{kind}"
+    filename = export_filename(name, listing, args, kind)
     # content_type, not mimetype: given a text/* mimetype, Werkzeug adds "; charset=utf-8" to it a second time.
     return Response(stream_with_context(chunks), content_type=FORMATS[kind],
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+                    headers={"Content-Disposition": content_disposition(filename)})
 
 
 def add_transfer(bp, resource):
@@ -112,18 +113,24 @@ def add_import(bp, make_importer, kind: str, role: str, title: str, prefix: str 
             400 if error else 200
 
     def map_page(upload_id):
-        upload, table = uploaded(upload_id, kind)
+        # A CSV's encoding, chosen here (?encoding=cp1250 reads it again so; the form below carries it on).
+        chosen = request.values.get("encoding")
+        upload, table = uploaded(upload_id, kind, chosen if chosen in encodings.CHOICES else None)
+        chosen = chosen or saved_choices(upload)[1]
         importer = make_importer()
         if request.method == "POST":
             names = {c.name for c in importer.columns}
             mapping = [request.form.get(f"column-{i}") or None for i in range(len(table.header))]
-            upload.mapping = json.dumps([name if name in names else None for name in mapping])
+            upload.mapping = json.dumps({"columns": [name if name in names else None for name in mapping],
+                                         "encoding": table.encoding})
             db.session.commit()
             return redirect(url_for(f".{endpoint}_checking", upload_id=upload.id))
-        mapping = json.loads(upload.mapping) if upload.mapping else automatic_mapping(table.header, importer)
+        mapping = saved_choices(upload)[0] or automatic_mapping(table.header, importer)
         samples = [[row[i] if i < len(row) else "" for _, row in table.rows[:3]] for i in range(len(table.header))]
         return render_template("transfer/map.html", kind=kind, title=title, upload=upload, table=table, back=back,
-                               mapping=mapping, samples=samples, columns=importer.columns, endpoint=endpoint)
+                               mapping=mapping, samples=samples, columns=importer.columns, endpoint=endpoint,
+                               encodings=encodings.CHOICES, accented=accented_cells(table),
+                               encoding_chosen=chosen == table.encoding)
 
     def checking_page(upload_id):
         upload, table = uploaded(upload_id, kind)
@@ -133,7 +140,7 @@ def add_import(bp, make_importer, kind: str, role: str, title: str, prefix: str 
     def preview_page(upload_id):
         upload, table = uploaded(upload_id, kind)
         importer = make_importer()
-        mapping = json.loads(upload.mapping) if upload.mapping else automatic_mapping(table.header, importer)
+        mapping = saved_choices(upload)[0] or automatic_mapping(table.header, importer)
         since = import_writes.last_change()  # read before the plan: what is changed after it is named, if refused
         if request.method == "POST":
             # A form without the preview's fingerprint matches no plan: it is shown the preview again.
@@ -216,12 +223,29 @@ def keep(kind: str, filename: str, data: bytes) -> Upload:
     return upload
 
 
-def uploaded(upload_id: int, kind: str):
-    """One's own upload of this kind, read again (each step may run on another worker): the row and its table."""
+def uploaded(upload_id: int, kind: str, encoding: str | None = None):
+    """One's own upload of this kind, read again (each step may run on another worker) in `encoding`, or the one
+    chosen for it: the row and its table."""
     upload = db.session.get(Upload, upload_id)
     if upload is None or upload.user_id != current_user.id or upload.kind != kind:
         abort(404)
     try:
-        return upload, reading.read(upload.content)
+        return upload, reading.read(upload.content, encoding or saved_choices(upload)[1])
     except reading.BadFile:  # checked when it was uploaded
         abort(404)
+
+
+def saved_choices(upload) -> tuple[list | None, str | None]:
+    """The field each column goes to, and the CSV's encoding, as chosen on the page matching columns (None: not yet;
+    an upload kept from before encodings were chosen holds the list alone)."""
+    saved = json.loads(upload.mapping) if upload.mapping else {}
+    saved = {"columns": saved} if isinstance(saved, list) else saved
+    return saved.get("columns"), saved.get("encoding")
+
+
+def accented_cells(table, shown: int = 8, rows: int = 1000) -> list[str]:
+    """The first cells with letters beyond A-Z, for a person to check the encoding a CSV was read in by."""
+    if table.encoding is None:
+        return []
+    found = dict.fromkeys(cell.strip() for _, cells in table.rows[:rows] for cell in cells if not cell.isascii())
+    return list(found)[:shown]
