@@ -19,3 +19,11 @@ def test_the_enrollments_preview_lists_each_new_enrollment_by_student_and_course
     assert counts(response) == (3, 2, 0, 1, 0)
     assert (f"New enrollments Row Student Course Enrolled on 3 Ana Álvarez ART-001 2024-09-02 "
             f"4 Bea Brown MATH-101 {date.today()}") in page
+
+
+def test_an_enrollments_file_with_nothing_new_leads_back_to_the_courses(client, add):
+    ana = add(Student, name="Ana Álvarez", email="ana@school.example", grade=3)
+    math = add(Course, code="MATH-101", title="Algebra", credits=3)
+    add(Enrollment, student_id=ana, course_id=math)
+    response, _ = preview(client, b"Student,Course\nana@school.example,MATH-101\n", "courses/enrollments")
+    assert "nothing to import" in text(response) and "Back to courses" in text(response)
