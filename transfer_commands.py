@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 from records import import_checks, import_writes
 from records.imports import Importer, automatic_mapping, enrollments
 from resources import COURSES, STUDENTS, USERS
-from spreadsheets import reading, writing
+from spreadsheets import encodings, reading, writing
 from spreadsheets.columns import file_columns, named_keys
 from formatting import plural
 from listing import export
@@ -68,12 +68,14 @@ for resource in RESOURCES.values():
 @click.argument("kind", type=click.Choice([*RESOURCES, "enrollments"]))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and say what it would do; write nothing.")
+@click.option("--encoding", type=click.Choice(list(encodings.CHOICES)),
+              help="A CSV's encoding, when it is not UTF-8 and the guess (said in a note) is wrong.")
 @with_appcontext
-def import_command(kind, file, dry_run):
+def import_command(kind, file, dry_run, encoding):
     """Import students, users (without passwords), courses or enrollments from a CSV or XLSX file, all or nothing."""
     importer = enrollments() if kind == "enrollments" else Importer.of(RESOURCES[kind])
     try:
-        table = reading.read(file.read_bytes())
+        table = reading.read(file.read_bytes(), encoding)
     except reading.BadFile as bad:
         raise click.ClickException(str(bad)) from bad
     for note in table.notes:

@@ -458,3 +458,13 @@ def test_import_command_dry_run_checks_and_writes_nothing(runner, app, school, t
     assert "Would import intake.csv: 1 row: 1 new" in result.output and len(read(app, Student)) == 1
     result = runner.invoke(args=["import", "students", str(file)])
     assert result.exit_code == 0 and len(read(app, Student)) == 2
+
+
+def test_import_command_reads_a_csv_in_the_encoding_given(runner, app, school, tmp_path):
+    file = tmp_path / "intake.csv"
+    file.write_bytes("Name,Email,Grade\nRenée Čapek,renee@school.example,3\n".encode("cp1250"))
+    result = runner.invoke(args=["import", "students", str(file), "--dry-run"])
+    assert "read as Windows-1252" in result.output  # a guess the file cannot correct
+    result = runner.invoke(args=["import", "students", str(file), "--encoding", "cp1250"])
+    assert result.exit_code == 0, result.output
+    assert "Renée Čapek" in {student.name for student in read(app, Student)}
