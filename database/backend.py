@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from sqlalchemy import Boolean, ColumnElement, Connection, Engine, func
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError, TimeoutError as PoolTimeoutError
 
 from models import db
 
@@ -70,6 +71,10 @@ SQLITE_READONLY = 8
 POSTGRESQL_READ_ONLY = "25006"
 # MariaDB: ER_OPTION_PREVENTS_STATEMENT (read_only), ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION.
 MARIADB_READ_ONLY, MARIADB_READ_ONLY_TRANSACTION = 1290, 1792
+# sqlite3's primary result codes of a database that cannot take the work now, rather than of a wrong statement:
+# SQLITE_BUSY and SQLITE_LOCKED (another writer held on past the busy timeout), SQLITE_READONLY, SQLITE_IOERR,
+# SQLITE_FULL, SQLITE_CANTOPEN.
+SQLITE_UNAVAILABLE = frozenset({5, 6, SQLITE_READONLY, 10, 13, 14})
 
 BACKENDS = {
     "sqlite": Backend("sqlite", trigram_table=True, substring_index=False, transactional_ddl=True, param_marker="?",
@@ -128,3 +133,19 @@ def error_code(error: BaseException) -> int | str | None:
     if error.args and isinstance(error.args[0], int):
         return error.args[0]
     return getattr(error, "sqlstate", None)
+
+
+def unavailable(error: SQLAlchemyError) -> bool:
+    """Whether `error` says the database cannot take the work now (down, restarting, busy past the timeouts, full,
+    read-only), so that the same request may succeed later; not a statement it refuses (a bug, a constraint)."""
+    if isinstance(error, PoolTimeoutError):  # every pooled connection stayed in use past the pool's timeout
+        return True
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    if isinstance(error.orig, sqlite3.Error):
+        return error_code(error.orig) in SQLITE_UNAVAILABLE
+    # The servers' drivers raise OperationalError for a lost or refused connection, a lock or statement timeout, a
+    # full disk, a shutdown; PostgreSQL's read-only refusal is an InternalError.
+    return isinstance(error, OperationalError) or error_code(error.orig) == POSTGRESQL_READ_ONLY

@@ -5,7 +5,7 @@ from helpers import read, signed_in
 from models import User, db
 
 
-@pytest.mark.parametrize("code", [400, 403, 404, 405, 413, 500])
+@pytest.mark.parametrize("code", [400, 403, 404, 405, 413, 500, 503])
 def test_error_pages_use_the_layout(app, code):
     app.config["PROPAGATE_EXCEPTIONS"] = False
     app.add_url_rule(f"/fail/{code}", f"fail{code}", lambda: abort(code))
@@ -61,8 +61,8 @@ def test_error_page_renders_the_layout_when_the_database_is_down(make_app, datab
         session["_fresh"] = True
     response = client.get("/students")
     html = response.get_data(as_text=True)
-    assert response.status_code == 500
-    assert 'class="site-nav"' in html and '<p class="error-code">500</p>' in html
+    assert response.status_code == 503
+    assert 'class="site-nav"' in html and '<p class="error-code">503</p>' in html
 
 
 def test_404_speaks_the_sites_words_with_a_search_box_and_a_way_back(client):
