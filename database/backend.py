@@ -52,6 +52,9 @@ class Backend:
     # What each connection is opened with, beside the URL's own (which come first). PostgreSQL: no JIT compiling. The
     # statement triggers' queries over transition tables are estimated at millions of rows, so PostgreSQL compiled
     # each one, 0.6 s per trigger, to do 1 ms of work: an Undo of 62,000 rows, 500 rows a statement, ran minutes.
+    # Both servers: a row another transaction holds is waited for 15 s, as SQLite waits for its lock
+    # (database.SQLITE_BUSY_TIMEOUT_SECONDS), then the request answers 503; PostgreSQL would wait forever and MariaDB
+    # 50 s, a person's page hanging until gunicorn killed its worker.
     connect_args: tuple[tuple[str, str], ...] = ()
     # How a list of ids (a search's matches, listed by its count) is bound as one parameter: a PostgreSQL array
     # ("array"), or the JSON text itself, read by SQLite's json_each ("json_each"). None: a parameter per id, in an IN.
@@ -89,7 +92,7 @@ BACKENDS = {
                           read_only_errors=frozenset({POSTGRESQL_READ_ONLY}),
                           json_functions=("json_build_object", "json_build_array"),
                           json_aggregates=("json_agg", "json_object_agg"), copy_from=True,
-                          connect_args=(("options", "-c jit=off"),), id_list_parameter="array"),
+                          connect_args=(("options", "-c jit=off -c lock_timeout=15s"),), id_list_parameter="array"),
     # read_only spares users with READ ONLY ADMIN (root), but a server set read-only is a replica or on its way out:
     # Roster must not write there even when it could.
     "mariadb": Backend("mariadb", trigram_table=False, substring_index=False, transactional_ddl=False,
@@ -98,7 +101,8 @@ BACKENDS = {
                                        "OR @@session.tx_read_only",
                        read_only_errors=frozenset({MARIADB_READ_ONLY, MARIADB_READ_ONLY_TRANSACTION}),
                        json_functions=("JSON_OBJECT", "JSON_ARRAY"),
-                       json_aggregates=("JSON_ARRAYAGG", "JSON_OBJECTAGG"), limit_by_subquery=False),
+                       json_aggregates=("JSON_ARRAYAGG", "JSON_OBJECTAGG"), limit_by_subquery=False,
+                       connect_args=(("init_command", "SET SESSION innodb_lock_wait_timeout = 15"),)),
 }
 
 

@@ -10,7 +10,7 @@ import sqlite3
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import create_engine, event, text
 from werkzeug.datastructures import MultiDict
 
 import pg_cluster
@@ -166,6 +166,42 @@ def test_a_database_error_that_is_a_bug_is_still_a_500(app):
     app.add_url_rule("/wrong", "wrong", lambda: str(db.session.execute(db.text("SELECT * FROM no_such_table")).all()))
     response = signed_in(app, "root@example.org").get("/wrong")
     assert response.status_code == 500 and '<p class="error-code">500</p>' in response.get_data(as_text=True)
+
+
+LOCK_WAIT = {  # what the app's connections wait for a row another transaction holds, as each server says it
+    "postgresql": ("SHOW lock_timeout", "15s", {"options": "-c lock_timeout=300ms"}),
+    "mariadb": ("SELECT @@innodb_lock_wait_timeout", 15, {"init_command": "SET SESSION innodb_lock_wait_timeout = 1"}),
+}
+
+
+@pytest.mark.backends("postgresql", "mariadb")
+def test_a_server_connection_waits_for_a_held_row_as_long_as_sqlite_waits_for_its_lock(app, backend):
+    statement, seconds, _ = LOCK_WAIT[backend.name]
+    with app.app_context():
+        assert db.session.scalar(db.text(statement)) == seconds
+
+
+@pytest.mark.backends("postgresql", "mariadb")
+def test_a_save_of_a_row_another_transaction_holds_answers_503_after_the_lock_wait(make_app, database_url, backend):
+    app = make_app(SQLALCHEMY_ENGINE_OPTIONS={"connect_args": LOCK_WAIT[backend.name][2]}, PROPAGATE_EXCEPTIONS=False)
+    with app.app_context():
+        db.create_all()
+        db.session.add_all([User(name="Root Admin", email="root@example.org", role="admin"),
+                            Student(name="Ana Ruiz", email="ana@school.example", grade=5)])
+        db.session.commit()
+        id = db.session.scalar(db.select(Student.id))
+    client = signed_in(app, "root@example.org")
+    holder = create_engine(database_url)  # another program's transaction, holding the row
+    try:
+        with holder.connect() as other:
+            other.execute(text("SELECT id FROM students WHERE id = :id FOR UPDATE"), {"id": id})
+            response = client.post(f"/students/{id}/edit", data={**ANA, "name": "Ana B", "version": "1"})
+    finally:
+        holder.dispose()
+    assert_unavailable_page(response)
+    assert [student.name for student in read(app, Student)] == ["Ana Ruiz"]
+    assert try_again(client, response).status_code == 302
+    assert [student.name for student in read(app, Student)] == ["Ana B"]
 
 
 @pytest.fixture
