@@ -156,6 +156,11 @@ def register_errorhandlers(app):
             db.session.rollback()
         if isinstance(error, SecurityError):  # an untrusted Host header: no URLs can be built for the layout
             return error.get_response()
+        if error.code == 413 and (own_page := getattr(app.view_functions.get(request.endpoint), "too_large", None)):
+            try:
+                return own_page()
+            except HTTPException as refused:  # a role that may not import
+                return render_error(refused)
         if error.code == 404:
             try:
                 if page := changes.explain_deleted():  # a record's page, after someone deleted the record

@@ -1,8 +1,10 @@
+import io
+
 import pytest
 from flask import abort
 
 from helpers import read, signed_in
-from models import User, db
+from models import Student, Upload, User, db
 
 
 @pytest.mark.parametrize("code", [400, 403, 404, 405, 413, 500, 503])
@@ -97,3 +99,39 @@ def test_a_viewer_is_not_told_to_choose_an_advisor(client_as, add):
     id = add(User, name="Ada Lovelace", email="ada@example.org")
     html = client_as("viewer").get(f"/users/{id}").get_data(as_text=True)
     assert "Choose an advisor" not in html and "Choose a teacher" not in html
+
+
+def post_import_with_csrf(app, client, data: bytes):
+    """An upload as a browser sends it in production: with the form's CSRF token, which the CSRF check reads first."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    page = client.get("/students/import").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    return client.post("/students/import", data={"csrf_token": token, "file": (io.BytesIO(data), "intake.csv")},
+                       content_type="multipart/form-data")
+
+
+def test_a_file_over_the_import_limit_is_refused_on_the_upload_page_at_its_field(app, client):
+    app.config["IMPORT_MAX_BYTES"] = 2000
+    response = post_import_with_csrf(app, client, b"Name,Email,Grade\n" + b"x" * 3000)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Import students" in html
+    assert "the most an import takes. Split it, or ask an admin." in html
+    assert read(app, Upload) == []
+
+
+def test_a_viewer_posting_a_file_over_the_import_limit_is_refused_403(app, client_as):
+    app.config["IMPORT_MAX_BYTES"] = 2000
+    viewer = client_as("viewer")
+    app.config["WTF_CSRF_ENABLED"] = True
+    token = viewer.get("/students").get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
+    response = viewer.post("/students/import", data={"csrf_token": token, "file": (io.BytesIO(b"x" * 3000), "a.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 403
+
+
+def test_a_form_over_the_limit_says_in_the_sites_words_that_nothing_was_saved(app, client):
+    response = client.post("/students/new", data={"name": "x" * (2 * 1024 * 1024), "email": "a@school.example"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert "Nothing was saved: a page may send at most 1.0 MB, and this was more." in html
+    assert read(app, Student) == []

@@ -107,6 +107,9 @@ def add_import(bp, make_importer, kind: str, role: str, title: str, prefix: str 
                     upload = keep(kind, file.filename, data)
                     return redirect(url_for(f".{endpoint}_map", upload_id=upload.id))
             error = error or "Choose a CSV or XLSX file to upload."
+        return upload_form(error)
+
+    def upload_form(error: str | None):
         return render_template("transfer/upload.html", kind=kind, title=title, error=error, back=back,
                                columns=make_importer().columns, max_bytes=current_app.config["IMPORT_MAX_BYTES"]), \
             400 if error else 200
@@ -164,6 +167,10 @@ def add_import(bp, make_importer, kind: str, role: str, title: str, prefix: str 
         view.__doc__ = f"Import {kind} from a CSV or XLSX file: {name.strip('_') or 'upload'}."
         checked = role_required(role)(view)
         checked.accepts_uploads = view is upload_page
+        if view is upload_page:
+            # A file over the limit is refused as the CSRF check reads the form, before this page: the 413 page
+            # answers with this instead (app.py), saying so at the file's field, without reading the body again.
+            checked.too_large = role_required(role)(lambda: upload_form(too_large()))
         bp.add_url_rule(f"/{prefix.replace('_', '/')}import{rule}", f"{endpoint}{name}", checked, methods=methods)
 
 
