@@ -13,6 +13,8 @@ from flask import (Request, Response, abort, current_app, flash, redirect, rende
                    url_for)
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.utils import cached_property
+from werkzeug.wsgi import LimitedStream
 
 from formatting import plural
 from listing import export
@@ -36,7 +38,16 @@ UPDATES_SHOWN = 100  # the preview lists this many new rows, and updates each wi
 
 class UploadRequest(Request):
     """A request whose view is marked `accepts_uploads` may be IMPORT_MAX_BYTES long; every other one keeps
-    MAX_CONTENT_LENGTH. Decided before anything reads the body (the CSRF check reads the form)."""
+    MAX_CONTENT_LENGTH. Decided before anything reads the body (the CSRF check reads the form). A body that ends
+    before its Content-Length is refused (400): the client went away half way."""
+
+    @cached_property
+    def stream(self):
+        """gunicorn tells Werkzeug that it ends the body itself (wsgi.input_terminated), so Werkzeug does not check it
+        against its Content-Length, and a form cut short was read as a shorter one: "name=Beatrice Lon" saved as
+        "Beatrice Lon". Read up to the Content-Length, an early end is Werkzeug's ClientDisconnected."""
+        stream = super().stream
+        return stream if self.content_length is None else LimitedStream(stream, self.content_length)
 
     @property
     def max_content_length(self):
