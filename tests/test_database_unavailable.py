@@ -14,10 +14,12 @@ from sqlalchemy import create_engine, event, text
 from werkzeug.datastructures import MultiDict
 
 import pg_cluster
+import test_write_path
 from helpers import PASSWORD, read, signed_in
 from models import ChangeSet, Student, User, db
 from test_import import confirm as import_confirm, preview
 
+after_commit = test_write_path.after_commit  # a fixture: the statements run after each commit
 ANA = {"name": "Ana Ruiz", "email": "ana@school.example", "grade": "5", "enrolled_on": "2024-09-01"}
 BUSY_TIMEOUT_SECONDS = 0.2  # SQLite's, in these tests: the app's own is 15 s
 
@@ -245,3 +247,29 @@ def test_while_the_server_is_down_pages_answer_503_and_after_it_is_back_each_kin
     signing_in = app.test_client().post("/sign-in", data={"email": "root@example.org", "password": PASSWORD})
     assert (signing_in.status_code, signing_in.headers["Location"]) == (302, "/")
     assert sorted((s.name, s.grade) for s in read(app, Student)) == [("Ana Ruiz", 5), ("Bea", 5)]
+
+
+def test_nothing_after_the_commit_of_a_bulk_action_an_import_a_sign_in_or_a_preference_needs_the_database(
+        app, client, add, after_commit):
+    """The writes test_write_path.py's own test of this rule leaves out: were the database to go away right after
+    their commit, the person would still get the redirect and the message that it was done."""
+    add(Student, name="Ana Ruiz", email="ana@school.example", grade=5)
+    page, address = preview(client, b"Name,Email,Grade\nCy New,cy@school.example,3\n")
+    views = {"resource": "students", "name": "Grade 3", "query": "grade=3"}
+    passwords = {"current_password": PASSWORD, "new_password": "a much longer passphrase",
+                 "confirm": "a much longer passphrase"}
+    writes = {
+        "bulk action": lambda: client.post("/students/bulk", data=previewed_bulk(client, action="set-grade", all="1",
+                                                                                 query="", grade="9")),
+        "import": lambda: import_confirm(client, address, page),
+        "sign-in": lambda: app.test_client().post("/sign-in", data={"email": "root@example.org", "password": PASSWORD}),
+        "saved view": lambda: client.post("/views", data=views),
+        "pinned view": lambda: client.post("/views/1/pin"),
+        "colour scheme": lambda: client.post("/account", data={"color_scheme": "dark"}),
+        "columns": lambda: client.post("/account/columns", data={"resource": "students", "columns": ["grade"]}),
+        "password": lambda: client.post("/account/password", data=passwords),
+    }
+    for name, write in writes.items():
+        late = after_commit()
+        assert write().status_code == 302, name
+        assert late == [], name
