@@ -156,11 +156,6 @@ def register_errorhandlers(app):
             db.session.rollback()
         if isinstance(error, SecurityError):  # an untrusted Host header: no URLs can be built for the layout
             return error.get_response()
-        if error.code == 413 and (own_page := getattr(app.view_functions.get(request.endpoint), "too_large", None)):
-            try:
-                return own_page()
-            except HTTPException as refused:  # a role that may not import
-                return render_error(refused)
         if error.code == 404:
             try:
                 if page := changes.explain_deleted():  # a record's page, after someone deleted the record
@@ -177,6 +172,12 @@ def register_errorhandlers(app):
             db.session.rollback()
             # Flask-Login has no public way to make this request signed out without touching the session.
             security.login_manager._update_request_context_with_user(None)
+        own_page = getattr(app.view_functions.get(request.endpoint), "too_large", None)
+        if error.code == 413 and own_page and current_user.is_authenticated:
+            try:
+                return own_page()
+            except HTTPException as refused:  # a role that may not import
+                return render_error(refused)
         if error.code != 503:
             return render_template("error.html", error=error), error.code
         kept, retype = kept_fields()

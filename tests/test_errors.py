@@ -129,6 +129,13 @@ def test_a_viewer_posting_a_file_over_the_import_limit_is_refused_403(app, clien
     assert response.status_code == 403
 
 
+def test_a_file_over_the_import_limit_posted_signed_out_answers_413(app, anonymous):
+    app.config.update(IMPORT_MAX_BYTES=2000, WTF_CSRF_ENABLED=True, PROPAGATE_EXCEPTIONS=False)
+    response = anonymous.post("/students/import", data={"file": (io.BytesIO(b"x" * 3000), "a.csv")},
+                              content_type="multipart/form-data")
+    assert response.status_code == 413 and read(app, Upload) == []
+
+
 def test_a_form_over_the_limit_says_in_the_sites_words_that_nothing_was_saved(app, client):
     response = client.post("/students/new", data={"name": "x" * (2 * 1024 * 1024), "email": "a@school.example"})
     html = response.get_data(as_text=True)
