@@ -69,7 +69,7 @@ def try_again(client, response):
 def assert_unavailable_page(response):
     page = response.get_data(as_text=True)
     assert response.status_code == 503 and response.headers["Retry-After"] == "5"
-    assert '<p class="error-code">503</p>' in page and "The database did not answer in time" in page
+    assert '<p class="error-code">503</p>' in page and "The database is not available just now" in page
     assert "Traceback" not in page
 
 
@@ -218,7 +218,8 @@ def own_server():
 
 
 @pytest.mark.backends("sqlite")  # the database is the test's own PostgreSQL server: run once
-def test_while_the_server_is_down_pages_answer_503_and_after_it_is_back_each_kind_of_request_works(make_app, own_server):
+def test_while_the_server_is_down_pages_answer_503_and_once_it_is_back_every_kind_of_request_works(
+        make_app, own_server):
     app = make_app(SQLALCHEMY_DATABASE_URI=own_server.url, PROPAGATE_EXCEPTIONS=False)
     with app.app_context():
         db.drop_all()
