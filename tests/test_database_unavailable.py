@@ -4,7 +4,6 @@ nothing; the next request after the database is back works, without restarting t
 bug stays a 500."""
 
 import html
-import os
 import re
 import sqlite3
 from contextlib import contextmanager
@@ -16,7 +15,7 @@ from werkzeug.datastructures import MultiDict
 import pg_cluster
 import test_write_path
 from helpers import PASSWORD, read, signed_in
-from models import ChangeSet, Student, User, db
+from models import ChangeSet, Student, db
 from test_import import confirm as import_confirm, preview
 
 after_commit = test_write_path.after_commit  # a fixture: the statements run after each commit
@@ -25,17 +24,11 @@ BUSY_TIMEOUT_SECONDS = 0.2  # SQLite's, in these tests: the app's own is 15 s
 
 
 @pytest.fixture
-def impatient(make_app):
-    """The app on SQLite with an admin, waiting for another writer's lock only briefly, answering as in production."""
-    app = make_app(SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"timeout": BUSY_TIMEOUT_SECONDS}},
-                   PROPAGATE_EXCEPTIONS=False)
-    with app.app_context():
-        db.create_all()
-        admin = User(name="Root Admin", email="root@example.org", role="admin")
-        admin.set_password(PASSWORD, app.config["PASSWORD_HASH_METHOD"])
-        db.session.add(admin)
-        db.session.commit()
-    return app
+def impatient(app, make_app):
+    """The app on SQLite with its admin, again, waiting for another writer's lock only briefly, answering as in
+    production."""
+    return make_app(SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"timeout": BUSY_TIMEOUT_SECONDS}},
+                    PROPAGATE_EXCEPTIONS=False)
 
 
 @contextmanager
@@ -184,14 +177,10 @@ def test_a_server_connection_waits_for_a_held_row_as_long_as_sqlite_waits_for_it
 
 
 @pytest.mark.backends("postgresql", "mariadb")
-def test_a_save_of_a_row_another_transaction_holds_answers_503_after_the_lock_wait(make_app, database_url, backend):
+def test_a_save_of_a_row_another_transaction_holds_answers_503_after_the_lock_wait(app, make_app, add, database_url,
+                                                                                   backend):
+    id = add(Student, name="Ana Ruiz", email="ana@school.example")
     app = make_app(SQLALCHEMY_ENGINE_OPTIONS={"connect_args": LOCK_WAIT[backend.name][2]}, PROPAGATE_EXCEPTIONS=False)
-    with app.app_context():
-        db.create_all()
-        db.session.add_all([User(name="Root Admin", email="root@example.org", role="admin"),
-                            Student(name="Ana Ruiz", email="ana@school.example", grade=5)])
-        db.session.commit()
-        id = db.session.scalar(db.select(Student.id))
     client = signed_in(app, "root@example.org")
     holder = create_engine(database_url)  # another program's transaction, holding the row
     try:
@@ -206,48 +195,32 @@ def test_a_save_of_a_row_another_transaction_holds_answers_503_after_the_lock_wa
     assert [student.name for student in read(app, Student)] == ["Ana B"]
 
 
-@pytest.fixture
-def own_server():
-    """A PostgreSQL server of this test's own, to kill and start again (tests/pg_cluster.py)."""
-    if (binaries := pg_cluster.binaries()) is None:
-        if os.environ.get("ROSTER_REQUIRE_BACKENDS") == "1":
-            pytest.fail("ROSTER_REQUIRE_BACKENDS=1 but PostgreSQL's server binaries are not installed")
-        pytest.skip("PostgreSQL's server binaries are not installed (/usr/lib/postgresql/*/bin)")
-    with pg_cluster.cluster(binaries) as server:
-        yield server
+class TestOnADatabaseServerOfItsOwn(pg_cluster.OnAServerOfItsOwn):
+    """A PostgreSQL server this test kills and starts again (tests/pg_cluster.py): the shared servers stay up. Its
+    database_url is that server's, so it runs once, not on each backend."""
 
-
-@pytest.mark.backends("sqlite")  # the database is the test's own PostgreSQL server: run once
-def test_while_the_server_is_down_pages_answer_503_and_once_it_is_back_every_kind_of_request_works(
-        make_app, own_server):
-    app = make_app(SQLALCHEMY_DATABASE_URI=own_server.url, PROPAGATE_EXCEPTIONS=False)
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-        admin = User(name="Root Admin", email="root@example.org", role="admin")
-        admin.set_password(PASSWORD, app.config["PASSWORD_HASH_METHOD"])
-        db.session.add(admin)
-        db.session.commit()
-    client = signed_in(app, "root@example.org")
-    assert client.post("/students/new", data=ANA).status_code == 302  # the pool holds connections now
-    own_server.kill()
-    try:
-        assert_unavailable_page(client.get("/students"))
-        down = client.post("/students/new", data={**ANA, "email": "bea@school.example", "name": "Bea"})
-        assert_unavailable_page(down)
-    finally:
-        own_server.start()
-    # Each uses a pooled connection that the server's death left dead: replaced on checkout, not failed on.
-    assert "Ana Ruiz" in client.get("/students").get_data(as_text=True)
-    assert try_again(client, down).status_code == 302
-    assert client.post("/students/bulk", data=previewed_bulk(client, action="set-grade", all="1", query="",
-                                                             grade="9")).status_code == 302
-    with app.app_context():
-        newest = db.session.scalar(db.select(db.func.max(ChangeSet.id)))
-    assert client.post(f"/changes/{newest}/undo").status_code == 302
-    signing_in = app.test_client().post("/sign-in", data={"email": "root@example.org", "password": PASSWORD})
-    assert (signing_in.status_code, signing_in.headers["Location"]) == (302, "/")
-    assert sorted((s.name, s.grade) for s in read(app, Student)) == [("Ana Ruiz", 5), ("Bea", 5)]
+    def test_while_it_is_down_pages_answer_503_and_once_it_is_back_every_kind_of_request_works(
+            self, app, client, own_server):
+        app.config["PROPAGATE_EXCEPTIONS"] = False
+        assert client.post("/students/new", data=ANA).status_code == 302  # the pool holds connections now
+        own_server.kill()
+        try:
+            assert_unavailable_page(client.get("/students"))
+            down = client.post("/students/new", data={**ANA, "email": "bea@school.example", "name": "Bea"})
+            assert_unavailable_page(down)
+        finally:
+            own_server.start()
+        # Each uses a pooled connection that the server's death left dead: replaced on checkout, not failed on.
+        assert "Ana Ruiz" in client.get("/students").get_data(as_text=True)
+        assert try_again(client, down).status_code == 302
+        assert client.post("/students/bulk", data=previewed_bulk(client, action="set-grade", all="1", query="",
+                                                                 grade="9")).status_code == 302
+        with app.app_context():
+            newest = db.session.scalar(db.select(db.func.max(ChangeSet.id)))
+        assert client.post(f"/changes/{newest}/undo").status_code == 302
+        signing_in = app.test_client().post("/sign-in", data={"email": "root@example.org", "password": PASSWORD})
+        assert (signing_in.status_code, signing_in.headers["Location"]) == (302, "/")
+        assert sorted((s.name, s.grade) for s in read(app, Student)) == [("Ana Ruiz", 5), ("Bea", 5)]
 
 
 def test_nothing_after_the_commit_of_a_bulk_action_an_import_a_sign_in_or_a_preference_needs_the_database(
