@@ -6,11 +6,11 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.exc import SQLAlchemyError
-from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.exceptions import HTTPException, SecurityError, ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -20,12 +20,16 @@ import formatting
 import records.guard
 import security
 import transfer_commands
+from database.backend import unavailable
 from models import ID_MAX, db
 from views import account, auth, changes, courses, main, saved_views, search, students, transfer, users
 
 csrf = CSRFProtect()
 
-ERROR_CODES = (400, 403, 404, 405, 413, 500)
+ERROR_CODES = (400, 403, 404, 405, 413, 500, 503)
+# Fields a 503 page does not send back to the browser in its form to try again: passwords are typed again.
+UNKEPT_FIELDS = frozenset({"password", "confirm", "current_password", "new_password"})
+RETRY_AFTER_SECONDS = 5  # a 503's: a restarting database server is back, or another writer done, in seconds
 
 
 def create_app(test_config=None):
@@ -148,7 +152,7 @@ def register_blueprints(app):
 
 def register_errorhandlers(app):
     def render_error(error: HTTPException):
-        if error.code == 500:
+        if error.code >= 500:
             db.session.rollback()
         if isinstance(error, SecurityError):  # an untrusted Host header: no URLs can be built for the layout
             return error.get_response()
@@ -168,10 +172,42 @@ def register_errorhandlers(app):
             db.session.rollback()
             # Flask-Login has no public way to make this request signed out without touching the session.
             security.login_manager._update_request_context_with_user(None)
-        return render_template("error.html", error=error), error.code
+        own_page = getattr(app.view_functions.get(request.endpoint), "too_large", None)
+        if error.code == 413 and own_page and current_user.is_authenticated:
+            try:
+                return own_page()
+            except HTTPException as refused:  # a role that may not import
+                return render_error(refused)
+        if error.code != 503:
+            return render_template("error.html", error=error), error.code
+        kept, retype = kept_fields()
+        return render_template("error.html", error=error, kept=kept, retype=retype), 503, {
+            "Retry-After": str(RETRY_AFTER_SECONDS)}
+
+    def database_unavailable(error: SQLAlchemyError):
+        """A database that is down, busy or full answers a 503 page that keeps what was posted, to send again; any
+        other database error is a bug, and a 500."""
+        if not unavailable(error):
+            raise error
+        app.log_exception((type(error), error, error.__traceback__))
+        return render_error(ServiceUnavailable())
 
     for code in ERROR_CODES:
         app.register_error_handler(code, render_error)
+    app.register_error_handler(SQLAlchemyError, database_unavailable)
+
+
+def kept_fields() -> tuple[list[tuple[str, str]] | None, bool]:
+    """The fields a post that failed sent, for its error page to send again (None for a GET), and whether passwords
+    were among them, left out."""
+    if request.method != "POST":
+        return None, False
+    try:
+        posted = list(request.form.items(multi=True))
+    except HTTPException:  # a body too large or unreadable: nothing to keep
+        return [], False
+    return [(name, value) for name, value in posted if name not in UNKEPT_FIELDS], any(
+        name in UNKEPT_FIELDS for name, _ in posted)
 
 
 def register_filters(app):

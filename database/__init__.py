@@ -27,7 +27,7 @@ migrate = Migrate()
 event.listen(db.metadata, "after_create", lambda metadata, connection, **kw: schema_extras.create(connection))
 event.listen(db.metadata, "before_drop", lambda metadata, connection, **kw: schema_extras.drop(connection))
 
-# Long enough to wait out other workers' writes, short enough to answer well before gunicorn's 30 s worker timeout.
+# Long enough to wait out other workers' writes, short enough to answer well before gunicorn's worker timeout.
 SQLITE_BUSY_TIMEOUT_SECONDS = 15
 SERVER_CONNECT_TIMEOUT_SECONDS = 5
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from sqlalchemy import Boolean, ColumnElement, Connection, Engine, func
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError, TimeoutError as PoolTimeoutError
 
 from models import db
 
@@ -51,6 +52,9 @@ class Backend:
     # What each connection is opened with, beside the URL's own (which come first). PostgreSQL: no JIT compiling. The
     # statement triggers' queries over transition tables are estimated at millions of rows, so PostgreSQL compiled
     # each one, 0.6 s per trigger, to do 1 ms of work: an Undo of 62,000 rows, 500 rows a statement, ran minutes.
+    # Both servers: a row another transaction holds is waited for 15 s, as SQLite waits for its lock
+    # (database.SQLITE_BUSY_TIMEOUT_SECONDS), then the request answers 503; PostgreSQL would wait forever and MariaDB
+    # 50 s, a person's page hanging until gunicorn killed its worker.
     connect_args: tuple[tuple[str, str], ...] = ()
     # How a list of ids (a search's matches, listed by its count) is bound as one parameter: a PostgreSQL array
     # ("array"), or the JSON text itself, read by SQLite's json_each ("json_each"). None: a parameter per id, in an IN.
@@ -70,6 +74,10 @@ SQLITE_READONLY = 8
 POSTGRESQL_READ_ONLY = "25006"
 # MariaDB: ER_OPTION_PREVENTS_STATEMENT (read_only), ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION.
 MARIADB_READ_ONLY, MARIADB_READ_ONLY_TRANSACTION = 1290, 1792
+# sqlite3's primary result codes of a database that cannot take the work now, rather than of a wrong statement:
+# SQLITE_BUSY and SQLITE_LOCKED (another writer held on past the busy timeout), SQLITE_READONLY, SQLITE_IOERR,
+# SQLITE_FULL, SQLITE_CANTOPEN.
+SQLITE_UNAVAILABLE = frozenset({5, 6, SQLITE_READONLY, 10, 13, 14})
 
 BACKENDS = {
     "sqlite": Backend("sqlite", trigram_table=True, substring_index=False, transactional_ddl=True, param_marker="?",
@@ -84,7 +92,7 @@ BACKENDS = {
                           read_only_errors=frozenset({POSTGRESQL_READ_ONLY}),
                           json_functions=("json_build_object", "json_build_array"),
                           json_aggregates=("json_agg", "json_object_agg"), copy_from=True,
-                          connect_args=(("options", "-c jit=off"),), id_list_parameter="array"),
+                          connect_args=(("options", "-c jit=off -c lock_timeout=15s"),), id_list_parameter="array"),
     # read_only spares users with READ ONLY ADMIN (root), but a server set read-only is a replica or on its way out:
     # Roster must not write there even when it could.
     "mariadb": Backend("mariadb", trigram_table=False, substring_index=False, transactional_ddl=False,
@@ -93,7 +101,8 @@ BACKENDS = {
                                        "OR @@session.tx_read_only",
                        read_only_errors=frozenset({MARIADB_READ_ONLY, MARIADB_READ_ONLY_TRANSACTION}),
                        json_functions=("JSON_OBJECT", "JSON_ARRAY"),
-                       json_aggregates=("JSON_ARRAYAGG", "JSON_OBJECTAGG"), limit_by_subquery=False),
+                       json_aggregates=("JSON_ARRAYAGG", "JSON_OBJECTAGG"), limit_by_subquery=False,
+                       connect_args=(("init_command", "SET SESSION innodb_lock_wait_timeout = 15"),)),
 }
 
 
@@ -128,3 +137,19 @@ def error_code(error: BaseException) -> int | str | None:
     if error.args and isinstance(error.args[0], int):
         return error.args[0]
     return getattr(error, "sqlstate", None)
+
+
+def unavailable(error: SQLAlchemyError) -> bool:
+    """Whether `error` says the database cannot take the work now (down, restarting, busy past the timeouts, full,
+    read-only), so that the same request may succeed later; not a statement it refuses (a bug, a constraint)."""
+    if isinstance(error, PoolTimeoutError):  # every pooled connection stayed in use past the pool's timeout
+        return True
+    if not isinstance(error, DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    if isinstance(error.orig, sqlite3.Error):
+        return error_code(error.orig) in SQLITE_UNAVAILABLE
+    # The servers' drivers raise OperationalError for a lost or refused connection, a lock or statement timeout, a
+    # full disk, a shutdown; PostgreSQL's read-only refusal is an InternalError.
+    return isinstance(error, OperationalError) or error_code(error.orig) == POSTGRESQL_READ_ONLY

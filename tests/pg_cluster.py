@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from glob import glob
 from pathlib import Path
 
+import pytest
+
 from served import children
 
 SECONDS = 20  # for each start or stop of the server
@@ -100,3 +102,29 @@ def cluster(bin: Path):
             server.stop()
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def own_server():
+    """A new server for the calling test alone; the test skips when PostgreSQL's server binaries are missing, and
+    fails then under ROSTER_REQUIRE_BACKENDS=1."""
+    if (bin := binaries()) is None:
+        if os.environ.get("ROSTER_REQUIRE_BACKENDS") == "1":
+            pytest.fail("ROSTER_REQUIRE_BACKENDS=1 but PostgreSQL's server binaries are not installed")
+        pytest.skip("PostgreSQL's server binaries are not installed (/usr/lib/postgresql/*/bin)")
+    with cluster(bin) as server:
+        yield server
+
+
+class OnAServerOfItsOwn:
+    """Tests of a class deriving from this run on a server of their own (own_server), whose database_url is that
+    server's: they run once, not on each backend, and may restart and kill it while the shared servers stay up."""
+
+    @pytest.fixture
+    def own_server(self):
+        with own_server() as server:
+            yield server
+
+    @pytest.fixture
+    def database_url(self, own_server):
+        return own_server.url

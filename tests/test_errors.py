@@ -1,11 +1,13 @@
+import io
+
 import pytest
 from flask import abort
 
 from helpers import read, signed_in
-from models import User, db
+from models import Student, Upload, User, db
 
 
-@pytest.mark.parametrize("code", [400, 403, 404, 405, 413, 500])
+@pytest.mark.parametrize("code", [400, 403, 404, 405, 413, 500, 503])
 def test_error_pages_use_the_layout(app, code):
     app.config["PROPAGATE_EXCEPTIONS"] = False
     app.add_url_rule(f"/fail/{code}", f"fail{code}", lambda: abort(code))
@@ -61,8 +63,8 @@ def test_error_page_renders_the_layout_when_the_database_is_down(make_app, datab
         session["_fresh"] = True
     response = client.get("/students")
     html = response.get_data(as_text=True)
-    assert response.status_code == 500
-    assert 'class="site-nav"' in html and '<p class="error-code">500</p>' in html
+    assert response.status_code == 503
+    assert 'class="site-nav"' in html and '<p class="error-code">503</p>' in html
 
 
 def test_404_speaks_the_sites_words_with_a_search_box_and_a_way_back(client):
@@ -97,3 +99,46 @@ def test_a_viewer_is_not_told_to_choose_an_advisor(client_as, add):
     id = add(User, name="Ada Lovelace", email="ada@example.org")
     html = client_as("viewer").get(f"/users/{id}").get_data(as_text=True)
     assert "Choose an advisor" not in html and "Choose a teacher" not in html
+
+
+def post_import_with_csrf(app, client, data: bytes):
+    """An upload as a browser sends it in production: with the form's CSRF token, which the CSRF check reads first."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    page = client.get("/students/import").get_data(as_text=True)
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    return client.post("/students/import", data={"csrf_token": token, "file": (io.BytesIO(data), "intake.csv")},
+                       content_type="multipart/form-data")
+
+
+def test_a_file_over_the_import_limit_is_refused_on_the_upload_page_at_its_field(app, client):
+    app.config["IMPORT_MAX_BYTES"] = 2000
+    response = post_import_with_csrf(app, client, b"Name,Email,Grade\n" + b"x" * 3000)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "Import students" in html
+    assert "the most an import takes. Split it, or ask an admin." in html
+    assert read(app, Upload) == []
+
+
+def test_a_viewer_posting_a_file_over_the_import_limit_is_refused_403(app, client_as):
+    app.config["IMPORT_MAX_BYTES"] = 2000
+    viewer = client_as("viewer")
+    app.config["WTF_CSRF_ENABLED"] = True
+    token = viewer.get("/students").get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
+    response = viewer.post("/students/import", data={"csrf_token": token, "file": (io.BytesIO(b"x" * 3000), "a.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 403
+
+
+def test_a_file_over_the_import_limit_posted_signed_out_answers_413(app, anonymous):
+    app.config.update(IMPORT_MAX_BYTES=2000, WTF_CSRF_ENABLED=True, PROPAGATE_EXCEPTIONS=False)
+    response = anonymous.post("/students/import", data={"file": (io.BytesIO(b"x" * 3000), "a.csv")},
+                              content_type="multipart/form-data")
+    assert response.status_code == 413 and read(app, Upload) == []
+
+
+def test_a_form_over_the_limit_says_in_the_sites_words_that_nothing_was_saved(app, client):
+    response = client.post("/students/new", data={"name": "x" * (2 * 1024 * 1024), "email": "a@school.example"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert "Nothing was saved: a page may send at most 1.0 MB, and this was more." in html
+    assert read(app, Student) == []

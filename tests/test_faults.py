@@ -192,22 +192,9 @@ def test_acknowledged_saves_survive_workers_being_killed(app, course_ids, served
     assert_stored_once_and_whole(app, writers)
 
 
-class TestOnADatabaseServerOfItsOwn:
+class TestOnADatabaseServerOfItsOwn(pg_cluster.OnAServerOfItsOwn):
     """A PostgreSQL server this test starts, restarts and kills: the servers the rest of the suite uses stay up. Its
     database_url is that server's, so it runs once, not on each backend."""
-
-    @pytest.fixture
-    def own_server(self):
-        if (binaries := pg_cluster.binaries()) is None:
-            if os.environ.get("ROSTER_REQUIRE_BACKENDS") == "1":
-                pytest.fail("ROSTER_REQUIRE_BACKENDS=1 but PostgreSQL's server binaries are not installed")
-            pytest.skip("PostgreSQL's server binaries are not installed (/usr/lib/postgresql/*/bin)")
-        with pg_cluster.cluster(binaries) as server:
-            yield server
-
-    @pytest.fixture
-    def database_url(self, own_server):
-        return own_server.url
 
     def test_outages_answer_error_pages_then_saves_go_on_and_none_is_lost(self, app, course_ids, served, own_server):
         workers = served.worker_pids()

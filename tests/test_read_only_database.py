@@ -82,8 +82,8 @@ def add_user(client, name):
 
 def assert_error_page(response):
     html = response.get_data(as_text=True)
-    assert response.status_code == 500
-    assert '<p class="error-code">500</p>' in html and "Traceback" not in html
+    assert response.status_code == 503
+    assert '<p class="error-code">503</p>' in html and "Traceback" not in html
 
 
 @pytest.fixture

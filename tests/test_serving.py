@@ -1,5 +1,6 @@
 """Served as in production: gunicorn with 4 workers, CSRF on, several people creating and editing at once."""
 
+import runpy
 import threading
 import time
 from collections import Counter
@@ -8,7 +9,7 @@ import pytest
 
 from helpers import read
 from models import Student
-from served import Browser, serving
+from served import ROOT, Browser, serving
 
 PEOPLE = 6  # threads, each one person with a browser session of their own
 SECONDS = 3  # how long they keep going
@@ -87,3 +88,11 @@ def test_people_creating_and_editing_at_once_all_succeed(app, server):
     assert Counter(student.email for student in stored) == Counter(list(acknowledged))  # each create exactly once
     names = {id: name for person in people for id, name in person.names.items()}
     assert {student.id: student.name for student in stored} == names
+
+
+def test_a_worker_is_given_longer_than_the_slowest_request_the_goals_allow():
+    """gunicorn kills a sync worker that has answered nothing for `timeout` seconds, cutting its download short or
+    rolling its import back: bench goal 15 lets an import of 100,000 rows commit for 60 s (gunicorn's default is 30)."""
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert settings.get("timeout", 30) >= 2 * 60
+    assert settings.get("graceful_timeout", 30) >= settings["timeout"]

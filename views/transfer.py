@@ -13,6 +13,8 @@ from flask import (Request, Response, abort, current_app, flash, redirect, rende
                    url_for)
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.utils import cached_property
+from werkzeug.wsgi import LimitedStream
 
 from formatting import plural
 from listing import export
@@ -37,7 +39,16 @@ UPDATES_SHOWN = 100  # the preview lists this many new rows, and updates each wi
 
 class UploadRequest(Request):
     """A request whose view is marked `accepts_uploads` may be IMPORT_MAX_BYTES long; every other one keeps
-    MAX_CONTENT_LENGTH. Decided before anything reads the body (the CSRF check reads the form)."""
+    MAX_CONTENT_LENGTH. Decided before anything reads the body (the CSRF check reads the form). A body that ends
+    before its Content-Length is refused (400): the client went away half way."""
+
+    @cached_property
+    def stream(self):
+        """gunicorn tells Werkzeug that it ends the body itself (wsgi.input_terminated), so Werkzeug does not check it
+        against its Content-Length, and a form cut short was read as a shorter one: "name=Beatrice Lon" saved as
+        "Beatrice Lon". Read up to the Content-Length, an early end is Werkzeug's ClientDisconnected."""
+        stream = super().stream
+        return stream if self.content_length is None else LimitedStream(stream, self.content_length)
 
     @property
     def max_content_length(self):
@@ -108,6 +119,9 @@ def add_import(bp, make_importer, kind: str, role: str, title: str, prefix: str 
                     upload = keep(kind, file.filename, data)
                     return redirect(url_for(f".{endpoint}_map", upload_id=upload.id))
             error = error or "Choose a CSV or XLSX file to upload."
+        return upload_form(error)
+
+    def upload_form(error: str | None):
         return render_template("transfer/upload.html", kind=kind, title=title, error=error, back=back,
                                columns=make_importer().columns, max_bytes=current_app.config["IMPORT_MAX_BYTES"]), \
             400 if error else 200
@@ -171,6 +185,10 @@ def add_import(bp, make_importer, kind: str, role: str, title: str, prefix: str 
         view.__doc__ = f"Import {kind} from a CSV or XLSX file: {name.strip('_') or 'upload'}."
         checked = role_required(role)(view)
         checked.accepts_uploads = view is upload_page
+        if view is upload_page:
+            # A file over the limit is refused as the CSRF check reads the form, before this page: the 413 page
+            # answers with this instead (app.py), saying so at the file's field, without reading the body again.
+            checked.too_large = role_required(role)(lambda: upload_form(too_large()))
         bp.add_url_rule(f"/{prefix.replace('_', '/')}import{rule}", f"{endpoint}{name}", checked, methods=methods)
 
 
