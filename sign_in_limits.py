@@ -39,8 +39,25 @@ class Attempt:
     def of(cls, email: str, user: User | None) -> "Attempt":
         return cls(email, user, request.remote_addr or "", known_device(user))
 
+    def claim(self) -> int:
+        """Logs this attempt as failed before its password is checked, and commits: attempts made at once then count
+        each other (counted only after each other's checks, a burst of parallel guesses got about 4 past the limit).
+        Returns how long to wait, 0 to go on; a refused attempt is taken back out of the log, unchecked."""
+        self.row = SignIn(email=self.email, address=self.address, device=self.device, event="failure")
+        db.session.add(self.row)
+        db.session.commit()
+        if wait := self.seconds_to_wait():
+            self.withdraw()
+            db.session.commit()
+        return wait
+
+    def withdraw(self):
+        """Takes the claimed attempt out of the log (committed with what the request writes next)."""
+        db.session.delete(self.row)
+
     def seconds_to_wait(self) -> int:
-        """0 when this attempt may be checked; else how long until the oldest counted failure leaves the window."""
+        """0 when this attempt, claimed, may be checked; else how long until the oldest counted failure before it
+        leaves the window."""
         if self.device is not None:
             counted = [SignIn.device == self.device]
         else:
@@ -54,7 +71,7 @@ class Attempt:
                 db.select(SignIn.at)
                 .where(where, SignIn.event == "failure", SignIn.at > now - window)
                 .order_by(SignIn.at.desc())
-                .offset(current_app.config["SIGN_IN_LIMIT"] - 1)
+                .offset(current_app.config["SIGN_IN_LIMIT"])  # its own failure is the newest, or among them
                 .limit(1)
             )
             if oldest_counted is not None:
@@ -62,8 +79,11 @@ class Attempt:
         return max(waits)
 
     def record(self, succeeded: bool):
-        """Logs the attempt."""
-        log(self.email, "sign-in" if succeeded else "failure", self.device)
+        """Logs the claimed attempt's outcome: it was claimed as a failure."""
+        if succeeded:
+            self.row.event = "sign-in"
+            log_forgets()
+            db.session.commit()
 
     def remember_browser(self, response):
         """A successful sign-in makes (or renews) this browser's device cookie for the user."""
@@ -79,10 +99,14 @@ def log(email: str, event: str, device: str | None = None, commit: bool = True):
     change the request makes next (a sign-out's), so that nothing follows that commit."""
     db.session.add(SignIn(email=email, address=request.remote_addr or "", device=device, event=event))
     if event != "failure":
-        cutoff = utcnow() - timedelta(days=current_app.config["SIGN_IN_LOG_DAYS"])
-        db.session.execute(db.delete(SignIn).where(SignIn.at < cutoff))
+        log_forgets()
     if commit:
         db.session.commit()
+
+
+def log_forgets():
+    cutoff = utcnow() - timedelta(days=current_app.config["SIGN_IN_LOG_DAYS"])
+    db.session.execute(db.delete(SignIn).where(SignIn.at < cutoff))
 
 
 def known_device(user: User | None) -> str | None:

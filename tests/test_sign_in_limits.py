@@ -1,11 +1,13 @@
 """Sign-in limits: guessing stays bounded, counted in the database, without locking an account's owner out."""
 
+import threading
 from datetime import timedelta
 
 import pytest
 
 from helpers import PASSWORD, read
 from models import SignIn, db, utcnow
+from served import Browser, csrf_token, serving
 from sign_in_limits import DEVICE_COOKIE, in_words
 
 OWNER = "root@example.org"
@@ -162,3 +164,26 @@ def test_wrong_current_passwords_on_the_password_page_are_limited_and_logged(app
     assert refused.status_code == 429 and "Too many wrong passwords. Try again in" in refused.get_data(as_text=True)
     assert [row.event for row in read(app, SignIn)].count("failure") == 5
     assert sign_in(app.test_client(), password="a much longer secret").status_code == 200  # not changed
+
+
+def test_guesses_sent_at_once_stay_within_the_limit(app, database_url, tmp_path):
+    """Eight wrong sign-ins sent together to four gunicorn workers: each is counted before its password is checked,
+    so no more than the limit of five are checked (counted after their checks, all eight had been)."""
+    guesses = 8
+    with serving(database_url, tmp_path / "gunicorn.log") as served:
+        browsers = [Browser(served.address) for _ in range(guesses)]
+        tokens = [csrf_token(browser.request("GET", "/sign-in")[2]) for browser in browsers]
+        together, statuses = threading.Barrier(guesses), []
+
+        def guess(browser, token):
+            together.wait()
+            form = {"email": "nobody@example.org", "password": "wrong", "csrf_token": token}
+            statuses.append(browser.request("POST", "/sign-in", form)[0])
+
+        threads = [threading.Thread(target=guess, args=pair) for pair in zip(browsers, tokens)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert sorted(statuses) == [200] * 5 + [429] * 3
+    assert [row.event for row in read(app, SignIn)] == ["failure"] * 5

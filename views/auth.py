@@ -34,7 +34,7 @@ def login():
     if form.validate_on_submit():
         user = db.session.scalar(db.select(User).where(User.email == form.email.data))
         attempt = Attempt.of(form.email.data, user)
-        if wait := attempt.seconds_to_wait():
+        if wait := attempt.claim():
             form.form_errors.append(f"Too many failed sign-ins. Try again in {in_words(wait)}.")
             return render_template("auth/sign_in.html", form=form), 429, {"Retry-After": str(wait)}
         if user is not None and user.password_hash is not None:
@@ -93,16 +93,18 @@ def password():
     # Wrong current passwords are limited and logged as failed sign-ins are: else whoever holds a session (a
     # browser left signed in) could guess the password here without limit.
     attempt = Attempt.of(user.email, user) if form.is_submitted() else None
-    if attempt and (wait := attempt.seconds_to_wait()):
+    if attempt and (wait := attempt.claim()):
         form.form_errors.append(f"Too many wrong passwords. Try again in {in_words(wait)}.")
         return render_template("auth/password.html", form=form), 429, {"Retry-After": str(wait)}
     if form.validate_on_submit():
+        attempt.withdraw()  # the current password was right: no failure
         records.set_password(user, form.new_password.data)
         start_session(user)
         flash("Your password is changed. Other devices signed in as you are signed out.", "success")
         return redirect(url_for("main.home"))
-    if attempt and PasswordForm.WRONG in form.current_password.errors:
-        attempt.record(False)
+    if attempt and PasswordForm.WRONG not in form.current_password.errors:  # not a wrong password: not a failure
+        attempt.withdraw()
+        db.session.commit()
     return render_template("auth/password.html", form=form)
 
 
