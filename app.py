@@ -22,7 +22,7 @@ import security
 import transfer_commands
 from database.backend import unavailable
 from models import ID_MAX, db
-from views import account, auth, changes, courses, main, saved_views, search, students, transfer, users
+from views import account, auth, changes, courses, main, saved_views, search, students, uploads, users
 
 csrf = CSRFProtect()
 
@@ -34,7 +34,7 @@ RETRY_AFTER_SECONDS = 5  # a 503's: a restarting database server is back, or ano
 
 def create_app(test_config=None):
     app = Flask(__name__, instance_relative_config=True)
-    app.request_class = transfer.UploadRequest
+    app.request_class = uploads.UploadRequest
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(
         PRODUCTION=os.environ.get("ROSTER_ENV") == "production",
@@ -42,7 +42,7 @@ def create_app(test_config=None):
         SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL")
         or f"sqlite:///{Path(app.instance_path) / 'roster.db'}",
         MAX_CONTENT_LENGTH=1024 * 1024,
-        # An import's upload may be this long; every other request keeps MAX_CONTENT_LENGTH (views/transfer.py).
+        # An import's upload may be this long; every other request keeps MAX_CONTENT_LENGTH (views/uploads.py).
         IMPORT_MAX_BYTES=20 * 1024 * 1024,
         TRUSTED_HOSTS=[host.strip() for host in os.environ["TRUSTED_HOSTS"].split(",")]
         if os.environ.get("TRUSTED_HOSTS")

@@ -11,7 +11,7 @@ import xlsxwriter
 from helpers import read
 from models import ChangeSet, Course, Enrollment, Student, Upload, User
 from spreadsheets import reading
-from views.transfer import UPLOADS_PER_USER
+from views.uploads import UPLOADS_PER_USER
 
 HEADER = "Name,Email,Grade,Birthday,Enrolled on,GPA,Advisor,Courses\n"
 
