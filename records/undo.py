@@ -27,7 +27,7 @@ from records.history import CHANGE_SET, UNDOES
 from records.pending import ENROLLMENTS
 from records.undo_checks import NOUNS, Clashed, Refused, first_clash, gone_users, is_refusal, unique_columns
 from records.undo_writes import (ROLES, SETS, Enrollments, chunks, existing, lost, plain, put_back, put_back_rows,
-                                 restore_rows)
+                                 restore_rows, with_fields)
 
 __all__ = ["Clashed", "Refused", "Undone", "later_changes", "undo"]
 MODELS = {model.__tablename__: model for model in (User, Student, Course)}
@@ -167,10 +167,15 @@ def write(change_set, plan: Plan, gone: set[int], me) -> Undone:
             for ids in chunks(plan.created[model]):
                 bulk.delete(session, model, ids)
         reversed_sets = enrollments.reverse(session, plan.set_edits)
+        edited = {(model, row_id) for model, row_id, *_ in plan.row_edits}
+        also = {}  # rows whose fields come back too: one change of each, their enrollments with their fields
         # Its history before its statements: a student's courses it takes out are read as they are (their dates), so
         # that undoing this undo puts them back as they were
         for (model, data, labels), ids in reversed_sets.items():
             data = json.loads(data)
+            also |= with_fields(model, data, json.loads(labels), [id for id in ids if (model, id) in edited])
+            if not (ids := [id for id in ids if (model, id) not in edited]):
+                continue
             if model is Student and (taken := data.get("course_ids", {}).get("-")):
                 data = bulk.taking_out(data, Enrollment.course_id.in_(taken))
             for chunk in chunks(ids):
@@ -200,7 +205,7 @@ def write(change_set, plan: Plan, gone: set[int], me) -> Undone:
                     missing.append(f"{NOUNS[model]} “{label}” as it was: it has been deleted since")
         # The history now, which flushes the ORM's edits (records.change then finds nothing left to record), so the
         # check reads what the commit would leave, whichever of the statements above changed users.
-        history.record(session)
+        history.record(session, also)
         if not (changed := changed_rows(session)):  # so no "Undone" said of nothing, nor an empty change set kept
             raise Refused(f"nothing could be put back: {'; '.join(missing)}." if missing else
                           "everything it changed is as it was before already, or has been deleted since.")
