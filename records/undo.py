@@ -6,7 +6,8 @@ A created row is deleted (records.bulk.delete); a deleted row comes back with it
 (or students) that still exist; edits of enrollments alone are reversed per course; an edit of one plain field is
 put back by statements over all the rows the change set changed alike (a bulk action), other edits (a form's save)
 row by row. Where a later change set touched the same fields of the same rows, `later_changes` names them, and the
-caller asks before undoing: the undo then replaces them. The one exception is a deleted user's advisees and
+caller asks before undoing: the undo then replaces as many as it asked about, and is refused when there are more
+by then (made after the question, or at the same moment as the undo). The one exception is a deleted user's advisees and
 courses: given back to them only where nobody else was given them since, so those are not asked about.
 
 It refuses, writing nothing (`Refused`), a change it cannot make whole: a value another row holds now (an email, a
@@ -19,14 +20,13 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy.orm import aliased
-
 from models import Change, ChangeSet, Course, Enrollment, Student, User, db
 from records import bulk, change, history
 from records.history import CHANGE_SET, UNDOES
 from records.pending import ENROLLMENTS
-from records.undo_checks import NOUNS, Clashed, Refused, first_clash, gone_users, is_refusal, unique_columns
-from records.undo_writes import (ROLES, SETS, Enrollments, chunks, existing, lost, plain, put_back, put_back_rows,
+from records.undo_checks import (NOUNS, ROLES, Clashed, Refused, claim, deleted_users, first_clash, gone_users,
+                                 is_refusal, later_changes, unasked, unique_columns, unlinked)
+from records.undo_writes import (SETS, Enrollments, chunks, existing, lost, plain, put_back, put_back_rows,
                                  restore_rows, with_fields)
 
 __all__ = ["Clashed", "Refused", "Undone", "later_changes", "undo"]
@@ -40,33 +40,6 @@ class Undone:
 
     missing: list[str]
     changed: dict[str, int]
-
-
-def later_changes(change_set: ChangeSet) -> list[int]:
-    """The ids of later changes to the same fields of the same rows: what undoing `change_set` would overwrite.
-    One query, whatever the number of rows the change set touched."""
-    undone, later = aliased(Change), aliased(Change)
-    pairs = db.session.execute(
-        db.select(later.id, later.data, undone.action, undone.data)
-        .join(undone, (later.table_name == undone.table_name) & (later.row_id == undone.row_id) & (later.id > undone.id))
-        .where(undone.change_set_id == change_set.id, later.change_set_id != change_set.id)
-    )
-    deleted = deleted_users(change_set.id)
-    return sorted({id for id, data, action, fields in pairs
-                   if action != "edit" or set(json.loads(fields)) & set(json.loads(data))
-                   and not unlinked(json.loads(fields), deleted)})
-
-
-def deleted_users(change_set_id: int) -> set[int]:
-    return set(db.session.scalars(db.select(Change.row_id).where(
-        Change.change_set_id == change_set_id, Change.table_name == "users", Change.action == "delete")))
-
-
-def unlinked(data: dict, deleted: set[int]) -> bool:
-    """Whether an edit is a row losing its advisor or teacher because the same change set deleted that user: put
-    back only where it still has none."""
-    [(name, values)] = data.items() if len(data) == 1 else [(None, None)]
-    return name in ROLES and values[1] is None and values[0] in deleted
 
 
 class Plan:
@@ -133,18 +106,19 @@ class Plan:
         return first_clash(intended, {model: set(ids) for model, ids in self.created.items()})
 
 
-def undo(change_set: ChangeSet, by: User | None = None) -> Undone:
-    """Puts back what `change_set` changed, on behalf of `by` (the signed-in user). Returns what could not come
-    back, in words, and the rows it changed; raises Refused, having written nothing, when it cannot be undone (a
-    value another row holds now, nothing left to put back) or would leave no active admin or take `by`'s account,
-    access or role away."""
+def undo(change_set: ChangeSet, by: User | None = None, replacing: int = 0) -> Undone:
+    """Puts back what `change_set` changed, on behalf of `by` (the signed-in user), replacing the `replacing` later
+    changes they were asked about (later_changes). Returns what could not come back, in words, and the rows it
+    changed; raises Refused, having written nothing, when it cannot be undone (undone already, a value another row
+    holds now, nothing left to put back, a later change they were not asked about) or would leave no active admin
+    or take `by`'s account, access or role away."""
     me = db.session.execute(db.select(User.id, User.role, User.active).where(User.id == by.id)).first() if by else None
     plan = Plan(change_set)
     if clash := plan.clash():
         raise Clashed(clash)
     gone = gone_users(plan.related(), {undone.row_id for undone in plan.deleted[User]})
     try:
-        return write(change_set, plan, gone, me)
+        return write(change_set, plan, gone, me, replacing)
     except Exception as error:
         if not is_refusal(error):
             raise
@@ -154,11 +128,12 @@ def undo(change_set: ChangeSet, by: User | None = None) -> Undone:
         raise Refused("another change made at the same moment stands in its way. Look again, then undo.") from error
 
 
-def write(change_set, plan: Plan, gone: set[int], me) -> Undone:
+def write(change_set, plan: Plan, gone: set[int], me, replacing: int) -> Undone:
     missing = []
     # An undo of a bulk change is named for it, as the change was: its rows are listed alike, many
     summary = f"undid “{change_set.summary}”"[:200] if change_set.summary else None  # ChangeSet.summary's length
     with change(summary, many=True) as session:
+        claim(session, change_set.id)
         session.info[UNDOES] = change_set.id
         enrollments = Enrollments()
         for model in (User, Course, Student):  # those referred to first
@@ -209,6 +184,7 @@ def write(change_set, plan: Plan, gone: set[int], me) -> Undone:
         if not (changed := changed_rows(session)):  # so no "Undone" said of nothing, nor an empty change set kept
             raise Refused(f"nothing could be put back: {'; '.join(missing)}." if missing else
                           "everything it changed is as it was before already, or has been deleted since.")
+        unasked(change_set, replacing, session.info[CHANGE_SET][0])
         if why := locks_out(me):
             raise Refused(why)
     return Undone(missing, changed)

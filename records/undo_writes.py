@@ -11,10 +11,9 @@ from database.inserting import insert_rows
 from models import Course, Enrollment, Student, User, db, utcnow
 from records import bulk, conflicts, history
 from records.pending import ENROLLMENTS, KEPT_ON_DELETE, KEPT_WITH_ENROLLMENT, PASSWORD
-from records.undo_checks import CHUNK, NOUNS
+from records.undo_checks import CHUNK, NOUNS, ROLES
 
 SETS = {"course_ids": (Enrollment.course_id, Enrollment.student_id), "student_ids": (Enrollment.student_id, Enrollment.course_id)}
-ROLES = {"advisor_id": "advisor", "teacher_id": "teacher"}  # what a related user is to the row, in words
 
 
 def chunks(ids: list) -> list[list]:
