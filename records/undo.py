@@ -20,6 +20,8 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 
+from sqlalchemy.orm import aliased
+
 from models import Change, ChangeSet, Course, Enrollment, Student, User, db
 from records import bulk, change, history
 from records.history import CHANGE_SET, UNDOES
@@ -161,9 +163,14 @@ def write(change_set, plan: Plan, gone: set[int], me, replacing: int) -> Undone:
             restored = [undone.row_id for undone in plan.deleted[model] if (model, undone.row_id) in enrollments.restored]
             for ids in chunks(restored):
                 bulk.record_snapshots(session, model, model.id.in_(ids), "create")
+        deleted = deleted_since(change_set)
         for key, rows in plan.same_edits.items():
             table, name, old, new, labels = key
             model, old, labels = MODELS[table], json.loads(old), json.loads(labels)
+            if gone_rows := [label for row_id, label in rows if (table, row_id) in deleted]:
+                missing.append(f"{NOUNS[model]} “{gone_rows[0]}” as it was: it has been deleted since"
+                               if len(gone_rows) == 1 else
+                               f"{len(gone_rows):,} {table} as they were: they have been deleted since")
             if name in ROLES and old in gone:
                 whose = f"of {NOUNS[model]} “{rows[0][1]}”" if len(rows) == 1 else f"of {len(rows):,} {model.__tablename__}"
                 missing.append(lost(name, old, labels, whose))
@@ -188,6 +195,19 @@ def write(change_set, plan: Plan, gone: set[int], me, replacing: int) -> Undone:
         if why := locks_out(me):
             raise Refused(why)
     return Undone(missing, changed)
+
+
+def deleted_since(change_set: ChangeSet) -> set[tuple[str, int]]:
+    """The rows `change_set` edited that have been deleted since, and not brought back: one query over their later
+    changes, then one over the few rows deleted."""
+    undone, later = aliased(Change), aliased(Change)
+    rows = db.session.execute(db.select(later.table_name, later.row_id).distinct().join(
+        undone, (later.table_name == undone.table_name) & (later.row_id == undone.row_id) & (later.id > undone.id))
+        .where(undone.change_set_id == change_set.id, undone.action == "edit", later.action == "delete")).all()
+    by_table = defaultdict(set)
+    for table, row_id in rows:
+        by_table[table].add(row_id)
+    return {(table, row_id) for table, ids in by_table.items() for row_id in ids - existing(MODELS[table], ids)}
 
 
 def changed_rows(session) -> dict[str, int]:

@@ -150,3 +150,17 @@ def test_a_change_saved_while_an_undo_runs_is_not_replaced_unasked(client, app, 
     assert [read(app, Student, id=id)[0].advisor_id for id in ids] == [omar, zoe, omar]
     assert "Not undone: A editor changed what it would put back at the same moment." in messages(client)
     assert not undone(app, bulk)
+
+
+def test_undo_of_a_bulk_change_says_which_rows_were_deleted_since(client, app, add):
+    lisa, omar = (add(User, name=n, email=f"{n}@example.org") for n in ("Lisa", "Omar"))
+    ids = [new_student(client, app, name=f"Student {n}", email=f"s{n}@school.example", advisor_id=str(lisa))
+           for n in range(3)]
+    confirm(client, "/students/bulk", action="set-advisor", all="1", query="", advisor_id=str(omar))
+    bulk = newest_change_set(app)
+    client.post(f"/students/{ids[1]}/delete")
+    assert undo_anyway(client, bulk).status_code == 302
+    said = messages(client)
+    assert "Undone: set advisor on 3 students (a bulk change)." in said
+    assert "Could not bring back student “Student 1” as it was: it has been deleted since." in said
+    assert [s.advisor_id for s in read(app, Student)] == [lisa, lisa]
