@@ -28,10 +28,17 @@ RELATED = {"advisor_id": User, "teacher_id": User}  # columns naming another row
 ENROLLED = {Student: ("course_ids", "course_id"), Course: ("student_ids", "student_id")}
 
 
-def record(session):
-    """Writes the history of what `session` is about to commit (a no-op when nothing recorded changes)."""
+def record(session, also: dict | None = None):
+    """Writes the history of what `session` is about to commit (a no-op when nothing recorded changes). `also`:
+    {(model, id): (fields, their names)} changed by statements, recorded in the same change of the row as its edit
+    through the ORM (an undo's enrollments of a student whose fields it puts back)."""
     with session.no_autoflush:  # what it reads must be as it was before this change
         entries = gather(session)
+        for (model, row_id), (fields, names) in (also or {}).items():
+            row = session.get(model, row_id)
+            entry = entries.setdefault(row, Entry(row, "edit"))
+            entry.fields |= fields
+            entry.names = names
         enrollments = changed_enrollments(session)
         taken_out = {enrollment: {name: getattr(enrollment, name) for name in KEPT_WITH_ENROLLMENT}
                      for enrollment, sign in enrollments if sign == "-"}  # read before the flush deletes them
@@ -73,7 +80,7 @@ def record(session):
         rows.append({
             "change_set_id": change_set_id, "user_id": user_id, "table_name": row.__tablename__,
             "row_id": row.id, "action": entry.action, "label": entry.label or str(row), "version": row.version,
-            "data": json.dumps(entry.fields, default=str), "labels": json.dumps(labels(session, entry.fields)),
+            "data": json.dumps(entry.fields, default=str), "labels": json.dumps(named(session, entry)),
         })
     session.execute(db.insert(Change), rows)
     session.info.setdefault(TABLES, set()).update(row["table_name"] for row in rows)
@@ -179,6 +186,13 @@ def tally(session, change_set_id: int) -> str:
 def json_functions():
     """The SQL functions that build a JSON object and array, on this backend."""
     return tuple(getattr(db.func, name) for name in backend().json_functions)
+
+
+def named(session, entry: Entry) -> dict:
+    """The names of the rows an entry's fields name: as they are now, else as given with its fields (a row deleted
+    since keeps the name it had)."""
+    now = labels(session, entry.fields)
+    return {name: {**entry.names.get(name, {}), **now.get(name, {})} for name in dict.fromkeys([*now, *entry.names])}
 
 
 def labels(session, fields: dict) -> dict:

@@ -27,6 +27,7 @@ class Entry:
     action: str  # create, edit, delete
     fields: dict = field(default_factory=dict)
     label: str = ""
+    names: dict = field(default_factory=dict)  # the names of related rows its fields name, as given with them
 
 
 def gather(session) -> dict:

@@ -6,7 +6,8 @@ A created row is deleted (records.bulk.delete); a deleted row comes back with it
 (or students) that still exist; edits of enrollments alone are reversed per course; an edit of one plain field is
 put back by statements over all the rows the change set changed alike (a bulk action), other edits (a form's save)
 row by row. Where a later change set touched the same fields of the same rows, `later_changes` names them, and the
-caller asks before undoing: the undo then replaces them. The one exception is a deleted user's advisees and
+caller asks before undoing: the undo then replaces as many as it asked about, and is refused when there are more
+by then (made after the question, or at the same moment as the undo). The one exception is a deleted user's advisees and
 courses: given back to them only where nobody else was given them since, so those are not asked about.
 
 It refuses, writing nothing (`Refused`), a change it cannot make whole: a value another row holds now (an email, a
@@ -25,9 +26,10 @@ from models import Change, ChangeSet, Course, Enrollment, Student, User, db
 from records import bulk, change, history
 from records.history import CHANGE_SET, UNDOES
 from records.pending import ENROLLMENTS
-from records.undo_checks import NOUNS, Clashed, Refused, first_clash, gone_users, is_refusal, unique_columns
-from records.undo_writes import (ROLES, SETS, Enrollments, chunks, existing, lost, plain, put_back, put_back_rows,
-                                 restore_rows)
+from records.undo_checks import (NOUNS, ROLES, Clashed, Refused, claim, deleted_users, first_clash, gone_users,
+                                 is_refusal, later_changes, unasked, unique_columns, unlinked)
+from records.undo_writes import (SETS, Enrollments, chunks, existing, lost, plain, put_back, put_back_rows,
+                                 restore_rows, with_fields)
 
 __all__ = ["Clashed", "Refused", "Undone", "later_changes", "undo"]
 MODELS = {model.__tablename__: model for model in (User, Student, Course)}
@@ -40,33 +42,6 @@ class Undone:
 
     missing: list[str]
     changed: dict[str, int]
-
-
-def later_changes(change_set: ChangeSet) -> list[int]:
-    """The ids of later changes to the same fields of the same rows: what undoing `change_set` would overwrite.
-    One query, whatever the number of rows the change set touched."""
-    undone, later = aliased(Change), aliased(Change)
-    pairs = db.session.execute(
-        db.select(later.id, later.data, undone.action, undone.data)
-        .join(undone, (later.table_name == undone.table_name) & (later.row_id == undone.row_id) & (later.id > undone.id))
-        .where(undone.change_set_id == change_set.id, later.change_set_id != change_set.id)
-    )
-    deleted = deleted_users(change_set.id)
-    return sorted({id for id, data, action, fields in pairs
-                   if action != "edit" or set(json.loads(fields)) & set(json.loads(data))
-                   and not unlinked(json.loads(fields), deleted)})
-
-
-def deleted_users(change_set_id: int) -> set[int]:
-    return set(db.session.scalars(db.select(Change.row_id).where(
-        Change.change_set_id == change_set_id, Change.table_name == "users", Change.action == "delete")))
-
-
-def unlinked(data: dict, deleted: set[int]) -> bool:
-    """Whether an edit is a row losing its advisor or teacher because the same change set deleted that user: put
-    back only where it still has none."""
-    [(name, values)] = data.items() if len(data) == 1 else [(None, None)]
-    return name in ROLES and values[1] is None and values[0] in deleted
 
 
 class Plan:
@@ -133,18 +108,19 @@ class Plan:
         return first_clash(intended, {model: set(ids) for model, ids in self.created.items()})
 
 
-def undo(change_set: ChangeSet, by: User | None = None) -> Undone:
-    """Puts back what `change_set` changed, on behalf of `by` (the signed-in user). Returns what could not come
-    back, in words, and the rows it changed; raises Refused, having written nothing, when it cannot be undone (a
-    value another row holds now, nothing left to put back) or would leave no active admin or take `by`'s account,
-    access or role away."""
+def undo(change_set: ChangeSet, by: User | None = None, replacing: int = 0) -> Undone:
+    """Puts back what `change_set` changed, on behalf of `by` (the signed-in user), replacing the `replacing` later
+    changes they were asked about (later_changes). Returns what could not come back, in words, and the rows it
+    changed; raises Refused, having written nothing, when it cannot be undone (undone already, a value another row
+    holds now, nothing left to put back, a later change they were not asked about) or would leave no active admin
+    or take `by`'s account, access or role away."""
     me = db.session.execute(db.select(User.id, User.role, User.active).where(User.id == by.id)).first() if by else None
     plan = Plan(change_set)
     if clash := plan.clash():
         raise Clashed(clash)
     gone = gone_users(plan.related(), {undone.row_id for undone in plan.deleted[User]})
     try:
-        return write(change_set, plan, gone, me)
+        return write(change_set, plan, gone, me, replacing)
     except Exception as error:
         if not is_refusal(error):
             raise
@@ -154,11 +130,12 @@ def undo(change_set: ChangeSet, by: User | None = None) -> Undone:
         raise Refused("another change made at the same moment stands in its way. Look again, then undo.") from error
 
 
-def write(change_set, plan: Plan, gone: set[int], me) -> Undone:
+def write(change_set, plan: Plan, gone: set[int], me, replacing: int) -> Undone:
     missing = []
     # An undo of a bulk change is named for it, as the change was: its rows are listed alike, many
     summary = f"undid “{change_set.summary}”"[:200] if change_set.summary else None  # ChangeSet.summary's length
     with change(summary, many=True) as session:
+        claim(session, change_set.id)
         session.info[UNDOES] = change_set.id
         enrollments = Enrollments()
         for model in (User, Course, Student):  # those referred to first
@@ -167,10 +144,15 @@ def write(change_set, plan: Plan, gone: set[int], me) -> Undone:
             for ids in chunks(plan.created[model]):
                 bulk.delete(session, model, ids)
         reversed_sets = enrollments.reverse(session, plan.set_edits)
+        edited = {(model, row_id) for model, row_id, *_ in plan.row_edits}
+        also = {}  # rows whose fields come back too: one change of each, their enrollments with their fields
         # Its history before its statements: a student's courses it takes out are read as they are (their dates), so
         # that undoing this undo puts them back as they were
         for (model, data, labels), ids in reversed_sets.items():
             data = json.loads(data)
+            also |= with_fields(model, data, json.loads(labels), [id for id in ids if (model, id) in edited])
+            if not (ids := [id for id in ids if (model, id) not in edited]):
+                continue
             if model is Student and (taken := data.get("course_ids", {}).get("-")):
                 data = bulk.taking_out(data, Enrollment.course_id.in_(taken))
             for chunk in chunks(ids):
@@ -181,9 +163,14 @@ def write(change_set, plan: Plan, gone: set[int], me) -> Undone:
             restored = [undone.row_id for undone in plan.deleted[model] if (model, undone.row_id) in enrollments.restored]
             for ids in chunks(restored):
                 bulk.record_snapshots(session, model, model.id.in_(ids), "create")
+        deleted = deleted_since(change_set)
         for key, rows in plan.same_edits.items():
             table, name, old, new, labels = key
             model, old, labels = MODELS[table], json.loads(old), json.loads(labels)
+            if gone_rows := [label for row_id, label in rows if (table, row_id) in deleted]:
+                missing.append(f"{NOUNS[model]} “{gone_rows[0]}” as it was: it has been deleted since"
+                               if len(gone_rows) == 1 else
+                               f"{len(gone_rows):,} {table} as they were: they have been deleted since")
             if name in ROLES and old in gone:
                 whose = f"of {NOUNS[model]} “{rows[0][1]}”" if len(rows) == 1 else f"of {len(rows):,} {model.__tablename__}"
                 missing.append(lost(name, old, labels, whose))
@@ -200,13 +187,27 @@ def write(change_set, plan: Plan, gone: set[int], me) -> Undone:
                     missing.append(f"{NOUNS[model]} “{label}” as it was: it has been deleted since")
         # The history now, which flushes the ORM's edits (records.change then finds nothing left to record), so the
         # check reads what the commit would leave, whichever of the statements above changed users.
-        history.record(session)
+        history.record(session, also)
         if not (changed := changed_rows(session)):  # so no "Undone" said of nothing, nor an empty change set kept
             raise Refused(f"nothing could be put back: {'; '.join(missing)}." if missing else
                           "everything it changed is as it was before already, or has been deleted since.")
+        unasked(change_set, replacing, session.info[CHANGE_SET][0])
         if why := locks_out(me):
             raise Refused(why)
     return Undone(missing, changed)
+
+
+def deleted_since(change_set: ChangeSet) -> set[tuple[str, int]]:
+    """The rows `change_set` edited that have been deleted since, and not brought back: one query over their later
+    changes, then one over the few rows deleted."""
+    undone, later = aliased(Change), aliased(Change)
+    rows = db.session.execute(db.select(later.table_name, later.row_id).distinct().join(
+        undone, (later.table_name == undone.table_name) & (later.row_id == undone.row_id) & (later.id > undone.id))
+        .where(undone.change_set_id == change_set.id, undone.action == "edit", later.action == "delete")).all()
+    by_table = defaultdict(set)
+    for table, row_id in rows:
+        by_table[table].add(row_id)
+    return {(table, row_id) for table, ids in by_table.items() for row_id in ids - existing(MODELS[table], ids)}
 
 
 def changed_rows(session) -> dict[str, int]:

@@ -11,10 +11,9 @@ from database.inserting import insert_rows
 from models import Course, Enrollment, Student, User, db, utcnow
 from records import bulk, conflicts, history
 from records.pending import ENROLLMENTS, KEPT_ON_DELETE, KEPT_WITH_ENROLLMENT, PASSWORD
-from records.undo_checks import CHUNK, NOUNS
+from records.undo_checks import CHUNK, NOUNS, ROLES
 
 SETS = {"course_ids": (Enrollment.course_id, Enrollment.student_id), "student_ids": (Enrollment.student_id, Enrollment.course_id)}
-ROLES = {"advisor_id": "advisor", "teacher_id": "teacher"}  # what a related user is to the row, in words
 
 
 def chunks(ids: list) -> list[list]:
@@ -123,6 +122,23 @@ class Enrollments:
             insert_rows(session, Enrollment, rows)
         gone = sorted({c for _, c in self.added} - courses)
         return [f"the enrollment in {self.labels.get(('course', c), f'#{c}')}, which has been deleted" for c in gone]
+
+
+def with_fields(model, data: dict, labels: dict, ids: list[int]) -> dict:
+    """An undo's change of the enrollments of rows `ids` whose fields it puts back too, by row, to be recorded with
+    those fields as one change of each row, as a form's save records it (records.history.record's `also`). A
+    student's enrollments it takes out are kept beside it as they are now, dates and all: read before they go."""
+    taken = data.get("course_ids", {}).get("-") if model is Student else None
+    if not (ids and taken):
+        return {(model, id): (data, labels) for id in ids}
+    kept = defaultdict(list)
+    columns = [Enrollment.__table__.columns[name] for name in KEPT_WITH_ENROLLMENT]
+    for chunk in chunks(ids):
+        rows = db.session.execute(db.select(Enrollment.student_id, Enrollment.course_id, *columns)
+                                  .where(Enrollment.student_id.in_(chunk), Enrollment.course_id.in_(taken)))
+        for student_id, course_id, *values in rows:
+            kept[student_id].append({"course_id": course_id, **dict(zip(KEPT_WITH_ENROLLMENT, values))})
+    return {(model, id): ({**data, ENROLLMENTS: [kept[id], None]}, labels) for id in ids}
 
 
 def plain(model, name: str) -> bool:

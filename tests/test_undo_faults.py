@@ -160,7 +160,7 @@ def test_undo_anyway_replaces_a_later_change_of_the_same_field(client, app, fiel
     edit(client, id, **{field: values[2]})
     asked = client.post(f"/changes/{first}/undo").get_data(as_text=True)
     assert "Undo anyway" in asked
-    client.post(f"/changes/{first}/undo", data={"overwrite": "yes"})
+    client.post(f"/changes/{first}/undo", data={"overwrite": "yes", "seen": "1"})
     assert str(getattr(read(app, Student, id=id)[0], field)) == values[0]
     assert "Undone: changed student" in messages(client) and undone(app, first)
 
@@ -171,7 +171,7 @@ def test_undo_anyway_of_a_bulk_set_advisor_replaces_a_later_advisor(client, app,
     confirm(client, "/students/bulk", action="set-advisor", all="1", query="", advisor_id=str(omar))
     bulk = newest_change_set(app)
     edit(client, ids[1], email="s1@school.example", advisor_id=str(zoe))
-    client.post(f"/changes/{bulk}/undo", data={"overwrite": "yes"})
+    client.post(f"/changes/{bulk}/undo", data={"overwrite": "yes", "seen": "1"})
     assert [read(app, Student, id=id)[0].advisor_id for id in ids] == [lisa] * 3
 
 
@@ -179,7 +179,7 @@ def test_undo_that_changes_nothing_says_so_not_undone(client, app):
     id = new_student(client, app)
     first = edit(client, id, grade="8")
     edit(client, id, grade="7")
-    client.post(f"/changes/{first}/undo", data={"overwrite": "yes"})
+    client.post(f"/changes/{first}/undo", data={"overwrite": "yes", "seen": "1"})
     assert "Not undone: everything it changed is as it was before already" in messages(client)
     assert not undone(app, first)
 
@@ -246,6 +246,6 @@ def test_undoing_an_import_counts_what_it_added_by_table(client, app):
     edit(client, read(app, Student)[0].id, name="Person 0", email="p0@school.example", grade="8")  # so it asks
     asked = client.post(f"/changes/{imported}/undo").get_data(as_text=True)
     assert "<strong>import of file.csv: added 3 students</strong>" in asked
-    client.post(f"/changes/{imported}/undo", data={"overwrite": "yes"})
+    client.post(f"/changes/{imported}/undo", data={"overwrite": "yes", "seen": "1"})
     assert "Undone: import of file.csv: added 3 students." in messages(client)
     assert read(app, Student) == []

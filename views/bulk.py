@@ -109,12 +109,18 @@ def add_bulk(blueprint, resource):
                 form.include_me.errors = ["You are one of them: tick this to include yourself, or go back and "
                                           "untick your own row."]
             elif step == "run":
-                if summary := run(action, resource, selection, form, count):
-                    flash(f"{summary[0].upper()}{summary[1:]}.", "success")
-                    offer_undo()
+                try:
+                    summary = run(action, resource, selection, form, count)
+                except ChangedMeanwhile as meanwhile:
+                    notices.append(str(meanwhile))
                 else:
-                    flash(f"Nothing changed: {'it has' if count == 1 else f'all {count:,} have'} that already.", "info")
-                return redirect(back)
+                    if summary:
+                        flash(f"{summary[0].upper()}{summary[1:]}.", "success")
+                        offer_undo()
+                    else:
+                        flash(f"Nothing changed: {'it has' if count == 1 else f'all {count:,} have'} that already.",
+                              "info")
+                    return redirect(back)
             if not form.form_errors:
                 preview = action.preview(resource, selection.unordered, form, count)
         sample = db.session.scalars(db.select(resource.model).where(resource.model.id.in_(sample_ids))).all()
@@ -133,6 +139,10 @@ class NothingChanged(Exception):
     """A bulk action that changed no row: its change is rolled back, so the history holds no empty change set."""
 
 
+class ChangedMeanwhile(Exception):
+    """A bulk action that would replace a change someone saved as it ran: rolled back, with why in words."""
+
+
 def run(action, resource, selection, form, count: int) -> str | None:
     """Runs the action as one change and returns what it did, in words, named for the rows it changed (those that
     had the value already are not counted); None, and nothing written, when it changed none."""
@@ -140,6 +150,9 @@ def run(action, resource, selection, form, count: int) -> str | None:
         with records.change(summary=action.summary(resource, count, form), many=True) as session:
             if not (changed := action.run(session, resource, selection.unordered, form)):
                 raise NothingChanged
+            if meanwhile := saved_meanwhile(session, resource):
+                raise ChangedMeanwhile(f"{meanwhile:,} of these {resource.name} changed while it ran: nothing was "
+                                       "changed. Check again, then confirm.")
             summary = action.summary(resource, changed, form)
             if changed != count:
                 history.summarize(session, summary)
@@ -165,6 +178,20 @@ def changed_since(resource, selection, form, count) -> str | None:
         return (f"{changed:,} of these {resource.name} changed since you were shown what would happen: check again, "
                 "then confirm.")
     return None
+
+
+def saved_meanwhile(session, resource) -> int:
+    """How many rows the action in progress changed were saved by someone else since the confirmation, after
+    changed_since looked (PostgreSQL and MariaDB run the two at once; SQLite's writers take turns). Read after its
+    statements, whose row locks keep any later save of those rows waiting, as committed now (a locking read)."""
+    table = resource.model.__tablename__
+    mine = db.select(Change.row_id).where(Change.change_set_id == session.info[history.CHANGE_SET][0],
+                                          Change.table_name == table)
+    seen = request.form.get("newest", type=int) or 0
+    others = (db.select(Change.row_id).where(Change.id > seen, Change.table_name == table, Change.row_id.in_(mine),
+                                             Change.change_set_id != session.info[history.CHANGE_SET][0])
+              .with_for_update(read=True))
+    return len(set(session.scalars(others)))
 
 
 def newest_change() -> int:

@@ -134,11 +134,14 @@ def undo(id):
     if later and not request.form.get("overwrite"):
         rows = db.session.execute(with_change_sets(db.select(Change).where(Change.id.in_(later[:PAGE_SIZE]))))
         return render_template("undo.html", change_set=change_set, entries=entries(rows),
-                               done=change_set.summary or outline.done(), back=outline.after_undo(asked_on))
+                               done=change_set.summary or outline.done(), back=outline.after_undo(asked_on),
+                               seen=len(later))
     # What it will say and where it goes, read before the undo: after its commit, no page needs the database.
     said, back = undone_message(change_set, outline), outline.after_undo(asked_on, undone=True)
     try:
-        undone = undoing.undo(change_set, by=current_user._get_current_object())
+        # Replacing only as many later changes as the confirmation showed: one made since is asked about first
+        replacing = request.form.get("seen", 0, type=int) if request.form.get("overwrite") else 0
+        undone = undoing.undo(change_set, by=current_user._get_current_object(), replacing=replacing)
     except undoing.Clashed as clashed:
         flash(clash_message(clashed.clash), "error")
         return redirect(outline.after_undo(asked_on))

@@ -1,0 +1,72 @@
+"""A bulk action with two people at once: what someone else changed or deleted after the confirmation was shown is
+never acted on unasked; the confirmation is shown again, counting what changed."""
+
+import re
+
+import pytest
+
+from helpers import read
+from models import Student
+from test_bulk import students
+from test_undo_together import held, in_thread
+
+
+def previewed(client, form) -> dict:
+    """The confirmation's step, and what it posts to run the action."""
+    html = client.post("/students/bulk", data={**form, "then": "preview"}).get_data(as_text=True)
+    hidden = dict(re.findall(r'<input type="hidden" name="(newest|count|previewed)" value="([^"]*)"', html))
+    hidden["previewed"] = hidden["previewed"].replace("&#34;", '"')
+    return {**form, **hidden, "then": "run"}
+
+
+def test_a_ticked_row_deleted_after_the_confirmation_asks_again_and_changes_none(client, app, add, client_as):
+    ids = students(add, 3)
+    run = previewed(client, {"action": "set-grade", "id": [str(id) for id in ids], "grade": "10"})
+    client_as("editor").post(f"/students/{ids[1]}/delete")
+    page = client.post("/students/bulk", data=run).get_data(as_text=True)
+    assert "1 of the 3 ticked students no longer exist (deleted meanwhile): the action is for the others." in page
+    assert "The selection now holds 2 students, not 3: someone added, changed or deleted some meanwhile." in page
+    assert sorted(s.grade for s in read(app, Student)) == [9, 9]
+
+
+def test_a_matching_row_deleted_after_the_confirmation_asks_again_and_changes_none(client, app, add, client_as):
+    ids = students(add, 3)
+    run = previewed(client, {"action": "set-grade", "all": "1", "query": "", "grade": "10"})
+    client_as("editor").post(f"/students/{ids[0]}/delete")
+    page = client.post("/students/bulk", data=run).get_data(as_text=True)
+    assert "The selection now holds 2 students, not 3: someone added, changed or deleted some meanwhile." in page
+    assert sorted(s.grade for s in read(app, Student)) == [9, 9]
+
+
+def test_a_bulk_delete_after_which_a_row_was_edited_asks_again_and_deletes_none(client, app, add, client_as):
+    ids = students(add, 3)
+    run = previewed(client, {"action": "delete", "id": [str(id) for id in ids]})
+    editor = client_as("editor")
+    [student] = read(app, Student, id=ids[2])
+    saved = editor.post(f"/students/{ids[2]}/edit", data={"name": "Student 002", "email": student.email, "grade": "10",
+                                                          "enrolled_on": "2024-09-01", "version": str(student.version)})
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    page = client.post("/students/bulk", data=run).get_data(as_text=True)
+    assert "1 of these students changed since you were shown what would happen" in page
+    assert len(read(app, Student)) == 3
+
+
+@pytest.mark.backends("postgresql", "mariadb")  # SQLite: a request that may write holds the write lock throughout
+def test_a_row_saved_while_a_bulk_action_runs_is_not_overwritten_unasked(client, app, add, client_as):
+    ids = students(add, 3)
+    run = previewed(client, {"action": "set-grade", "all": "1", "query": "", "grade": "10"})
+    editor = client_as("editor")
+    with held(app, "bulk", statement="INSERT INTO CHANGE_SETS") as (reached, release):  # past its checks
+        running, outcome = in_thread("bulk", lambda: client.post("/students/bulk", data=run))
+        assert reached.wait(10)
+        [student] = read(app, Student, id=ids[1])
+        saved = editor.post(f"/students/{ids[1]}/edit", data={
+            "name": student.name, "email": student.email, "grade": "11", "enrolled_on": "2024-09-01",
+            "version": str(student.version)})
+        assert saved.status_code == 302
+        release.set()
+        running.join(30)
+    assert "error" not in outcome, outcome
+    page = outcome["answer"].get_data(as_text=True)
+    assert "1 of these students changed while it ran: nothing was changed. Check again, then confirm." in page
+    assert sorted(s.grade for s in read(app, Student)) == [9, 9, 11]
