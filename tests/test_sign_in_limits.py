@@ -168,7 +168,7 @@ def test_wrong_current_passwords_on_the_password_page_are_limited_and_logged(app
 
 def test_guesses_sent_at_once_stay_within_the_limit(app, database_url, tmp_path):
     """Eight wrong sign-ins sent together to four gunicorn workers: each is counted before its password is checked,
-    so no more than the limit of five are checked (counted after their checks, all eight had been)."""
+    so no more than the limit of five are checked (counted after their checks, PostgreSQL had checked all eight)."""
     guesses = 8
     with serving(database_url, tmp_path / "gunicorn.log") as served:
         browsers = [Browser(served.address) for _ in range(guesses)]
@@ -185,5 +185,6 @@ def test_guesses_sent_at_once_stay_within_the_limit(app, database_url, tmp_path)
             thread.start()
         for thread in threads:
             thread.join(timeout=60)
-    assert sorted(statuses) == [200] * 5 + [429] * 3
-    assert [row.event for row in read(app, SignIn)] == ["failure"] * 5
+    checked = statuses.count(200)  # claims made at the same moment may refuse each other: fewer, never more
+    assert checked <= 5 and statuses.count(429) == guesses - checked
+    assert [row.event for row in read(app, SignIn)] == ["failure"] * checked  # a refused guess is not logged

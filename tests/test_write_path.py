@@ -117,7 +117,8 @@ def test_every_row_a_list_matches_comes_in_the_order_of_its_pages(app, client, a
 
 @pytest.fixture
 def after_commit(app):
-    """The statements each request runs after its commit."""
+    """The statements each request runs after its last commit. A commit before it, as a sign-in's of its attempt
+    (sign_in_limits.Attempt.claim), is a write of its own: what follows it is the request's work, not its answer."""
     with app.app_context():
         engine = db.engine
     late, committed = [], []
@@ -128,6 +129,7 @@ def after_commit(app):
 
     def commit(conn):
         committed.append(True)
+        late.clear()
 
     event.listen(engine, "before_cursor_execute", record)
     event.listen(engine, "commit", commit)
