@@ -79,3 +79,29 @@ def test_the_views_menus_placeholder_is_not_cut_off_on_a_phone(new_page, people)
     box = page.get_by_label("Save this list as")
     expect(box).to_be_visible()
     assert box.evaluate(PLACEHOLDER_FITS), box.get_attribute("placeholder")
+
+
+SEARCH_HINTS = {"/students": "Name, email, advisor or course code", "/users": "Name, email or role",
+                "/courses": "Code, title or teacher"}
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("list_path", SEARCH_HINTS)
+def test_a_lists_search_box_says_whole_what_it_looks_in(new_page, people, list_path, width):
+    """At 375 px the students' placeholder ended "…advisor or course co"; at 1280 px "…or course"."""
+    page = new_page(**{**PHONE, "viewport": {"width": width, "height": 740}})
+    page.goto(list_path)
+    box = page.get_by_role("searchbox", name="Search", exact=True)
+    assert box.evaluate(PLACEHOLDER_FITS), box.get_attribute("placeholder")
+    expect(box).to_have_accessible_description(SEARCH_HINTS[list_path])
+    hint = page.get_by_text(SEARCH_HINTS[list_path], exact=True)
+    expect(hint).to_be_visible()
+    assert hint.evaluate("hint => hint.scrollWidth <= hint.clientWidth && hint.getBoundingClientRect().right <= innerWidth")
+
+
+def test_the_enroll_pages_search_box_says_whole_what_it_looks_in(new_page, people):
+    page = new_page(**PHONE)
+    page.goto(first_record(page, "/courses") + "/enroll")
+    box = page.get_by_role("searchbox", name="Find a student")
+    assert box.evaluate(PLACEHOLDER_FITS), box.get_attribute("placeholder")
+    expect(box).to_have_accessible_description(SEARCH_HINTS["/students"])
