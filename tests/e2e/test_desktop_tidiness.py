@@ -1,4 +1,7 @@
-"""Small things a desktop's 1280 px showed untidy: buttons that belong together stay together."""
+"""Small things a desktop's 1280 px showed untidy: buttons that belong together stay together, a page's heading sits
+where every page's does."""
+
+import pytest
 
 from .pages import first_record
 
@@ -14,3 +17,12 @@ def test_a_courses_buttons_stay_together_on_a_desktop(new_page, people):
         assert left["y"] == right["y"]
         assert right["x"] - (left["x"] + left["width"]) <= 16  # 1rem: the gap between the buttons of any group
 
+
+@pytest.mark.parametrize("path", ["/account", "/account/password"])
+def test_an_account_pages_heading_sits_where_a_lists_does(new_page, people, path):
+    page = new_page(**DESKTOP)
+    page.goto("/students")
+    expected = page.get_by_role("heading", level=1).bounding_box()
+    page.goto(path)
+    heading = page.get_by_role("heading", level=1).bounding_box()
+    assert (heading["x"], heading["y"]) == (expected["x"], expected["y"])
