@@ -1,7 +1,8 @@
 """Small things a desktop's 1280 px showed untidy: buttons that belong together stay together, a page's heading sits
-where every page's does."""
+where every page's does, a filter bar's controls line up."""
 
 import pytest
+from playwright.sync_api import expect
 
 from .pages import first_record
 
@@ -26,3 +27,21 @@ def test_an_account_pages_heading_sits_where_a_lists_does(new_page, people, path
     page.goto(path)
     heading = page.get_by_role("heading", level=1).bounding_box()
     assert (heading["x"], heading["y"]) == (expected["x"], expected["y"])
+
+
+@pytest.mark.parametrize("list_path, ticks", [("/students", "Grade"), ("/users", "Role")])
+def test_a_filter_bars_ticks_legend_lines_up_with_the_labels_beside_it(new_page, people, list_path, ticks):
+    page = new_page(**DESKTOP)
+    page.goto(list_path)
+    label = page.locator(".list-controls label", has_text="Search").bounding_box()
+    legend = page.locator(".list-controls legend", has_text=ticks).bounding_box()
+    assert abs(legend["y"] - label["y"]) <= 1
+
+
+def test_a_filter_bars_ticks_sit_level_with_the_boxes_beside_them(new_page, people):
+    page = new_page(**DESKTOP)
+    page.goto("/students")
+    box = page.get_by_role("searchbox", name="Search", exact=True).bounding_box()
+    tick = page.get_by_role("checkbox", name="1", exact=True).bounding_box()
+    assert abs((tick["y"] + tick["height"] / 2) - (box["y"] + box["height"] / 2)) <= 2
+    expect(page.get_by_role("group", name="Grade")).to_be_visible()
