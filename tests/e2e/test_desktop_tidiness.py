@@ -4,7 +4,7 @@ where every page's does, a filter bar's controls line up."""
 import pytest
 from playwright.sync_api import expect
 
-from .pages import first_record
+from .pages import PROBLEMS, first_record, import_preview
 
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 
@@ -45,3 +45,9 @@ def test_a_filter_bars_ticks_sit_level_with_the_boxes_beside_them(new_page, peop
     tick = page.get_by_role("checkbox", name="1", exact=True).bounding_box()
     assert abs((tick["y"] + tick["height"] / 2) - (box["y"] + box["height"] / 2)) <= 2
     expect(page.get_by_role("group", name="Grade")).to_be_visible()
+
+
+def test_an_import_previews_row_numbers_take_a_narrow_column(new_page):
+    page = new_page(**DESKTOP)
+    import_preview(page, PROBLEMS)
+    assert page.get_by_role("columnheader", name="Row").bounding_box()["width"] <= 80

@@ -4,7 +4,7 @@ a placeholder is not cut off, a heading does not touch the box above it."""
 import pytest
 from playwright.sync_api import expect
 
-from .pages import first_record
+from .pages import PROBLEMS, first_record, import_preview
 
 PHONE = {"viewport": {"width": 375, "height": 740}, "color_scheme": "dark"}
 
@@ -105,3 +105,11 @@ def test_the_enroll_pages_search_box_says_whole_what_it_looks_in(new_page, peopl
     box = page.get_by_role("searchbox", name="Find a student")
     assert box.evaluate(PLACEHOLDER_FITS), box.get_attribute("placeholder")
     expect(box).to_have_accessible_description(SEARCH_HINTS["/students"])
+
+
+def test_an_import_previews_card_says_which_row_it_is(new_page):
+    page = new_page(**PHONE)
+    import_preview(page, PROBLEMS)
+    cell = page.locator("tbody td").first
+    expect(cell).to_have_text("2")
+    assert cell.evaluate("cell => getComputedStyle(cell, '::before').content") == '"Row "'
