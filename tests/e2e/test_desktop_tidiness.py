@@ -51,3 +51,12 @@ def test_an_import_previews_row_numbers_take_a_narrow_column(new_page):
     page = new_page(**DESKTOP)
     import_preview(page, PROBLEMS)
     assert page.get_by_role("columnheader", name="Row").bounding_box()["width"] <= 80
+
+
+def test_a_records_history_edit_and_delete_are_buttons_alike(new_page, people):
+    """History was a bare link beside the Edit and Delete buttons."""
+    page = new_page(**DESKTOP)
+    page.goto(first_record(page, "/students"))
+    boxes = [page.locator(".page-head").get_by_role("link", name=name, exact=True).bounding_box()
+             for name in ("History", "Edit", "Delete")]
+    assert len({(box["y"], box["height"]) for box in boxes}) == 1
