@@ -113,3 +113,13 @@ def test_an_import_previews_card_says_which_row_it_is(new_page):
     cell = page.locator("tbody td").first
     expect(cell).to_have_text("2")
     assert cell.evaluate("cell => getComputedStyle(cell, '::before').content") == '"Row "'
+
+
+@pytest.mark.parametrize("path", ["/confirm-delete", "/no-such-page"])
+def test_a_confirmation_or_error_box_is_inset_as_a_forms_on_a_phone(new_page, people, path):
+    page = new_page(**PHONE)
+    student = first_record(page, "/students")
+    page.goto(student + "/edit")
+    form = page.get_by_text("Name", exact=True).first.bounding_box()["x"]
+    page.goto(student + path)
+    assert page.get_by_role("heading", level=1).bounding_box()["x"] == form
