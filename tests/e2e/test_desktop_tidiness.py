@@ -60,3 +60,10 @@ def test_a_records_history_edit_and_delete_are_buttons_alike(new_page, people):
     boxes = [page.locator(".page-head").get_by_role("link", name=name, exact=True).bounding_box()
              for name in ("History", "Edit", "Delete")]
     assert len({(box["y"], box["height"]) for box in boxes}) == 1
+
+
+def test_the_search_pages_results_are_not_underlined_as_under_the_headers_box(new_page, people):
+    page = new_page(**DESKTOP)
+    page.goto("/search?q=mar")
+    result = page.get_by_role("link", name="María José maria@example.org")
+    assert result.evaluate("link => getComputedStyle(link).textDecorationLine") == "none"
