@@ -123,3 +123,23 @@ def test_a_confirmation_or_error_box_is_inset_as_a_forms_on_a_phone(new_page, pe
     form = page.get_by_text("Name", exact=True).first.bounding_box()["x"]
     page.goto(student + path)
     assert page.get_by_role("heading", level=1).bounding_box()["x"] == form
+
+
+# Where an element's first line of text stands: an empty inline-block put at its start sits on the baseline.
+BASELINE = """element => {
+  const marker = document.createElement("span");
+  marker.style.display = "inline-block";
+  element.prepend(marker);
+  const baseline = marker.getBoundingClientRect().bottom;
+  marker.remove();
+  return baseline;
+}"""
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_pages_heading_stands_on_a_line_with_its_buttons_text(new_page, people, width):
+    page = new_page(**{**PHONE, "viewport": {"width": width, "height": 740}})
+    page.goto("/courses")
+    heading = page.get_by_role("heading", level=1).evaluate(BASELINE)
+    button = page.get_by_role("link", name="Add course").evaluate(BASELINE)
+    assert abs(heading - button) <= 1
