@@ -114,6 +114,7 @@ def test_an_import_previews_card_says_which_row_it_is(new_page):
     cell = page.locator("tbody td").first
     expect(cell).to_have_text("2")
     assert cell.evaluate("cell => getComputedStyle(cell, '::before').content") == '"Row "'
+    assert cell.bounding_box()["height"] < 40  # "Row 2" on one line, not a letter a line
 
 
 @pytest.mark.parametrize("path", ["/confirm-delete", "/no-such-page"])
