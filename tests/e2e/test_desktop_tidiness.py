@@ -67,3 +67,16 @@ def test_the_search_pages_results_are_not_underlined_as_under_the_headers_box(ne
     page.goto("/search?q=mar")
     result = page.get_by_role("link", name="María José maria@example.org")
     assert result.evaluate("link => getComputedStyle(link).textDecorationLine") == "none"
+
+
+def test_the_enroll_pages_two_labels_look_alike(new_page, people):
+    """"Or enroll every student" was lighter than "Find a student", and sat on its box."""
+    page = new_page(**DESKTOP)
+    page.goto(first_record(page, "/courses") + "/enroll")
+    looks = []
+    for label, control in [("Find a student", "searchbox"), ("Or enroll every student", "combobox")]:
+        text = page.get_by_text(label, exact=True).bounding_box()
+        gap = page.get_by_role(control, name=label).bounding_box()["y"] - (text["y"] + text["height"])
+        weight = page.get_by_text(label, exact=True).evaluate("label => getComputedStyle(label).fontWeight")
+        looks.append((weight, round(gap)))
+    assert looks[0] == looks[1]
