@@ -37,7 +37,7 @@ class Resource:
     columns: tuple[Column, ...]
     default_sort: str
     filters: tuple[Filter, ...] = ()
-    search_hint: str = ""  # the search box's placeholder: what a search looks in
+    search_hint: str = ""  # what a search looks in, shown beside the search box's label
     search_also: tuple[Also, ...] = ()  # related fields a search looks in too
     edit_role: str = "editor"  # the least role that may add, edit and delete
     computed: tuple[str, ...] = ()  # the model's computed columns (column_property) its list shows

@@ -36,7 +36,9 @@ def test_every_declared_filter_has_a_control(client, resource):
                                             (STUDENTS, "Name, email, advisor or course code"),
                                             (COURSES, "Code, title or teacher")], ids=lambda r: getattr(r, "name", r))
 def test_the_search_box_says_what_it_searches(client, resource, hint):
-    assert f'placeholder="{hint}"' in client.get(f"/{resource.name}").get_data(as_text=True)
+    html = client.get(f"/{resource.name}").get_data(as_text=True)
+    assert f'<span class="hint" id="q-hint">{hint}</span>' in html
+    assert 'aria-describedby="q-hint"' in html
 
 
 def test_a_related_filter_shows_as_a_chip_naming_the_row(client, people):

@@ -178,6 +178,7 @@ def all_matching_selected(page: Page):
 
 
 INTAKE = b"Name,Email,Grade,Notes\nNew Student,new.student@school.example,3,likes art\n"
+PROBLEMS = b"Name,Email,Grade\nNew,not-an-email,13\n"  # a bad email and a grade out of range, on row 2
 
 
 def import_columns(page: Page, data: bytes = INTAKE):
@@ -265,7 +266,7 @@ PAGES = {
     "import upload": lambda page: page.goto("/students/import"),
     "import columns": import_columns,
     "import preview": import_preview,
-    "import preview with problems": lambda page: import_preview(page, b"Name,Email,Grade\nNew,not-an-email,13\n"),
+    "import preview with problems": lambda page: import_preview(page, PROBLEMS),
     "list with its views menu open": lambda page: list_tool(page, "Views"),
     "list with its columns menu open": lambda page: list_tool(page, "Columns", "/users"),
     "saved views": saved_views,
