@@ -20,8 +20,6 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy.orm import aliased
-
 from models import Change, ChangeSet, Course, Enrollment, Student, User, db
 from records import bulk, change, history
 from records.history import CHANGE_SET, UNDOES
@@ -163,7 +161,7 @@ def write(change_set, plan: Plan, gone: set[int], me, replacing: int) -> Undone:
             restored = [undone.row_id for undone in plan.deleted[model] if (model, undone.row_id) in enrollments.restored]
             for ids in chunks(restored):
                 bulk.record_snapshots(session, model, model.id.in_(ids), "create")
-        deleted = deleted_since(change_set)
+        deleted = deleted_since(plan.same_edits)
         for key, rows in plan.same_edits.items():
             table, name, old, new, labels = key
             model, old, labels = MODELS[table], json.loads(old), json.loads(labels)
@@ -197,17 +195,14 @@ def write(change_set, plan: Plan, gone: set[int], me, replacing: int) -> Undone:
     return Undone(missing, changed)
 
 
-def deleted_since(change_set: ChangeSet) -> set[tuple[str, int]]:
-    """The rows `change_set` edited that have been deleted since, and not brought back: one query over their later
-    changes, then one over the few rows deleted."""
-    undone, later = aliased(Change), aliased(Change)
-    rows = db.session.execute(db.select(later.table_name, later.row_id).distinct().join(
-        undone, (later.table_name == undone.table_name) & (later.row_id == undone.row_id) & (later.id > undone.id))
-        .where(undone.change_set_id == change_set.id, undone.action == "edit", later.action == "delete")).all()
-    by_table = defaultdict(set)
-    for table, row_id in rows:
-        by_table[table].add(row_id)
-    return {(table, row_id) for table, ids in by_table.items() for row_id in ids - existing(MODELS[table], ids)}
+def deleted_since(same_edits: dict) -> set[tuple[str, int]]:
+    """The rows of `same_edits` (the plan's edits alike, by table) that do not exist now: deleted since, and not
+    brought back. Looked up by id: a join of their history with its later deletes, planned on stale statistics, ran
+    62,315 edits against 50,000 deletes row by row on PostgreSQL (over 12 minutes, bench.bulk's Undo)."""
+    edited = defaultdict(set)
+    for (table, *_), rows in same_edits.items():
+        edited[table].update(row_id for row_id, _ in rows)
+    return {(table, row_id) for table, ids in edited.items() for row_id in ids - existing(MODELS[table], ids)}
 
 
 def changed_rows(session) -> dict[str, int]:
