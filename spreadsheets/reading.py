@@ -20,7 +20,7 @@ from xml.etree import ElementTree
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from spreadsheets import encodings
+from spreadsheets import encodings, limits
 from spreadsheets.layout import DELIMITERS, delimiter_of, title_note, title_rows
 from spreadsheets.writing import FORMULA_STARTS
 
@@ -119,6 +119,11 @@ def xlsx_rows(data: bytes) -> tuple[list[list], list[str]]:
         if sum(info.file_size for info in archive.infolist()) > UNPACKED_MAX:
             raise BadFile(f"The workbook unpacks to more than {UNPACKED_MAX / 1024 ** 2:,.0f} MB: is this the "
                           "right file? Save it as CSV, or split it.")
+        try:
+            limits.check_shared_strings(archive)
+        except limits.TooManyStrings:
+            raise BadFile(f"The workbook holds more than {limits.SHARED_STRINGS_MAX:,} texts, more than an import "
+                          "reads: is this the right file? Save it as CSV, or split it.") from None
         sheet = first_sheet(archive)
         # A sheet not found here (another dialect, which calamine reads): every part is checked instead.
         for part in [sheet] if sheet is not None else map(archive.read, archive.infolist()):
