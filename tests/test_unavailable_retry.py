@@ -1,13 +1,14 @@
 """The 503 page's Try again, as a browser meets it in production: with the CSRF check on, posted markup, an old
 form's token, a cross-site post, and what the page asks of caches."""
 
+import io
 import time
 
 import pytest
 from itsdangerous import BadData, TimestampSigner, URLSafeTimedSerializer
 
 from helpers import read, signed_in
-from models import Student
+from models import Student, Upload
 import test_database_unavailable
 from test_database_unavailable import ANA, assert_unavailable_page, kept, locked, try_again
 
@@ -93,3 +94,20 @@ def test_the_503_page_of_a_post_is_kept_by_no_cache_or_back_button(guarded):
         response = client.post("/students/new", data={**ANA, "csrf_token": token})
     assert_unavailable_page(response)
     assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.backends("sqlite")
+def test_an_upload_while_locked_is_dropped_saying_so_and_try_again_asks_for_the_file(guarded):
+    app, client = guarded
+    token = csrf_signer(app).dumps("a raw token of this session")
+    intake = b"Name,Email,Grade\nBea Secret,bea@school.example,3\n"
+    with locked(app):
+        response = client.post("/students/import", data={"csrf_token": token, "file": (io.BytesIO(intake), "a.csv")},
+                               content_type="multipart/form-data")
+    assert_unavailable_page(response)
+    page = response.get_data(as_text=True)
+    assert "What you entered is kept, but for the file: choose it again." in page and "Bea Secret" not in page
+    assert list(kept(response)[1]) == ["csrf_token"]
+    again = try_again(client, response)
+    assert again.status_code == 400 and "Choose a CSV or XLSX file to upload." in again.get_data(as_text=True)
+    assert read(app, Upload) == []
