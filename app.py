@@ -6,9 +6,9 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_login import current_user
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFProtect, generate_csrf
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, SecurityError, ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -206,8 +206,14 @@ def kept_fields() -> tuple[list[tuple[str, str]] | None, bool]:
         posted = list(request.form.items(multi=True))
     except HTTPException:  # a body too large or unreadable: nothing to keep
         return [], False
-    return [(name, value) for name, value in posted if name not in UNKEPT_FIELDS], any(
-        name in UNKEPT_FIELDS for name, _ in posted)
+    kept = [(name, value) for name, value in posted if name not in UNKEPT_FIELDS]
+    if g.get("csrf_valid"):
+        # The post passed the CSRF check: Try again sends a token of now. The one posted dates from when its form
+        # was opened, and may expire (an hour) before the database is back: the typing kept would then be refused.
+        # A post that did not pass keeps what it sent: a page of ours never makes a cross-site post's fields valid.
+        token = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        kept = [(name, value) for name, value in kept if name != token] + [(token, generate_csrf())]
+    return kept, any(name in UNKEPT_FIELDS for name, _ in posted)
 
 
 def register_filters(app):

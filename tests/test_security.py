@@ -180,3 +180,22 @@ def test_a_session_ends_after_its_absolute_lifetime_however_busy(app):
     assert response.status_code == 302 and response.headers["Location"] == "/sign-in?next=/students?q%3Dann"
     assert "sign in again" in client.get("/sign-in").get_data(as_text=True)
     assert client.get("/students").headers["Location"].startswith("/sign-in")
+
+
+@pytest.mark.parametrize("name", ['Eve "x"; filename=evil.exe\r\nSet-Cookie: a=1', "Zoë\u202e\u0007Ünal\u2028"],
+                         ids=["quotes, semicolon and a line break", "an override, a bell and a line separator"])
+def test_a_related_rows_name_in_an_exports_filter_cannot_reach_its_headers(client, add, name):
+    """Names written around the forms (a shell, an old import) may hold anything: the download's name keeps letters,
+    digits and hyphens, and its header is one line of ASCII."""
+    advisor = add(User, name=name, email="eve@example.org")
+    course = add(Course, code='X"\r\n1', title='Art "\r\nSet-Cookie: b=2', credits=1, teacher_id=advisor)
+    for path in (f"/students/export?advisor={advisor}", f"/students/export?course={course}&format=xlsx",
+                 f"/courses/{course}/students/export"):
+        response = client.get(path)
+        response.close()
+        disposition = response.headers["Content-Disposition"]
+        assert response.status_code == 200, path
+        assert not any("a=1" in cookie or "b=2" in cookie for cookie in response.headers.getlist("Set-Cookie"))
+        assert disposition.isascii() and not re.search(r"[\x00-\x1f\x7f]", disposition), disposition
+        assert re.fullmatch(r'attachment; filename="[A-Za-z0-9._-]+"(; filename\*=UTF-8\'\'[A-Za-z0-9._%-]+)?',
+                            disposition), disposition

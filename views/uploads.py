@@ -11,6 +11,7 @@ from werkzeug.wsgi import LimitedStream
 
 from models import Upload, db, utcnow
 from spreadsheets import reading
+from validators import CONTROL_CHARACTERS, INVISIBLE_CHARACTERS
 
 UPLOADS_KEPT = timedelta(days=1)
 # Uploads kept at once per person, the newest: enough for imports in a few tabs, and a bound on what one person's
@@ -53,11 +54,17 @@ def keep(kind: str, filename: str, data: bytes) -> Upload:
                                .order_by(Upload.id.desc()).offset(UPLOADS_PER_USER - 1)).all()
     if older:
         db.session.execute(db.delete(Upload).where(Upload.id.in_(older)))
-    upload = Upload(user_id=current_user.id, kind=kind, filename=filename[:255])
+    upload = Upload(user_id=current_user.id, kind=kind, filename=shown_name(filename))
     upload.content = data
     db.session.add(upload)
     db.session.commit()
     return upload
+
+
+def shown_name(filename: str) -> str:
+    """The file's name as the import's pages, its flash and its history show it. A browser may send anything: NUL,
+    which PostgreSQL refuses to store (a 500), or a text-direction override, which turns "Imported …" around."""
+    return INVISIBLE_CHARACTERS.sub("", CONTROL_CHARACTERS.sub("", filename)).strip()[:255] or "file"
 
 
 def uploaded(upload_id: int, kind: str, encoding: str | None = None):
