@@ -40,6 +40,8 @@ ROOMY_CACHE_KIB = 64 * 1024  # roomy_cache()
 def init_app(app):
     capabilities = backend(app.config["SQLALCHEMY_DATABASE_URI"])
     options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+    # A statement's values (names, emails, grades) stay out of its error, and so out of the log of a 503 or a 500.
+    options.setdefault("hide_parameters", True)
     for name, value in capabilities.connect_args:
         options.setdefault("connect_args", {}).setdefault(name, value)
     if capabilities.server:

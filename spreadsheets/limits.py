@@ -13,13 +13,9 @@ LONGEST_MATCH = 21
 CHUNK_BYTES = 1024 * 1024
 
 
-class TooManyStrings(ValueError):
-    """A workbook whose shared strings number more than SHARED_STRINGS_MAX."""
-
-
-def check_shared_strings(archive: zipfile.ZipFile):
-    """Counts the shared strings as zipfile unpacks them, a chunk at a time (the part may be up to reading's
-    UNPACKED_MAX), and raises TooManyStrings past SHARED_STRINGS_MAX."""
+def too_many_strings(archive: zipfile.ZipFile) -> bool:
+    """Whether the workbook's shared strings number more than SHARED_STRINGS_MAX, counted as zipfile unpacks them, a
+    chunk at a time (the part may be up to reading's UNPACKED_MAX)."""
     for info in archive.infolist():
         if not info.filename.lower().endswith("sharedstrings.xml"):
             continue
@@ -32,5 +28,6 @@ def check_shared_strings(archive: zipfile.ZipFile):
                 # A match wholly in the bytes carried over was counted with the chunk before.
                 count += len(SHARED_STRING.findall(text)) - len(SHARED_STRING.findall(carried))
                 if count > SHARED_STRINGS_MAX:
-                    raise TooManyStrings(count)
+                    return True
                 carried = text[-LONGEST_MATCH:]
+    return False

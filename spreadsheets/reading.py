@@ -119,11 +119,9 @@ def xlsx_rows(data: bytes) -> tuple[list[list], list[str]]:
         if sum(info.file_size for info in archive.infolist()) > UNPACKED_MAX:
             raise BadFile(f"The workbook unpacks to more than {UNPACKED_MAX / 1024 ** 2:,.0f} MB: is this the "
                           "right file? Save it as CSV, or split it.")
-        try:
-            limits.check_shared_strings(archive)
-        except limits.TooManyStrings:
+        if limits.too_many_strings(archive):
             raise BadFile(f"The workbook holds more than {limits.SHARED_STRINGS_MAX:,} texts, more than an import "
-                          "reads: is this the right file? Save it as CSV, or split it.") from None
+                          "reads: is this the right file? Save it as CSV, or split it.")
         sheet = first_sheet(archive)
         # A sheet not found here (another dialect, which calamine reads): every part is checked instead.
         for part in [sheet] if sheet is not None else map(archive.read, archive.infolist()):
@@ -222,8 +220,8 @@ def used_width(cells: list[str]) -> int:
 
 
 def table(rows: list[list], notes: list[str], workbook: bool = False) -> Table:
-    # Rows of empty cells alone are left out before their cells are read: a sheet of a few rows and one stray cell at
-    # J1000000 (a file of 5 KB) is a block of 10,000,000 cells, which took 30 s to read cell by cell, at every step.
+    # Empty rows are left out before their cells are read: a few rows and one stray cell at J1000000 (a file of 5 KB)
+    # are a block of 10,000,000 cells, which took 30 s to read cell by cell, at every step.
     numbered = [(number, [cell_text(v) for v in row]) for number, row in enumerate(rows, 1)
                 if row.count("") != len(row)]
     numbered = [(number, cells) for number, cells in numbered if any(cell.strip() for cell in cells)]
