@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from database.backend import backend
 from helpers import read
 from models import ChangeSet, Student
 from test_bulk import students
@@ -119,6 +120,8 @@ def test_a_row_outside_the_ticked_ones_deleted_while_a_bulk_action_runs_changes_
 def test_on_sqlite_nobody_saves_between_a_bulk_actions_check_and_its_statements(client, app, add, client_as):
     """Why a bulk action does not look for rows saved or deleted as it ran on SQLite (writers_take_turns): a delete
     posted once the action has checked the rows waits for its commit, then deletes from what the action left."""
+    with app.app_context():
+        assert backend().writers_take_turns
     ids = students(add, 3)
     run = previewed(client, {"action": "set-grade", "all": "1", "query": "", "grade": "10"})
     editor = client_as("editor")
