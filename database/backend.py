@@ -65,6 +65,10 @@ class Backend:
     # A LIMIT may be a subquery's result (not MariaDB's, which takes a number): a sort's later index range is then
     # read only when the ranges before it do not fill the page (listing.keyset).
     limit_by_subquery: bool = True
+    # SQLite: a request that may write takes the write lock at its BEGIN (database.begin_sqlite_transaction) and keeps
+    # it to its commit, so nobody saves between what it checked and what it writes. The servers lock a row only when a
+    # statement reaches it: a change checked first must look again after its statements (views.bulk).
+    writers_take_turns: bool = False
 
 
 # sqlite3's primary result code for a read-only file (https://sqlite.org/rescode.html). A full disk (SQLITE_FULL)
@@ -84,7 +88,7 @@ BACKENDS = {
                       server=False, pragmas=True, read_only_query=None,
                       read_only_errors=frozenset({SQLITE_READONLY}), json_functions=("json_object", "json_array"),
                       json_aggregates=("json_group_array", "json_group_object"), likely_function="likely",
-                      id_list_parameter="json_each", code_point_order=True),
+                      id_list_parameter="json_each", code_point_order=True, writers_take_turns=True),
     "postgresql": Backend("postgresql", trigram_table=False, substring_index=True, transactional_ddl=True,
                           param_marker="%s", server=True, pragmas=False,
                           read_only_query="SELECT pg_is_in_recovery() "

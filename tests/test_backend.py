@@ -27,9 +27,10 @@ def reported(app):
         return backend_of()
 
 
-# Checked against the database by tests of their own: below, and in test_read_only_database.py.
+# Checked against the database by tests of their own: below, in test_read_only_database.py, and (writers_take_turns)
+# in test_bulk_together.py.
 CHECKED_APART = ("read_only_query", "read_only_errors", "json_functions", "json_aggregates", "likely_function",
-                 "connect_args", "id_list_parameter", "limit_by_subquery")
+                 "connect_args", "id_list_parameter", "limit_by_subquery", "writers_take_turns")
 
 
 def test_each_backend_reports_its_name_and_capabilities(app, backend):

@@ -4,7 +4,8 @@ one change set, offering Undo.
 
 The selection is posted as the ids ticked, or as `all` with the list's query string: every row that query matches
 when the action runs. The confirmation names the newest change it saw and how many rows it counted; if a row of the
-selection changed after that, or the count moved, the action does not run and the confirmation is shown again.
+selection changed after that, or the count moved, or someone saved or deleted a row of it as it ran, the action
+does not run (or is rolled back) and the confirmation is shown again, saying why.
 """
 
 import json
@@ -18,6 +19,8 @@ from werkzeug.datastructures import MultiDict
 
 import records
 from actions.users import includes_me
+from database.backend import backend
+from formatting import plural
 from listing import ListArgs, Listing
 from listing.counts import count_cap
 from models import Change, db
@@ -89,6 +92,7 @@ def add_bulk(blueprint, resource):
             flash(f"Tick the {resource.name} to act on, or select all that match.", "warning")
             return redirect(back)
         form, step = action.form(), request.form.get("then", "")
+        deleted_before = deleted_since(resource, selection) if step == "run" else 0  # as the rows are counted
         count, sample_ids = action.tally(resource, selection)
         action.leave_out_moot(form)
         notices = []
@@ -110,9 +114,10 @@ def add_bulk(blueprint, resource):
                                           "untick your own row."]
             elif step == "run":
                 try:
-                    summary = run(action, resource, selection, form, count)
+                    summary = run(action, resource, selection, form, count, deleted_before)
                 except ChangedMeanwhile as meanwhile:
                     notices.append(str(meanwhile))
+                    count, sample_ids = action.tally(resource, selection)  # as it is now, to be confirmed again
                 else:
                     if summary:
                         flash(f"{summary[0].upper()}{summary[1:]}.", "success")
@@ -143,16 +148,16 @@ class ChangedMeanwhile(Exception):
     """A bulk action that would replace a change someone saved as it ran: rolled back, with why in words."""
 
 
-def run(action, resource, selection, form, count: int) -> str | None:
+def run(action, resource, selection, form, count: int, deleted_before: int) -> str | None:
     """Runs the action as one change and returns what it did, in words, named for the rows it changed (those that
     had the value already are not counted); None, and nothing written, when it changed none."""
     try:
         with records.change(summary=action.summary(resource, count, form), many=True) as session:
-            if not (changed := action.run(session, resource, selection.unordered, form)):
+            changed = action.run(session, resource, selection.unordered, form)
+            if why := meanwhile(session, resource, selection, deleted_before):
+                raise ChangedMeanwhile(why)
+            if not changed:
                 raise NothingChanged
-            if meanwhile := saved_meanwhile(session, resource):
-                raise ChangedMeanwhile(f"{meanwhile:,} of these {resource.name} changed while it ran: nothing was "
-                                       "changed. Check again, then confirm.")
             summary = action.summary(resource, changed, form)
             if changed != count:
                 history.summarize(session, summary)
@@ -180,18 +185,53 @@ def changed_since(resource, selection, form, count) -> str | None:
     return None
 
 
+def meanwhile(session, resource, selection, deleted_before: int) -> str | None:
+    """Why the action just run must be taken back: someone else saved or deleted rows of it after changed_since
+    looked and before its statements reached them. Never on SQLite, where nobody saves between the two (its writers
+    take turns); PostgreSQL and MariaDB run them at once, and their statements pass over a row deleted meanwhile."""
+    if backend().writers_take_turns:
+        return None
+    saved, deleted = saved_meanwhile(session, resource), deleted_since(resource, selection, session) - deleted_before
+    if not (saved or deleted):
+        return None
+    said = [f"{saved:,} of these {resource.name} changed"] if saved else []
+    if deleted:
+        if not selection.ticked:  # any row of the table: whether it matched the search went with it
+            whom = plural(deleted, resource.noun)
+        else:
+            whom = f"{deleted:,}" if saved else f"{deleted:,} of these {resource.name}"
+        said.append(f"{whom} {'was' if deleted == 1 else 'were'} deleted")
+    return f"{' and '.join(said)} while it ran: nothing was changed. Check again, then confirm."
+
+
 def saved_meanwhile(session, resource) -> int:
     """How many rows the action in progress changed were saved by someone else since the confirmation, after
-    changed_since looked (PostgreSQL and MariaDB run the two at once; SQLite's writers take turns). Read after its
-    statements, whose row locks keep any later save of those rows waiting, as committed now (a locking read)."""
-    table = resource.model.__tablename__
-    mine = db.select(Change.row_id).where(Change.change_set_id == session.info[history.CHANGE_SET][0],
-                                          Change.table_name == table)
+    changed_since looked. Read after its statements, whose row locks keep any later save of those rows waiting, as
+    committed now (a locking read)."""
+    table, mine = resource.model.__tablename__, session.info[history.CHANGE_SET][0]
+    changed = db.select(Change.row_id).where(Change.change_set_id == mine, Change.table_name == table)
     seen = request.form.get("newest", type=int) or 0
-    others = (db.select(Change.row_id).where(Change.id > seen, Change.table_name == table, Change.row_id.in_(mine),
-                                             Change.change_set_id != session.info[history.CHANGE_SET][0])
+    others = (db.select(Change.row_id).where(Change.id > seen, Change.table_name == table, Change.row_id.in_(changed),
+                                             Change.change_set_id != mine, Change.action != "delete")
               .with_for_update(read=True))
     return len(set(session.scalars(others)))
+
+
+def deleted_since(resource, selection, session=None) -> int:
+    """How many rows of the selection's table (of the ticked rows, if ticked) someone else deleted since the
+    confirmation: counted before the rows are (`session` None), and again after the action's statements, as
+    committed then (a locking read), the difference being those deleted as it ran. 0 on SQLite (see meanwhile)."""
+    if backend().writers_take_turns:
+        return 0
+    seen = request.form.get("newest", type=int) or 0
+    deletes = db.select(Change.id).where(Change.id > seen, Change.table_name == resource.model.__tablename__,
+                                         Change.action == "delete")
+    if selection.ticked:
+        deletes = deletes.where(Change.row_id.in_(selection.ticked))
+    if session is None:
+        return db.session.scalar(db.select(db.func.count()).select_from(deletes.subquery()))
+    mine = deletes.where(Change.change_set_id != session.info[history.CHANGE_SET][0])
+    return len(session.scalars(mine.with_for_update(read=True)).all())
 
 
 def newest_change() -> int:
