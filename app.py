@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask, current_app, g, render_template, request
 from flask_login import current_user
-from flask_wtf.csrf import CSRFProtect, generate_csrf
+from flask_wtf.csrf import CSRFError, CSRFProtect, generate_csrf
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException, SecurityError, ServiceUnavailable
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -53,6 +53,9 @@ def create_app(test_config=None):
         # after signing in whatever happens.
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", 8 * 60))),
         SESSION_ABSOLUTE_LIFETIME=timedelta(hours=int(os.environ.get("SESSION_MAX_HOURS", 24))),
+        # A form's CSRF token is good for as long as its session (Flask-WTF's default is an hour): an edit form left
+        # open over lunch still saves, instead of a 400 that loses its typing. The session's limits above stand.
+        WTF_CSRF_TIME_LIMIT=None,
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SAMESITE="Lax",
         PASSWORD_HASH_METHOD="scrypt",
@@ -156,6 +159,9 @@ def register_errorhandlers(app):
             db.session.rollback()
         if isinstance(error, SecurityError):  # an untrusted Host header: no URLs can be built for the layout
             return error.get_response()
+        if isinstance(error, CSRFError):  # Flask-WTF's "The CSRF tokens do not match.", in the office's words
+            error.description = ("This form was opened before you last signed in, or on another site, so it was not "
+                                 "sent: nothing was saved. Go back, reload the page, and enter it again.")
         if error.code == 404:
             try:
                 if page := changes.explain_deleted():  # a record's page, after someone deleted the record
