@@ -73,21 +73,25 @@ def test_a_row_saved_while_a_bulk_action_runs_is_not_overwritten_unasked(client,
     assert sorted(s.grade for s in read(app, Student)) == [9, 9, 11]
 
 
+def deleted_as_it_runs(app, client, run: dict, editor, id: int):
+    """The answer to the bulk action `run` posted, during which, past its checks, `editor` deletes student `id`."""
+    with held(app, "bulk", statement="INSERT INTO CHANGE_SETS") as (reached, release):  # past its checks
+        running, outcome = in_thread("bulk", lambda: client.post("/students/bulk", data=run))
+        assert reached.wait(10)
+        assert editor.post(f"/students/{id}/delete").status_code == 302
+        release.set()
+        running.join(30)
+    assert "error" not in outcome, outcome
+    return outcome["answer"]
+
+
 @pytest.mark.backends("postgresql", "mariadb")  # SQLite: nobody deletes while it runs (the test below)
 @pytest.mark.parametrize("ticked", [True, False], ids=["ticked", "all matching"])
 def test_a_row_deleted_while_a_bulk_action_runs_is_said_and_nothing_is_changed(client, app, add, client_as, ticked):
     ids = students(add, 3)
     selection = {"id": [str(id) for id in ids]} if ticked else {"all": "1", "query": ""}
     run = previewed(client, {"action": "set-grade", "grade": "10", **selection})
-    editor = client_as("editor")
-    with held(app, "bulk", statement="INSERT INTO CHANGE_SETS") as (reached, release):  # past its checks
-        running, outcome = in_thread("bulk", lambda: client.post("/students/bulk", data=run))
-        assert reached.wait(10)
-        assert editor.post(f"/students/{ids[1]}/delete").status_code == 302
-        release.set()
-        running.join(30)
-    assert "error" not in outcome, outcome
-    page = outcome["answer"].get_data(as_text=True)
+    page = deleted_as_it_runs(app, client, run, client_as("editor"), ids[1]).get_data(as_text=True)
     deleted = "1 of these students was deleted" if ticked else "1 student was deleted"
     assert f"{deleted} while it ran: nothing was changed. Check again, then confirm." in page
     assert sorted(s.grade for s in read(app, Student)) == [9, 9]
@@ -104,15 +108,7 @@ def test_a_row_outside_the_ticked_ones_deleted_while_a_bulk_action_runs_changes_
                                                                                               client_as):
     ids = students(add, 3)
     run = previewed(client, {"action": "set-grade", "grade": "10", "id": [str(id) for id in ids[:2]]})
-    editor = client_as("editor")
-    with held(app, "bulk", statement="INSERT INTO CHANGE_SETS") as (reached, release):
-        running, outcome = in_thread("bulk", lambda: client.post("/students/bulk", data=run))
-        assert reached.wait(10)
-        assert editor.post(f"/students/{ids[2]}/delete").status_code == 302
-        release.set()
-        running.join(30)
-    assert "error" not in outcome, outcome
-    assert outcome["answer"].status_code == 302
+    assert deleted_as_it_runs(app, client, run, client_as("editor"), ids[2]).status_code == 302
     assert sorted(s.grade for s in read(app, Student)) == [10, 10]
 
 
