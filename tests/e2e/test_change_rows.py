@@ -62,6 +62,9 @@ def test_an_undos_undo_button_is_in_the_box_of_what_was_undone(new_page, people,
     expect(with_undo).to_have_count(1)
     expect(with_undo).to_contain_text("Undone: set grade")
     expect(with_undo).not_to_contain_text("deleted since")
+    message, button = with_undo.locator(".flash"), with_undo.get_by_role("button", name="Undo")
+    assert abs(middle(button.bounding_box()) - message.evaluate(FIRST_LINE)) < 10  # beside it, not under it
+    assert message.bounding_box()["x"] + message.bounding_box()["width"] <= button.bounding_box()["x"]
     warning = page.locator(".flashes > .flash.warning")
     expect(warning).to_contain_text("Could not bring back")
     success = with_undo.evaluate("box => getComputedStyle(box).backgroundColor")
