@@ -164,3 +164,20 @@ def test_no_placeholder_is_cut_off_on_a_phone(new_page, people, page_type):
     page.wait_for_load_state("load")
     for box in page.locator("input[placeholder]:visible").all():
         assert box.evaluate(PLACEHOLDER_FITS), box.get_attribute("placeholder")
+
+
+def test_the_search_pages_button_shares_a_line_with_its_box_on_a_phone(new_page, people):
+    page = new_page(**PHONE)
+    page.goto("/search?q=mar")
+    form = page.get_by_role("search", name="Search again")
+    assert on_one_line(form.get_by_role("searchbox"), form.get_by_role("button", name="Search"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_a_search_results_email_stands_in_line_under_its_name_on_a_phone(new_page, people):
+    """A long email wrapped under its name, indented by the margin that parts the two on a line."""
+    page = new_page(**PHONE)
+    page.goto("/search?q=a")
+    for result in page.locator(".search-results li a:has(.muted)").all():
+        email = result.locator(".muted")
+        assert email.bounding_box()["x"] == result.bounding_box()["x"], email.text_content()
