@@ -4,6 +4,8 @@ a placeholder is not cut off, a heading does not touch the box above it."""
 import pytest
 from playwright.sync_api import expect
 
+from models import Student
+
 from .pages import PAGES, PROBLEMS, first_record, import_preview
 
 PHONE = {"viewport": {"width": 375, "height": 740}, "color_scheme": "dark"}
@@ -181,3 +183,13 @@ def test_a_search_results_email_stands_in_line_under_its_name_on_a_phone(new_pag
     for result in page.locator(".search-results li a:has(.muted)").all():
         email = result.locator(".muted")
         assert email.bounding_box()["x"] == result.bounding_box()["x"], email.text_content()
+
+
+def test_a_delete_confirmations_text_stays_in_its_box_on_a_phone(new_page, add):
+    """A long email ran past the box's edge, into its padding: "(aaron.gray.360@students.example.edu,"."""
+    student = add(Student, name="Aaron Gray", email="aaron.gray.360@students.example.edu", grade=12)
+    page = new_page(**PHONE)
+    page.goto(f"/students/{student}/confirm-delete")
+    expect(page.locator(".confirm p").first).to_be_visible()
+    for text in page.locator(".confirm p").all():
+        assert text.evaluate("p => p.scrollWidth <= p.clientWidth"), text.text_content()
