@@ -96,3 +96,12 @@ def test_the_saved_views_buttons_line_up_down_the_list(new_page, people, scheme)
     for row in rows.all():  # beside the name's first line, not under it
         link, delete = row.locator(".view-head a").bounding_box(), row.get_by_role("button", name="Delete").bounding_box()
         assert delete["y"] < link["y"] + link["height"] and link["x"] + link["width"] < delete["x"]
+
+
+def test_the_changes_filter_bars_labels_stand_level(new_page):
+    """The date boxes were 2 px taller than the choices beside them: "From" and "To" stood higher than "Record"."""
+    page = new_page(**DESKTOP)
+    page.goto("/changes")
+    tops = {name: page.locator(".list-controls label", has_text=name).bounding_box()["y"]
+            for name in ("Record", "Change", "From", "To")}
+    assert len(set(tops.values())) == 1, tops
