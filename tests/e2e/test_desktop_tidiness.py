@@ -4,7 +4,7 @@ where every page's does, a filter bar's controls line up."""
 import pytest
 from playwright.sync_api import expect
 
-from .pages import PROBLEMS, first_record, import_preview
+from .pages import PROBLEMS, first_record, import_preview, saved_views
 
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 
@@ -80,3 +80,28 @@ def test_the_enroll_pages_two_labels_look_alike(new_page, people):
         weight = page.get_by_text(label, exact=True).evaluate("label => getComputedStyle(label).fontWeight")
         looks.append((weight, round(gap)))
     assert looks[0] == looks[1]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_saved_views_buttons_line_up_down_the_list(new_page, people, scheme):
+    """A view with a long name had its buttons wrapped to the left of a second line, under the name, while a short
+    name's stood at the right: Rename, Pin and Delete zigzagged down the list."""
+    page = new_page(**DESKTOP, color_scheme=scheme)
+    saved_views(page)  # one long name, one short
+    rows = page.locator(".saved-views").first.locator(".saved-view")
+    expect(rows).to_have_count(2)
+    for name in ("Rename", "Delete"):
+        lefts = {round(row.get_by_role("button", name=name).bounding_box()["x"]) for row in rows.all()}
+        assert len(lefts) == 1, f"{name} at {lefts}"
+    for row in rows.all():  # beside the name's first line, not under it
+        link, delete = row.locator(".view-head a").bounding_box(), row.get_by_role("button", name="Delete").bounding_box()
+        assert delete["y"] < link["y"] + link["height"] and link["x"] + link["width"] < delete["x"]
+
+
+def test_the_changes_filter_bars_labels_stand_level(new_page):
+    """The date boxes were 2 px taller than the choices beside them: "From" and "To" stood higher than "Record"."""
+    page = new_page(**DESKTOP)
+    page.goto("/changes")
+    tops = {name: page.locator(".list-controls label", has_text=name).bounding_box()["y"]
+            for name in ("Record", "Change", "From", "To")}
+    assert len(set(tops.values())) == 1, tops

@@ -4,6 +4,8 @@ a placeholder is not cut off, a heading does not touch the box above it."""
 import pytest
 from playwright.sync_api import expect
 
+from models import Student
+
 from .pages import PAGES, PROBLEMS, first_record, import_preview
 
 PHONE = {"viewport": {"width": 375, "height": 740}, "color_scheme": "dark"}
@@ -164,3 +166,30 @@ def test_no_placeholder_is_cut_off_on_a_phone(new_page, people, page_type):
     page.wait_for_load_state("load")
     for box in page.locator("input[placeholder]:visible").all():
         assert box.evaluate(PLACEHOLDER_FITS), box.get_attribute("placeholder")
+
+
+def test_the_search_pages_button_shares_a_line_with_its_box_on_a_phone(new_page, people):
+    page = new_page(**PHONE)
+    page.goto("/search?q=mar")
+    form = page.get_by_role("search", name="Search again")
+    assert on_one_line(form.get_by_role("searchbox"), form.get_by_role("button", name="Search"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_a_search_results_email_stands_in_line_under_its_name_on_a_phone(new_page, people):
+    """A long email wrapped under its name, indented by the margin that parts the two on a line."""
+    page = new_page(**PHONE)
+    page.goto("/search?q=a")
+    for result in page.locator(".search-results li a:has(.muted)").all():
+        email = result.locator(".muted")
+        assert email.bounding_box()["x"] == result.bounding_box()["x"], email.text_content()
+
+
+def test_a_delete_confirmations_text_stays_in_its_box_on_a_phone(new_page, add):
+    """A long email ran past the box's edge, into its padding: "(aaron.gray.360@students.example.edu,"."""
+    student = add(Student, name="Aaron Gray", email="aaron.gray.360@students.example.edu", grade=12)
+    page = new_page(**PHONE)
+    page.goto(f"/students/{student}/confirm-delete")
+    expect(page.locator(".confirm p").first).to_be_visible()
+    for text in page.locator(".confirm p").all():
+        assert text.evaluate("p => p.scrollWidth <= p.clientWidth"), text.text_content()
