@@ -3,6 +3,7 @@ shows (its URL's choice, else its user's)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from operator import attrgetter
 
 from flask import g, url_for
@@ -35,9 +36,11 @@ class Column:
                 html = f'<a href="{escape(url)}">{html}</a>'
             if self.badge and (badge := self.badge(row)):
                 html = f'{html} <span class="badge">{escape(badge)}</span>'
-        # data-label names the cell where a phone shows each row as a card (static/style.css)
+        # data-label names the cell where a phone shows each row as a card (static/style.css); a date is not
+        # broken over two lines ("12 Dec / 2023", in a printed class list's narrow column)
         label = escape(self.label)
-        return f'<td class="num" data-label="{label}">{html}</td>' if self.numeric else f'<td data-label="{label}">{html}</td>'
+        kind = ' class="num"' if self.numeric else ' class="date"' if isinstance(value, date) else ""
+        return f'<td{kind} data-label="{label}">{html}</td>'
 
 
 def shown(attribute, label: str, name: str | None = None, sortable: bool = True, sort=None, **kwargs) -> Column:

@@ -2,11 +2,12 @@
 phone as a card per row under a header that shows all of itself."""
 
 import re
+from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
-from models import Course, Enrollment, Student, db
+from models import Course, Enrollment, Student, User, db
 
 PHONE = {"viewport": {"width": 375, "height": 740}}
 
@@ -145,3 +146,26 @@ def test_the_phone_header_shows_all_of_itself_without_scrolling_sideways(new_pag
         expect(item).to_be_in_viewport(ratio=1)
     expect(page.locator(".nav-links a[aria-current=page]")).to_have_text(current)
     assert page.locator(".site-header").bounding_box()["height"] < 160  # three short rows, not a screenful
+
+
+def test_a_printed_class_lists_dates_stay_on_one_line(new_page, server_app):
+    """On A4's width, long emails and names squeeze the columns: a date wrapped ("12 Dec / 2023"), as none should."""
+    with server_app.app_context():
+        course = Course(code="ART-1", title="Art", credits=1)
+        advisor = User(name="Λεωνίδας Ακριώτης Παπαδόπουλος", email="leonidas@example.org")
+        db.session.add(advisor)
+        db.session.flush()
+        students = [Student(name=f"Alphonse De Oliveira {n}", email=f"alphonse.de.oliveira.{n}@students.example.edu",
+                            grade=9, gpa=3.5, enrolled_on=date(2023, 12, 12), advisor_id=advisor.id) for n in range(5)]
+        db.session.add_all([course, *students])
+        db.session.flush()
+        db.session.add_all(Enrollment(student_id=s.id, course_id=course.id) for s in students)
+        db.session.commit()
+        id = course.id
+    page = new_page(viewport={"width": 794, "height": 1123})  # A4 at 96 dpi
+    page.goto(f"/courses/{id}/print")
+    page.emulate_media(media="print")
+    lines = page.locator('td[data-label="Enrolled"]').evaluate_all(
+        "cells => cells.map(cell => { const range = document.createRange(); range.selectNodeContents(cell);"
+        " return new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size; })")
+    assert lines == [1] * 5, lines
