@@ -215,7 +215,7 @@ def kept_fields() -> tuple[list[tuple[str, str]] | None, bool]:
     kept = [(name, value) for name, value in posted if name not in UNKEPT_FIELDS]
     if g.get("csrf_valid"):
         # The post passed the CSRF check: Try again sends a token of now. The one posted dates from when its form
-        # was opened, and may expire (an hour) before the database is back: the typing kept would then be refused.
+        # was opened, and may expire (where WTF_CSRF_TIME_LIMIT sets a limit) before the database is back.
         # A post that did not pass keeps what it sent: a page of ours never makes a cross-site post's fields valid.
         token = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
         kept = [(name, value) for name, value in kept if name != token] + [(token, generate_csrf())]
